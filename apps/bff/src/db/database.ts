@@ -1,0 +1,147 @@
+// One SQL surface over two engines: node-postgres against a real server (DATABASE_URL) and
+// PGlite (PostgreSQL in WASM) for the embedded default. Same SQL, same migrations, same RLS.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+
+export interface Queryable {
+  query<R extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  readonly engine: 'postgres' | 'pglite';
+  /** Runs fn in one transaction; rolls back on throw. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in a transaction as the unprivileged application role with the tenant set for
+   * row-level security. The tenant always comes from the authenticated principal.
+   */
+  withTenant<T>(tenant: string, fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The role RLS applies to: not a table owner, no BYPASSRLS (created by migration 001). */
+export const APP_ROLE = 'redoubt_app';
+
+function wrapPg(client: pg.PoolClient): Queryable {
+  return {
+    query: (sql, params) => client.query(sql, params) as never,
+    exec: async (sql) => {
+      await client.query(sql);
+    },
+  };
+}
+
+async function enterTenant(tx: Queryable, tenant: string): Promise<void> {
+  await tx.query(`SET LOCAL ROLE ${APP_ROLE}`);
+  await tx.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenant]);
+}
+
+export async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: 10_000,
+    idle_in_transaction_session_timeout: 15_000,
+    application_name: 'redoubt-bff',
+  });
+  // Without a listener, an idle client's error (server restart, terminated backend) kills the process.
+  pool.on('error', () => {});
+  const transaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(wrapPg(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+  return {
+    engine: 'postgres',
+    query: (sql, params) => pool.query(sql, params) as never,
+    exec: async (sql) => {
+      await pool.query(sql);
+    },
+    transaction,
+    withTenant: (tenant, fn) =>
+      transaction(async (tx) => {
+        await enterTenant(tx, tenant);
+        return fn(tx);
+      }),
+    close: () => pool.end(),
+  };
+}
+
+export async function openPglite(dataDir: string | undefined): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  // PGlite has one connection: serialise transactions so they never interleave.
+  let queue: Promise<unknown> = Promise.resolve();
+  const transaction = <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+    const run = queue.then(() =>
+      db.transaction((tx) =>
+        fn({
+          query: (sql, params) => tx.query(sql, params) as never,
+          exec: async (sql) => {
+            await tx.exec(sql);
+          },
+        }),
+      ),
+    );
+    queue = run.catch(() => {});
+    return run;
+  };
+  return {
+    engine: 'pglite',
+    query: async (sql, params) => {
+      await queue;
+      return db.query(sql, params) as never;
+    },
+    exec: async (sql) => {
+      await queue;
+      await db.exec(sql);
+    },
+    transaction,
+    withTenant: (tenant, fn) =>
+      transaction(async (tx) => {
+        await enterTenant(tx, tenant);
+        return fn(tx);
+      }),
+    close: () => db.close(),
+  };
+}
+
+/**
+ * Applies db/migrations/NNN-name.sql in order, once each, recorded in schema_migrations.
+ * An advisory lock keeps two starting replicas from migrating at the same time.
+ */
+export async function migrate(db: Database): Promise<string[]> {
+  const dir = join(import.meta.dirname, 'migrations');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+  const applied: string[] = [];
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(7242001)');
+    await tx.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const done = new Set(
+      (await tx.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name),
+    );
+    for (const file of files) {
+      if (done.has(file)) continue;
+      await tx.exec(await readFile(join(dir, file), 'utf8'));
+      await tx.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file]);
+      applied.push(file);
+    }
+  });
+  return applied;
+}

@@ -1,0 +1,64 @@
+// Analysts' notes on a customer. POST is safe to retry: the client chooses the note id.
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CustomerParams, errorResponses, ErrorBody } from '../schemas/common.ts';
+import { actorOf } from '../principal.ts';
+import { HttpError } from '../plugins/errors.ts';
+import type { Services } from '../services.ts';
+
+const Note = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  customerId: Type.String(),
+  authorEmail: Type.String(),
+  body: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+const NewNote = Type.Object(
+  {
+    id: Type.String({ format: 'uuid', description: 'Chosen by the client so a retry stores the note once' }),
+    body: Type.String({ minLength: 1, maxLength: 4000 }),
+  },
+  { additionalProperties: false },
+);
+
+export const noteRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.get(
+    '/api/tenants/:tenant/customers/:id/notes',
+    {
+      schema: {
+        tags: ['notes'],
+        params: CustomerParams,
+        querystring: Type.Object(
+          { limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ notes: Type.Array(Note) }), ...errorResponses },
+      },
+    },
+    async (request) => ({
+      notes: await services.reviews.listNotes(request.params.tenant, request.params.id, request.query.limit),
+    }),
+  );
+
+  app.post(
+    '/api/tenants/:tenant/customers/:id/notes',
+    {
+      schema: {
+        tags: ['notes'],
+        params: CustomerParams,
+        body: NewNote,
+        response: { 200: Note, 201: Note, 409: ErrorBody, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const result = await services.reviews.addNote(request.params.tenant, actorOf(request), {
+        id: request.body.id,
+        customerId: request.params.id,
+        body: request.body.body,
+      });
+      if ('conflict' in result) throw new HttpError(409, 'NOTE_ID_TAKEN', 'A different note already has this id');
+      return reply.status(result.created ? 201 : 200).send(result.note);
+    },
+  );
+};

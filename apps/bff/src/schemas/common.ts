@@ -1,0 +1,25 @@
+// Schemas shared by many routes. Every route declares params, query, body and responses.
+import { Type } from '@sinclair/typebox';
+
+export const TenantId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$', description: 'Tenant (organisation) id' });
+export const CustomerId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:@-]+$' });
+
+export const TenantParams = Type.Object({ tenant: TenantId }, { additionalProperties: false });
+export const CustomerParams = Type.Object({ tenant: TenantId, id: CustomerId }, { additionalProperties: false });
+
+export const ErrorBody = Type.Object({
+  error: Type.String(),
+  message: Type.String(),
+  details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), reason: Type.String() }))),
+  requestId: Type.String(),
+});
+
+/** The error responses every authenticated route can give. */
+export const errorResponses = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  429: ErrorBody,
+  503: ErrorBody,
+};
