@@ -83,13 +83,11 @@ export default fp(
       },
     );
     app.setNotFoundHandler((request, reply) =>
-      reply
-        .status(404)
-        .send({
-          error: 'Not Found',
-          message: `No route ${request.method} ${request.url.split('?')[0]}`,
-          requestId: request.id,
-        }),
+      reply.status(404).send({
+        error: 'Not Found',
+        message: `No route ${request.method} ${request.url.split('?')[0]}`,
+        requestId: request.id,
+      }),
     );
   },
   { name: 'errors' },

@@ -1,26 +1,11 @@
 // Analysts' notes on a customer. POST is safe to retry: the client chooses the note id.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NewNote, Note } from '@redoubt/contracts';
 import { CustomerParams, errorResponses, ErrorBody } from '../schemas/common.ts';
 import { actorOf } from '../principal.ts';
 import { HttpError } from '../plugins/errors.ts';
 import type { Services } from '../services.ts';
-
-const Note = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  customerId: Type.String(),
-  authorEmail: Type.String(),
-  body: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-});
-
-const NewNote = Type.Object(
-  {
-    id: Type.String({ format: 'uuid', description: 'Chosen by the client so a retry stores the note once' }),
-    body: Type.String({ minLength: 1, maxLength: 4000 }),
-  },
-  { additionalProperties: false },
-);
 
 export const noteRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   app.get(
