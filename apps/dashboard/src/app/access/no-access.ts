@@ -1,0 +1,54 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { MatButtonModule } from '@angular/material/button';
+import { MatIconModule } from '@angular/material/icon';
+import { Session } from '../session/session';
+import { errorMessage } from '../http/api-error';
+
+/** Shown when /api/me failed, or the user has no grant for any (or the requested) tenant. */
+@Component({
+  selector: 'rd-no-access',
+  imports: [RouterLink, MatButtonModule, MatIconModule],
+  template: `
+    <section class="panel">
+      <mat-icon class="icon">lock</mat-icon>
+      @if (problem(); as problem) {
+        <h1>Cannot load your account</h1>
+        <p data-testid="access-error">{{ problem }}</p>
+        <a mat-flat-button href="/">Try again</a>
+        <a mat-button href="/demo/login">Demo sign-in</a>
+      } @else if (tenant()) {
+        <h1>No access to “{{ tenant() }}”</h1>
+        <p>Your account has no grant for this tenant. Ask an administrator if you need it.</p>
+        <a mat-flat-button routerLink="/">Go to your tenants</a>
+      } @else {
+        <h1>No tenants yet</h1>
+        <p>Your account ({{ session.me()?.email }}) has not been granted any tenant. Ask an administrator.</p>
+      }
+    </section>
+  `,
+  styles: `
+    .panel {
+      max-width: 560px;
+      margin: 96px auto;
+      padding: 32px;
+      text-align: center;
+    }
+    .icon {
+      font-size: 48px;
+      width: 48px;
+      height: 48px;
+      color: var(--mat-sys-outline);
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class NoAccess {
+  protected readonly session = inject(Session);
+  /** ?tenant= when a tenant link was refused. */
+  readonly tenant = input<string>();
+  protected readonly problem = computed(() => {
+    const error = this.session.error();
+    return error === undefined ? undefined : errorMessage(error);
+  });
+}

@@ -1,0 +1,105 @@
+// Turns the BFF's Network into cytoscape elements and style. Pure functions, so the mapping is
+// tested without a canvas.
+import type { ElementDefinition, StylesheetJson } from 'cytoscape';
+import type { Network, NetworkNode } from '@redoubt/contracts/api';
+import { labelText, riskTone } from '../risk/risk-chips';
+
+const TONE_COLOUR = { prevent: '#c62828', review: '#ef6c00', allow: '#2e7d32', neutral: '#90a4ae' } as const;
+
+/** Identifier kinds: a short tag drawn on the canvas and a colour; unknown kinds get a grey tag. */
+export const KIND_STYLE: Readonly<Record<string, { tag: string; colour: string }>> = {
+  email: { tag: '@', colour: '#5c6bc0' },
+  phone: { tag: 'tel', colour: '#00897b' },
+  device: { tag: 'dev', colour: '#8e24aa' },
+  card: { tag: 'card', colour: '#f9a825' },
+  ip: { tag: 'ip', colour: '#6d4c41' },
+  address: { tag: 'addr', colour: '#3949ab' },
+};
+
+/** Identifiers shared by more customers than this are drawn as hubs (likely shared infrastructure). */
+export const HUB_DEGREE = 20;
+
+export function kindStyle(kind: string | undefined): { tag: string; colour: string } {
+  return KIND_STYLE[kind ?? ''] ?? { tag: kind ?? '?', colour: '#757575' };
+}
+
+export function customerColour(node: Pick<NetworkNode, 'label' | 'action'>): string {
+  // A label is a person's judgement, so it wins over the model's action.
+  const label = node.label && node.label !== 'UNLABELLED' ? node.label : undefined;
+  return TONE_COLOUR[riskTone(label ?? node.action)];
+}
+
+function shorten(value: string, max = 18): string {
+  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
+}
+
+function nodeCaption(node: NetworkNode): string {
+  if (node.type === 'customer') return shorten(node.key, 14);
+  return `${kindStyle(node.kind).tag} ${shorten(node.key)}`;
+}
+
+function nodeTitle(node: NetworkNode): string {
+  if (node.type === 'identifier') return `${node.kind ?? 'identifier'}: ${node.key} (${node.degree} customers)`;
+  const parts = [`customer ${node.key}`];
+  if (node.label) parts.push(labelText(node.label));
+  if (node.action) parts.push(node.action);
+  if (node.score !== undefined) parts.push(`score ${node.score}`);
+  return parts.join(' · ');
+}
+
+/**
+ * Elements in a stable order (depth, then id), so the concentric layout puts every node in the
+ * same place on every load: screenshots and colleagues see the same picture.
+ */
+export function toElements(network: Network, rootId: string): ElementDefinition[] {
+  const nodes = [...network.nodes].sort((a, b) => a.depth - b.depth || a.id.localeCompare(b.id));
+  const known = new Set(nodes.map((n) => n.id));
+  const nodeElements: ElementDefinition[] = nodes.map((n) => ({
+    group: 'nodes',
+    data: {
+      id: n.id,
+      key: n.key,
+      type: n.type,
+      depth: n.depth,
+      caption: nodeCaption(n),
+      title: nodeTitle(n),
+      colour: n.type === 'customer' ? customerColour(n) : kindStyle(n.kind).colour,
+    },
+    classes: [n.type, n.type === 'customer' && n.key === rootId ? 'root' : '', n.degree > HUB_DEGREE ? 'hub' : '']
+      .filter(Boolean)
+      .join(' '),
+  }));
+  const edgeElements: ElementDefinition[] = network.edges
+    // A truncated network may name nodes it did not send; cytoscape refuses dangling edges.
+    .filter((e) => known.has(e.source) && known.has(e.target))
+    .map((e) => ({
+      group: 'edges',
+      data: { id: `${e.source}|${e.target}`, source: e.source, target: e.target, count: e.count },
+    }));
+  return [...nodeElements, ...edgeElements];
+}
+
+export const NETWORK_STYLE: StylesheetJson = [
+  {
+    selector: 'node',
+    style: {
+      'background-color': 'data(colour)',
+      label: 'data(caption)',
+      'font-size': 9,
+      'font-family': 'Roboto, sans-serif',
+      color: '#37474f',
+      'text-valign': 'bottom',
+      'text-margin-y': 3,
+      'min-zoomed-font-size': 6,
+    },
+  },
+  { selector: 'node.customer', style: { shape: 'ellipse', width: 26, height: 26 } },
+  { selector: 'node.identifier', style: { shape: 'round-rectangle', width: 14, height: 14, 'font-size': 8 } },
+  { selector: 'node.hub', style: { 'border-width': 2, 'border-style': 'dashed', 'border-color': '#424242' } },
+  { selector: 'node.root', style: { width: 40, height: 40, 'border-width': 4, 'border-color': '#0d47a1' } },
+  {
+    selector: 'edge',
+    style: { width: 'mapData(count, 1, 20, 1, 4)', 'line-color': '#b0bec5', 'curve-style': 'straight', opacity: 0.8 },
+  },
+  { selector: 'node:selected', style: { 'overlay-opacity': 0.15, 'overlay-color': '#0d47a1' } },
+];

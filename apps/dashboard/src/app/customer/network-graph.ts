@@ -1,0 +1,87 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  ElementRef,
+  afterRenderEffect,
+  computed,
+  inject,
+  input,
+  viewChild,
+} from '@angular/core';
+import { DecimalPipe, PercentPipe } from '@angular/common';
+import { httpResource } from '@angular/common/http';
+import { Router } from '@angular/router';
+import { MatIconModule } from '@angular/material/icon';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import cytoscape from 'cytoscape';
+import type { Core } from 'cytoscape';
+import type { Network } from '@redoubt/contracts/api';
+import { errorMessage } from '../http/api-error';
+import { KIND_STYLE, NETWORK_STYLE, toElements } from './network-elements';
+
+export const NETWORK_DEPTH = 3;
+export const NETWORK_MAX_NODES = 300;
+
+/** The customer's linked network (customers and the identifiers they share), drawn with cytoscape. */
+@Component({
+  selector: 'rd-network-graph',
+  imports: [DecimalPipe, PercentPipe, MatIconModule, MatProgressBarModule],
+  templateUrl: './network-graph.html',
+  styleUrl: './network-graph.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class NetworkGraph {
+  private readonly router = inject(Router);
+
+  readonly tenant = input.required<string>();
+  readonly customerId = input.required<string>();
+
+  protected readonly network = httpResource<Network>(() => ({
+    url: `/api/tenants/${encodeURIComponent(this.tenant())}/customers/${encodeURIComponent(this.customerId())}/network`,
+    params: { depth: NETWORK_DEPTH, maxNodes: NETWORK_MAX_NODES },
+  }));
+  protected readonly error = computed(() => {
+    const error = this.network.error();
+    return error ? errorMessage(error) : undefined;
+  });
+  protected readonly kinds = Object.entries(KIND_STYLE).map(([kind, style]) => ({ kind, ...style }));
+
+  private readonly canvas = viewChild.required<ElementRef<HTMLElement>>('canvas');
+
+  constructor() {
+    let cy: Core | undefined;
+    inject(DestroyRef).onDestroy(() => cy?.destroy());
+
+    // Redraw whenever a new network arrives; cytoscape owns the container's children.
+    afterRenderEffect(() => {
+      const container = this.canvas().nativeElement;
+      const network = this.network.hasValue() ? this.network.value() : undefined;
+      const rootId = this.customerId();
+      const tenant = this.tenant();
+      cy?.destroy();
+      cy = undefined;
+      if (!network || network.nodes.length === 0) return;
+      const maxDepth = Math.max(...network.nodes.map((n) => n.depth));
+      cy = cytoscape({
+        container,
+        elements: toElements(network, rootId),
+        style: NETWORK_STYLE,
+        layout: {
+          name: 'concentric',
+          concentric: (node) => maxDepth - Number(node.data('depth')),
+          levelWidth: () => 1,
+          minNodeSpacing: 10,
+          animate: false,
+        },
+        minZoom: 0.2,
+        maxZoom: 3,
+        wheelSensitivity: 0.3,
+      });
+      cy.on('tap', 'node.customer', (event) => {
+        const key = String(event.target.data('key'));
+        if (key !== rootId) void this.router.navigate(['/t', tenant, 'customers', key]);
+      });
+    });
+  }
+}

@@ -1,0 +1,39 @@
+import { HttpClient } from '@angular/common/http';
+import { Injectable, computed, inject, signal } from '@angular/core';
+import { firstValueFrom } from 'rxjs';
+import type { Me } from '@redoubt/contracts/api';
+
+export type Role = Me['role'];
+
+/**
+ * Who is signed in. Loaded once per page load (IAP or the demo proxy decides the identity; the BFF
+ * re-checks grants on every request, so a stale copy here only affects what the UI offers).
+ */
+@Injectable({ providedIn: 'root' })
+export class Session {
+  private readonly http = inject(HttpClient);
+  private readonly current = signal<Me | undefined>(undefined);
+  private readonly failure = signal<unknown>(undefined);
+  private pending?: Promise<Me>;
+
+  readonly me = this.current.asReadonly();
+  readonly error = this.failure.asReadonly();
+  readonly role = computed(() => this.current()?.role);
+
+  /** Resolves with the principal; every caller shares one request per page load. */
+  load(): Promise<Me> {
+    this.pending ??= firstValueFrom(this.http.get<Me>('/api/me')).then(
+      (me) => {
+        this.current.set(me);
+        this.failure.set(undefined);
+        return me;
+      },
+      (error: unknown) => {
+        // Kept, not retried: every guard of this navigation would ask again. "Try again" reloads.
+        this.failure.set(error);
+        throw error;
+      },
+    );
+    return this.pending;
+  }
+}

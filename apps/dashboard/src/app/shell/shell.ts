@@ -1,0 +1,97 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { MatToolbarModule } from '@angular/material/toolbar';
+import { MatSidenavModule } from '@angular/material/sidenav';
+import { MatListModule } from '@angular/material/list';
+import { MatIconModule } from '@angular/material/icon';
+import { MatButtonModule } from '@angular/material/button';
+import { MatMenuModule } from '@angular/material/menu';
+import { MatSelectModule } from '@angular/material/select';
+import { filter, map, scan } from 'rxjs';
+import { Session } from '../session/session';
+import { SECTIONS, canOpenCustomers, homeSection, sectionsFor } from './sections';
+
+interface NavItem {
+  readonly label: string;
+  readonly icon: string;
+  readonly link: readonly string[];
+}
+
+/** Last customer opened per tenant, so the side navigation can go back to it. */
+type RecentCustomers = Readonly<Record<string, string>>;
+
+/** The frame around every tenant screen: toolbar (tenant, user), side navigation, content. */
+@Component({
+  selector: 'rd-shell',
+  imports: [
+    RouterOutlet,
+    RouterLink,
+    RouterLinkActive,
+    MatToolbarModule,
+    MatSidenavModule,
+    MatListModule,
+    MatIconModule,
+    MatButtonModule,
+    MatMenuModule,
+    MatSelectModule,
+  ],
+  templateUrl: './shell.html',
+  styleUrl: './shell.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class Shell {
+  private readonly router = inject(Router);
+  private readonly session = inject(Session);
+
+  /** From the route: /t/:tenant/… */
+  readonly tenant = input.required<string>();
+
+  protected readonly me = this.session.me;
+  private readonly url = toSignal(
+    this.router.events.pipe(
+      filter((e): e is NavigationEnd => e instanceof NavigationEnd),
+      map((e) => e.urlAfterRedirects),
+    ),
+    { initialValue: this.router.url },
+  );
+  private readonly recent = toSignal(
+    this.router.events.pipe(
+      filter((e): e is NavigationEnd => e instanceof NavigationEnd),
+      scan((seen: RecentCustomers, e) => {
+        const m = /^\/t\/([^/]+)\/customers\/([^/?#]+)/.exec(e.urlAfterRedirects);
+        return m ? { ...seen, [decodeURIComponent(m[1])]: decodeURIComponent(m[2]) } : seen;
+      }, {}),
+    ),
+    { initialValue: {} as RecentCustomers },
+  );
+
+  protected readonly nav = computed<NavItem[]>(() => {
+    const role = this.me()?.role;
+    const tenant = this.tenant();
+    const items: NavItem[] = sectionsFor(role).map((s) => ({
+      label: s.label,
+      icon: s.icon,
+      link: ['/t', tenant, s.path],
+    }));
+    const customer = this.recent()[tenant];
+    if (customer && canOpenCustomers(role)) {
+      const at = items.findIndex((i) => i.label === 'Search') + 1;
+      items.splice(at, 0, { label: 'Customer', icon: 'person', link: ['/t', tenant, 'customers', customer] });
+    }
+    return items;
+  });
+
+  protected readonly tenantName = computed(
+    () => this.me()?.tenants.find((t) => t.id === this.tenant())?.name ?? this.tenant(),
+  );
+
+  /** Stay on the same screen in the new tenant; customer ids are per tenant, so those go home. */
+  protected switchTenant(next: string): void {
+    const role = this.me()?.role;
+    if (!role || next === this.tenant()) return;
+    const current = /^\/t\/[^/]+\/([^/?#]+)/.exec(this.url())?.[1];
+    const section = SECTIONS.find((s) => s.path === current && s.roles.includes(role));
+    void this.router.navigate(['/t', next, section?.path ?? homeSection(role)]);
+  }
+}
