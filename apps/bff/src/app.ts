@@ -13,18 +13,29 @@ import type { Services } from './services.ts';
 import errors from './plugins/errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { noteRoutes } from './routes/notes.ts';
+import auth from './plugins/auth/index.ts';
+import type { AuthOptions } from './plugins/auth/index.ts';
+import { meRoutes } from './routes/me.ts';
+import { adminRoutes } from './routes/admin.ts';
 
 export interface BuildOptions {
   config: Config;
   services: Services;
   /** pino options; false silences logs in tests. */
   logger?: boolean | object;
+  /** Identity overrides for tests (test/support/identities.ts); production passes none. */
+  auth?: AuthOptions;
 }
 
 /** Largest request body: an NDJSON batch of 10,000 events fits; anything bigger is refused with 413. */
 export const BODY_LIMIT = 8 * 1024 * 1024;
 
-export async function buildApp({ config, services, logger }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  services,
+  logger,
+  auth: authOptions,
+}: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? {
       level: config.logLevel,
@@ -43,6 +54,8 @@ export async function buildApp({ config, services, logger }: BuildOptions): Prom
   app.decorateRequest('principal', undefined);
 
   await app.register(errors);
+  // Before every route: identity, the access table (access.ts), CSRF, rate limits, headers.
+  await app.register(auth, { config, services, auth: authOptions });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Redoubt API', version: '0.1.0', description: 'Fraud-analyst workbench backend-for-frontend' },
@@ -53,6 +66,8 @@ export async function buildApp({ config, services, logger }: BuildOptions): Prom
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(meRoutes, { services });
+  await app.register(adminRoutes);
 
   await app.register(healthRoutes, {
     checks: [{ name: 'reviews', check: () => services.reviews.ping() }],

@@ -25,8 +25,14 @@ export interface Config {
     issuer: string;
     allowedDomains: string[];
   };
-  /** True when no IAP audience is configured: the local demo identity proxy signs the header. */
+  /**
+   * The embedded demo's identity proxy signs the header. Only without IAP_AUDIENCE, and only for the
+   * embedded demo (no external store configured) unless REDOUBT_DEMO_IDENTITY=true says so; in any
+   * other case without IAP_AUDIENCE the BFF refuses to start (plugins/auth identityMode).
+   */
   demoIdentityProxy: boolean;
+  /** Origins allowed to send writes besides the request's own host (REDOUBT_ALLOWED_ORIGINS, comma-separated). */
+  allowedOrigins?: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -87,6 +93,16 @@ export function loadConfig(env: Env = process.env): Config {
         .map((d) => d.trim())
         .filter(Boolean),
     },
-    demoIdentityProxy: audience === undefined,
+    demoIdentityProxy:
+      audience === undefined &&
+      bool(
+        env,
+        'REDOUBT_DEMO_IDENTITY',
+        !optional(env, 'DATABASE_URL') && !optional(env, 'ELASTICSEARCH_URL') && !bigtableProject,
+      ),
+    allowedOrigins: (optional(env, 'REDOUBT_ALLOWED_ORIGINS') ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
   };
 }

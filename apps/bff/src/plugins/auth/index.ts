@@ -1,0 +1,215 @@
+// Authentication and authorization for every route, in one onRequest hook:
+//   route rule (access.ts; no rule = 403) -> identity (passport strategy verifying the IAP
+//   assertion) -> principal from the user directory (every request, cached 2 s) -> role -> tenant
+//   grant (another tenant answers 404, logged) -> writes: 415 / origin / CSRF -> rate limit.
+// In the embedded demo (no IAP_AUDIENCE) the demo identity proxy signs the header in front of it.
+import fp from 'fastify-plugin';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import passportModule from '@fastify/passport';
+import CustomStrategy from 'passport-custom';
+import secureSession from '@fastify/secure-session';
+import type { JWTVerifyGetKey } from 'jose';
+import type { Config } from '../../config.ts';
+import type { Services } from '../../services.ts';
+import type { Principal } from '../../principal.ts';
+import { ruleFor, WRITE_METHODS } from '../../access.ts';
+import type { AccessRule } from '../../access.ts';
+import { HttpError } from '../errors.ts';
+import security from '../security.ts';
+import type { SecurityOptions } from '../security.ts';
+import { IAP_HEADER, remoteIapKeys, verifyIapAssertion } from './iap-verifier.ts';
+import type { IapVerifierOptions } from './iap-verifier.ts';
+import type { UserDirectory } from '../../ports/user-directory.ts';
+import { SqlUserDirectory } from '../../adapters/user-directory/sql-user-directory.ts';
+import demoIdentityProxy, { DEMO_AUDIENCE, openDemoIdentityProxy } from '../../demo-proxy/identity-proxy.ts';
+import { provisionDemo } from '../../demo-proxy/provision.ts';
+
+const { Authenticator } = passportModule;
+
+/** What tests (and unusual deployments) may override; production needs none of it. */
+export interface AuthOptions {
+  /** Key resolver for assertions; default Google's JWK set (or the demo proxy's keys in the demo). */
+  keys?: JWTVerifyGetKey;
+  /** Where principals come from; default the users table (SqlUserDirectory on services.db). */
+  directory?: UserDirectory;
+  /** How long a resolved principal is reused; default 2000 ms (0 = look up on every request). */
+  cacheMs?: number;
+  /** Refetch cooldown for an unknown key id; default 30 s. */
+  jwksCooldownMs?: number;
+  csrfKey?: string;
+  limits?: SecurityOptions['limits'];
+}
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  rule: AccessRule | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered after the auth plugin, with its access rule (for the matrix test). */
+    accessRoutes: RegisteredRoute[];
+    /** The user directory in use; admin routes change it and then call forgetPrincipals(). */
+    users: UserDirectory;
+    forgetPrincipals(): void;
+    /** True when the embedded demo's identity proxy signs identities. */
+    demoIdentity: boolean;
+  }
+}
+
+/**
+ * Which identity source runs. IAP_AUDIENCE set: production, the demo proxy is never on. Unset: only
+ * the embedded demo may run (config.demoIdentityProxy); anything else refuses to start (A3, A6).
+ */
+export function identityMode(config: Pick<Config, 'iap' | 'demoIdentityProxy'>): 'iap' | 'demo' {
+  if (config.iap.audience) return 'iap';
+  if (config.demoIdentityProxy) return 'demo';
+  throw new Error('IAP_AUDIENCE is required: set it to the IAP backend audience (/projects/NUM/...)');
+}
+
+interface AuthPluginOptions {
+  config: Config;
+  services: Services;
+  auth?: AuthOptions;
+}
+
+async function authPlugin(app: FastifyInstance, { config, services, auth = {} }: AuthPluginOptions): Promise<void> {
+  const mode = identityMode(config);
+  const demo = mode === 'demo';
+
+  await app.register(security, {
+    secureCookies: !demo,
+    csrfKey: auth.csrfKey,
+    limits: auth.limits,
+    allowedOrigins: config.allowedOrigins,
+  });
+
+  const directory = auth.directory ?? new SqlUserDirectory(services.db);
+  app.decorate('users', directory);
+  app.decorate('demoIdentity', demo);
+
+  let keys = auth.keys;
+  if (demo) {
+    const proxy = await openDemoIdentityProxy(config.dataDir, config.iap.issuer);
+    keys ??= proxy.keys;
+    await provisionDemo(services.db, directory);
+    await app.register(demoIdentityProxy, { proxy, secureCookies: false });
+  }
+  const verifier: IapVerifierOptions = {
+    audience: demo ? DEMO_AUDIENCE : config.iap.audience!,
+    issuer: config.iap.issuer,
+    allowedDomains: demo ? [] : config.iap.allowedDomains,
+    keys: keys ?? remoteIapKeys(config.iap.jwksUrl, { cooldownMs: auth.jwksCooldownMs }),
+  };
+
+  // Principals are re-read from the directory every few seconds at most (A7): a revocation
+  // through the admin API is immediate, one through the CLI within cacheMs.
+  const cacheMs = auth.cacheMs ?? 2_000;
+  const cache = new Map<string, { at: number; principal: Principal | undefined }>();
+  app.decorate('forgetPrincipals', () => cache.clear());
+  const principalFor = async (identity: { sub: string; email: string }) => {
+    const key = `${identity.sub}\n${identity.email}`;
+    const hit = cache.get(key);
+    if (hit && Date.now() - hit.at < cacheMs) return hit.principal;
+    const principal = await directory.resolve(identity);
+    if (cache.size > 10_000) cache.clear();
+    if (cacheMs > 0) cache.set(key, { at: Date.now(), principal });
+    return principal;
+  };
+
+  // passport (with the session plugin it insists on; no route uses a session, so no cookie is set).
+  await app.register(secureSession, {
+    key: randomBytes(32),
+    cookieName: demo ? 'redoubt-session' : '__Host-redoubt-session',
+    cookie: { path: '/', httpOnly: true, secure: !demo, sameSite: 'strict' },
+  });
+  const passport = new Authenticator({ key: 'redoubt', userProperty: 'user' });
+  passport.use(
+    'iap',
+    new CustomStrategy((req, done) => {
+      const request = req as unknown as FastifyRequest;
+      // Only the signed assertion counts; x-goog-authenticated-user-* are never read (A1).
+      const header = request.headers[IAP_HEADER];
+      verifyIapAssertion(typeof header === 'string' ? header : undefined, verifier)
+        .then(async (identity) => {
+          const principal = await principalFor(identity);
+          if (!principal) {
+            request.log.warn({ event: 'auth.not_provisioned', sub: identity.sub }, 'identity has no access');
+            throw new HttpError(403, 'NOT_PROVISIONED', 'You have no access to Redoubt; ask an administrator');
+          }
+          done(null, principal);
+        })
+        .catch((error: unknown) => done(error));
+    }) as never,
+  );
+  await app.register(passport.initialize());
+  const authenticate = passport.authenticate('iap', { session: false }, async (request, _reply, err, user) => {
+    if (err) throw err;
+    if (!user) throw new HttpError(401, 'UNAUTHENTICATED', 'Sign-in required');
+    request.principal = user as Principal;
+  });
+
+  const accessRoutes: RegisteredRoute[] = [];
+  app.decorate('accessRoutes', accessRoutes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      const rule = ruleFor(method, route.url);
+      accessRoutes.push({ method, url: route.url, rule });
+      if (!rule) app.log.error({ method, url: route.url }, 'route has no access rule in access.ts: it will answer 403');
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const url = request.routeOptions.url;
+    if (url === undefined) return; // no such route: the not-found handler answers 404
+    const rule = ruleFor(request.method, url);
+    if (!rule) {
+      request.log.error({ method: request.method, url }, 'route has no access rule');
+      throw new HttpError(403, 'NO_ACCESS_RULE', 'This route has no access rule');
+    }
+    if (rule.roles === 'public') return;
+
+    await authenticate.call(app, request, reply);
+    const principal = request.principal!;
+    const denial = {
+      event: 'access.denied',
+      sub: principal.sub,
+      email: principal.email,
+      route: `${request.method} ${url}`,
+    };
+
+    if (!rule.roles.includes(principal.role)) {
+      request.log.warn({ ...denial, role: principal.role }, 'role may not call this route');
+      throw new HttpError(403, 'FORBIDDEN', 'Your role may not do this');
+    }
+    if (rule.tenant) {
+      const source = rule.tenant === 'param' ? request.params : request.query;
+      const tenant = (source as Record<string, unknown> | undefined)?.tenant;
+      if (typeof tenant !== 'string' || tenant === '') {
+        throw new HttpError(
+          400,
+          'TENANT_REQUIRED',
+          `/${rule.tenant === 'param' ? 'params' : 'query'}/tenant is required`,
+          [{ field: `/${rule.tenant === 'param' ? 'params' : 'query'}/tenant`, reason: 'is required' }],
+        );
+      }
+      if (!principal.tenants.includes(tenant)) {
+        // Same answer as a tenant that does not exist (Z1); the attempt is logged for the audit trail.
+        request.log.warn({ ...denial, tenant }, 'cross-tenant access refused');
+        throw new HttpError(404, 'NOT_FOUND', 'Not found');
+      }
+    }
+
+    if (WRITE_METHODS.has(request.method)) {
+      app.security.guardWrite(request, reply, rule);
+      await app.security.limit(request, reply, 'write');
+    } else {
+      if (principal.kind === 'user') app.security.issueXsrf(request, reply, url === '/api/me');
+      if (rule.limit === 'search') await app.security.limit(request, reply, 'search');
+    }
+  });
+}
+
+export default fp(authPlugin, { name: 'auth', dependencies: ['errors'] });
