@@ -1,0 +1,18 @@
+// Timeline cursors: the (time, event id) of the last event on a page, opaque to clients.
+import { HttpError } from '../../plugins/errors.ts';
+
+export function encodeCursor(at: number, eventId: string): string {
+  return Buffer.from(JSON.stringify([at, eventId])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { at: number; eventId: string } {
+  try {
+    const [at, eventId] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [unknown, unknown];
+    if (typeof at === 'number' && Number.isFinite(at) && typeof eventId === 'string') return { at, eventId };
+  } catch {
+    // fall through to the 400 below
+  }
+  throw new HttpError(400, 'BAD_CURSOR', 'The cursor is not one this server issued', [
+    { field: '/query/before', reason: 'is not a valid cursor' },
+  ]);
+}

@@ -1,0 +1,82 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { Bigtable } from '@google-cloud/bigtable';
+import { profileStoreContract } from '../../../test/contracts/profile-store.contract.ts';
+import type { CustomerRecord } from '../../ports/profile-store.ts';
+import { needs } from '../../../test/support/backends.ts';
+import { bigtableEmulatorAvailable, CBTEMULATOR, startBigtableEmulator } from '../../../test/support/bigtable-emulator.ts';
+import { SqliteProfileStore } from './sqlite-profile-store.ts';
+import { BigtableProfileStore } from './bigtable-profile-store.ts';
+
+profileStoreContract('embedded (node:sqlite)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'redoubt-profiles-'));
+  const file = join(dir, 'profiles.db');
+  const store = new SqliteProfileStore(file);
+  const probe = new DatabaseSync(file, { readOnly: true });
+  return {
+    store,
+    raw: {
+      // Storage order of the timeline index: (tenant, customer_id, at DESC, event_id DESC).
+      eventIds: async (tenant, customerId) =>
+        (
+          probe
+            .prepare('SELECT event_id FROM events INDEXED BY events_timeline WHERE tenant = ? AND customer_id = ?')
+            .all(tenant, customerId) as { event_id: string }[]
+        ).map((r) => r.event_id),
+      customer: async (tenant, id) => {
+        const row = probe.prepare('SELECT body FROM customers WHERE tenant = ? AND id = ?').get(tenant, id) as
+          | { body: string }
+          | undefined;
+        return row ? (JSON.parse(row.body) as CustomerRecord) : undefined;
+      },
+    },
+    cleanup: async () => {
+      probe.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+profileStoreContract(
+  'Bigtable (cbtemulator)',
+  async () => {
+    const emulator = await startBigtableEmulator();
+    const options = {
+      projectId: 'redoubt-test',
+      instanceId: 'redoubt',
+      emulatorHost: emulator.host,
+      tablePrefix: `t${process.pid}_${Date.now().toString(36)}_`,
+    };
+    const store = await BigtableProfileStore.open(options);
+    // A separate client reads the raw rows: the key design is part of the contract.
+    const client = new Bigtable({
+      projectId: options.projectId,
+      apiEndpoint: emulator.host,
+      universeDomain: 'googleapis.com',
+      metricsEnabled: false,
+    } as ConstructorParameters<typeof Bigtable>[0]);
+    const table = client.instance(options.instanceId).table(`${options.tablePrefix}customers`);
+    return {
+      store,
+      raw: {
+        eventIds: async (tenant, customerId) => {
+          const [rows] = await table.getRows({ prefix: `${tenant}#${customerId}#` });
+          return rows.map((r) => r.id.split('#').at(-1)!);
+        },
+        customer: async (tenant, id) => {
+          const [rows] = await table.getRows({ keys: [`${tenant}#${id}`] });
+          const cell = rows[0]?.data.profile?.body?.[0];
+          return cell ? (JSON.parse(String(cell.value)) as CustomerRecord) : undefined;
+        },
+      },
+      cleanup: async () => {
+        await store.dropTables();
+        await client.close();
+        await emulator.stop();
+      },
+    };
+  },
+  needs('Bigtable emulator', bigtableEmulatorAvailable(), `set BIGTABLE_EMULATOR_HOST or install ${CBTEMULATOR}`),
+);

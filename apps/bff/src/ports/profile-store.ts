@@ -1,0 +1,78 @@
+// ProfileStore: each customer's profile row and their events, newest first (the Bigtable role).
+// Adapters: Bigtable (@google-cloud/bigtable) and an embedded node:sqlite file under the data folder.
+// One contract suite (test/contracts/profile-store.contract.ts) runs against every adapter.
+import type { Action, Label } from '@redoubt/contracts/api';
+import type { EventType, RedoubtEvent } from '@redoubt/contracts';
+
+/** One stored event: the event as sent plus its time in epoch milliseconds. */
+export interface StoredEvent {
+  eventId: string;
+  customerId: string;
+  type: EventType;
+  /** Event time (the event's timestamp), epoch ms. */
+  at: number;
+  event: RedoubtEvent;
+}
+
+export interface ScoreEntry {
+  at: number;
+  score: number;
+  action: Action;
+  source?: string;
+}
+
+/** The customer row: what the profile page shows, merged from that customer's events. */
+export interface CustomerRecord {
+  id: string;
+  name?: string;
+  email?: string;
+  phone?: string;
+  country?: string;
+  createdAt?: number;
+  lastSeen?: number;
+  score?: number;
+  action?: Action;
+  label?: Label;
+  /** Identifier values by kind (email, phone, device, card, ip, address, order). */
+  identifiers: Record<string, string[]>;
+  /** Score history, newest first, bounded. */
+  scores: ScoreEntry[];
+  counters: Record<string, number>;
+}
+
+export interface TimelinePage {
+  events: StoredEvent[];
+  /** Opaque cursor for the next (older) page; absent on the last page. */
+  next?: string;
+}
+
+export interface ProfileStore {
+  /** Which of these event ids are already stored for the tenant. */
+  existingEvents(tenant: string, eventIds: string[]): Promise<Set<string>>;
+  /** One batched read of many customer rows; missing customers are absent from the map. */
+  getCustomers(tenant: string, ids: string[]): Promise<Map<string, CustomerRecord>>;
+  /**
+   * Stores new events and the customer rows they changed. The embedded adapter writes both in one
+   * transaction; Bigtable writes event rows first and customer rows last (see the adapter).
+   */
+  write(tenant: string, events: StoredEvent[], customers: CustomerRecord[]): Promise<void>;
+  /** A customer's events, newest first; `before` is the cursor of the previous page. */
+  timeline(tenant: string, customerId: string, options: { before?: string; limit: number }): Promise<TimelinePage>;
+  /** Current replay watermark: events written later have a greater mark. */
+  mark(): Promise<number>;
+  /**
+   * Every event written at or after `since` (a watermark from mark()), across tenants, in batches;
+   * used to replay the graph after its snapshot.
+   */
+  replay(since: number, onBatch: (tenant: string, events: StoredEvent[]) => void | Promise<void>): Promise<void>;
+  /** Number of customer rows of a tenant (readiness and demo progress). */
+  countCustomers(tenant: string): Promise<number>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function emptyCustomer(id: string): CustomerRecord {
+  return { id, identifiers: {}, scores: [], counters: {} };
+}
+
+export const MAX_SCORE_HISTORY = 100;

@@ -1,0 +1,168 @@
+// The ProfileStore contract: every adapter runs this suite. Besides the adapter's own reads, it reads
+// what was stored through a raw probe (SQL on the file, Bigtable row keys), so it checks the
+// storage design itself: event rows newest first under the customer's prefix.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RedoubtEvent } from '@redoubt/contracts';
+import type { CustomerRecord, ProfileStore, StoredEvent } from '../../src/ports/profile-store.ts';
+import { emptyCustomer } from '../../src/ports/profile-store.ts';
+
+export interface RawProbe {
+  /** Event ids of a customer in the order the storage keeps them (expected: newest first). */
+  eventIds(tenant: string, customerId: string): Promise<string[]>;
+  /** The customer row as stored, parsed, or undefined. */
+  customer(tenant: string, id: string): Promise<CustomerRecord | undefined>;
+}
+
+export interface ProfileStoreFixture {
+  store: ProfileStore;
+  raw: RawProbe;
+  cleanup: () => Promise<void>;
+}
+
+const T0 = Date.UTC(2026, 9, 1);
+
+export function storedEvent(customerId: string, eventId: string, at: number, type: 'order' | 'login' = 'login'): StoredEvent {
+  const event: RedoubtEvent =
+    type === 'order'
+      ? {
+          eventId,
+          customerId,
+          type: 'order',
+          timestamp: new Date(at).toISOString(),
+          order: { orderId: `o-${eventId}`, price: 1000, currency: 'GBP' },
+        }
+      : {
+          eventId,
+          customerId,
+          type: 'login',
+          timestamp: new Date(at).toISOString(),
+          login: { success: true, mechanism: 'password' },
+        };
+  return { eventId, customerId, type, at, event };
+}
+
+function customer(id: string, name: string): CustomerRecord {
+  return { ...emptyCustomer(id), name, identifiers: { email: [`${id}@example.com`] }, counters: { events: 1 } };
+}
+
+export function profileStoreContract(
+  name: string,
+  open: () => Promise<ProfileStoreFixture>,
+  options: { skip?: string } = {},
+) {
+  describe(`ProfileStore contract: ${name}`, options, () => {
+    let store: ProfileStore;
+    let raw: RawProbe;
+    let cleanup: () => Promise<void>;
+
+    before(async () => {
+      ({ store, raw, cleanup } = await open());
+    });
+    after(async () => {
+      await store?.close();
+      await cleanup?.();
+    });
+
+    it('stores customer rows and reads them back in one batch, per tenant', async () => {
+      await store.write('acme', [], [customer('c1', 'Ann'), customer('c2', 'Bob')]);
+      await store.write('globex', [], [customer('c1', 'Other Ann')]);
+      const found = await store.getCustomers('acme', ['c1', 'c2', 'missing']);
+      assert.deepEqual([...found.keys()].sort(), ['c1', 'c2']);
+      assert.equal(found.get('c1')?.name, 'Ann');
+      assert.deepEqual(found.get('c2')?.identifiers, { email: ['c2@example.com'] });
+      assert.equal((await store.getCustomers('globex', ['c1'])).get('c1')?.name, 'Other Ann');
+      assert.equal((await raw.customer('acme', 'c1'))?.name, 'Ann');
+      assert.equal(await raw.customer('acme', 'missing'), undefined);
+    });
+
+    it('replaces a customer row on rewrite', async () => {
+      await store.write('acme', [], [{ ...customer('c3', 'Cat'), score: 10, action: 'ALLOW' }]);
+      await store.write('acme', [], [{ ...customer('c3', 'Cat'), score: 90, action: 'PREVENT', label: 'FRAUDSTER' }]);
+      const row = await raw.customer('acme', 'c3');
+      assert.equal(row?.score, 90);
+      assert.equal(row?.label, 'FRAUDSTER');
+    });
+
+    it('keeps event rows newest first under the customer, apart from similar ids and other tenants', async () => {
+      const events = [
+        storedEvent('c1', 'e-old', T0),
+        storedEvent('c1', 'e-new', T0 + 3_000, 'order'),
+        storedEvent('c1', 'e-mid', T0 + 1_000),
+        storedEvent('c10', 'e-c10', T0 + 2_000),
+      ];
+      await store.write('acme', events, []);
+      await store.write('globex', [storedEvent('c1', 'e-globex', T0 + 5_000)], []);
+      assert.deepEqual(await raw.eventIds('acme', 'c1'), ['e-new', 'e-mid', 'e-old']);
+      const page = await store.timeline('acme', 'c1', { limit: 10 });
+      assert.deepEqual(
+        page.events.map((e) => e.eventId),
+        ['e-new', 'e-mid', 'e-old'],
+      );
+      assert.equal(page.next, undefined);
+      const newest = page.events[0];
+      assert.equal(newest.type, 'order');
+      assert.equal(newest.at, T0 + 3_000);
+      assert.equal(newest.event.type === 'order' && newest.event.order.orderId, 'o-e-new');
+    });
+
+    it('pages the timeline with a cursor, with no gaps or repeats', async () => {
+      const events = Array.from({ length: 25 }, (_, i) => storedEvent('pager', `p-${String(i).padStart(2, '0')}`, T0 + i * 1000));
+      // Two events at the same instant must both appear once.
+      events.push(storedEvent('pager', 'p-same', T0 + 7_000));
+      await store.write('acme', events, []);
+      const seen: string[] = [];
+      let before: string | undefined;
+      for (let pages = 0; pages < 10; pages++) {
+        const page = await store.timeline('acme', 'pager', { limit: 7, ...(before ? { before } : {}) });
+        seen.push(...page.events.map((e) => e.eventId));
+        if (!page.next) break;
+        before = page.next;
+      }
+      assert.equal(seen.length, 26);
+      assert.equal(new Set(seen).size, 26);
+      const ats = seen.map((id) => events.find((e) => e.eventId === id)!.at);
+      assert.deepEqual(ats, [...ats].sort((a, b) => b - a));
+    });
+
+    it('reports which event ids are already stored, per tenant', async () => {
+      await store.write('acme', [storedEvent('c5', 'dup-1', T0)], []);
+      const known = await store.existingEvents('acme', ['dup-1', 'never']);
+      assert.deepEqual([...known], ['dup-1']);
+      assert.deepEqual([...(await store.existingEvents('globex', ['dup-1']))], []);
+      assert.deepEqual([...(await store.existingEvents('acme', []))], []);
+    });
+
+    it('reads more keys than one batch request holds', async () => {
+      const many = Array.from({ length: 1_500 }, (_, i) => customer(`bulk-${i}`, `Bulk ${i}`));
+      await store.write('bulk', [], many);
+      const found = await store.getCustomers(
+        'bulk',
+        many.map((c) => c.id),
+      );
+      assert.equal(found.size, 1_500);
+      assert.equal(found.get('bulk-1499')?.name, 'Bulk 1499');
+      assert.equal(await store.countCustomers('bulk'), 1_500);
+    });
+
+    it('replays every event written after a watermark, grouped by tenant', async () => {
+      const all: string[] = [];
+      await store.replay(0, (tenant, events) => {
+        for (const e of events) all.push(`${tenant}/${e.eventId}`);
+      });
+      assert.ok(all.includes('acme/e-new') && all.includes('globex/e-globex'));
+      const mark = await store.mark();
+      await new Promise((r) => setTimeout(r, 5));
+      await store.write('replay', [storedEvent('r1', 'after-1', T0), storedEvent('r2', 'after-2', T0 + 1)], []);
+      const later: string[] = [];
+      await store.replay(mark, (tenant, events) => {
+        for (const e of events) later.push(`${tenant}/${e.eventId}/${e.customerId}`);
+      });
+      assert.deepEqual(later.sort(), ['replay/after-1/r1', 'replay/after-2/r2']);
+    });
+
+    it('answers a ping', async () => {
+      await store.ping();
+    });
+  });
+}

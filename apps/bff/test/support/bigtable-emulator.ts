@@ -1,0 +1,56 @@
+// Google's Bigtable emulator for suites and benchmarks: BIGTABLE_EMULATOR_HOST when set,
+// otherwise cbtemulator started here on a free port (and stopped by the returned function).
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+
+export const CBTEMULATOR = '/usr/lib/google-cloud-sdk/platform/bigtable-emulator/cbtemulator';
+
+export function bigtableEmulatorAvailable(): boolean {
+  return Boolean(process.env.BIGTABLE_EMULATOR_HOST) || existsSync(CBTEMULATOR);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`cbtemulator did not listen on ${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The emulator's host:port and a stop() that ends the process this call started (if any). */
+export async function startBigtableEmulator(): Promise<{ host: string; stop: () => Promise<void> }> {
+  const given = process.env.BIGTABLE_EMULATOR_HOST;
+  if (given) return { host: given, stop: async () => {} };
+  const port = await freePort();
+  const child = spawn(CBTEMULATOR, ['-host', '127.0.0.1', '-port', String(port)], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitForPort(port, 10_000);
+  return {
+    host: `127.0.0.1:${port}`,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
