@@ -15,15 +15,6 @@ import { NetworkGraph } from './network-graph';
 import { NotesPanel } from './notes-panel';
 import { ScoreChart } from './score-chart';
 
-const KIND_ICON: Readonly<Record<string, string>> = {
-  email: 'mail',
-  phone: 'call',
-  device: 'devices',
-  card: 'credit_card',
-  ip: 'lan',
-  address: 'home',
-};
-
 /** One customer: profile, identifiers, score history, network and notes. */
 @Component({
   selector: 'rd-customer-page',
@@ -59,11 +50,5 @@ export class CustomerPage {
     return error ? errorMessage(error) : undefined;
   });
 
-  protected kindIcon(kind: string): string {
-    return KIND_ICON[kind] ?? 'tag';
-  }
-
-  protected kindColour(kind: string): string {
-    return kindStyle(kind).colour;
-  }
+  protected readonly kindStyle = kindStyle;
 }

@@ -6,21 +6,29 @@ import { labelText, riskTone } from '../risk/risk-chips';
 
 const TONE_COLOUR = { prevent: '#c62828', review: '#ef6c00', allow: '#2e7d32', neutral: '#90a4ae' } as const;
 
-/** Identifier kinds: a short tag drawn on the canvas and a colour; unknown kinds get a grey tag. */
-export const KIND_STYLE: Readonly<Record<string, { tag: string; colour: string }>> = {
-  email: { tag: '@', colour: '#5c6bc0' },
-  phone: { tag: 'tel', colour: '#00897b' },
-  device: { tag: 'dev', colour: '#8e24aa' },
-  card: { tag: 'card', colour: '#f9a825' },
-  ip: { tag: 'ip', colour: '#6d4c41' },
-  address: { tag: 'addr', colour: '#3949ab' },
+export interface KindStyle {
+  readonly name: string;
+  readonly tag: string;
+  readonly colour: string;
+  readonly icon: string;
+}
+
+/** Identifier kinds: display name, a short tag drawn on the canvas, a colour and a Material Symbol. */
+export const KIND_STYLE: Readonly<Record<string, KindStyle>> = {
+  email: { name: 'Email', tag: '@', colour: '#5c6bc0', icon: 'mail' },
+  phone: { name: 'Phone', tag: 'tel', colour: '#00897b', icon: 'call' },
+  device: { name: 'Device', tag: 'dev', colour: '#8e24aa', icon: 'devices' },
+  card: { name: 'Card', tag: 'card', colour: '#f9a825', icon: 'credit_card' },
+  ip: { name: 'IP address', tag: 'ip', colour: '#6d4c41', icon: 'lan' },
+  address: { name: 'Address', tag: 'addr', colour: '#3949ab', icon: 'home' },
 };
 
 /** Identifiers shared by more customers than this are drawn as hubs (likely shared infrastructure). */
 export const HUB_DEGREE = 20;
 
-export function kindStyle(kind: string | undefined): { tag: string; colour: string } {
-  return KIND_STYLE[kind ?? ''] ?? { tag: kind ?? '?', colour: '#757575' };
+/** Callers may name kinds beyond the usual six; those get a grey tag with their own name. */
+export function kindStyle(kind: string | undefined): KindStyle {
+  return KIND_STYLE[kind ?? ''] ?? { name: kind ?? 'Identifier', tag: kind ?? '?', colour: '#757575', icon: 'tag' };
 }
 
 export function customerColour(node: Pick<NetworkNode, 'label' | 'action'>): string {

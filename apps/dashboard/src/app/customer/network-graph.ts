@@ -45,7 +45,7 @@ export class NetworkGraph {
     const error = this.network.error();
     return error ? errorMessage(error) : undefined;
   });
-  protected readonly kinds = Object.entries(KIND_STYLE).map(([kind, style]) => ({ kind, ...style }));
+  protected readonly kinds = Object.values(KIND_STYLE);
 
   private readonly canvas = viewChild.required<ElementRef<HTMLElement>>('canvas');
 
@@ -71,7 +71,7 @@ export class NetworkGraph {
           name: 'concentric',
           concentric: (node) => maxDepth - Number(node.data('depth')),
           levelWidth: () => 1,
-          minNodeSpacing: 10,
+          minNodeSpacing: 28,
           animate: false,
         },
         minZoom: 0.2,
