@@ -100,4 +100,23 @@ describe('SearchPage', () => {
     expect(TestBed.inject(Router).url).toBe('/?q=ada');
     http.verify();
   });
+
+  it('searches again when the same text is typed again', async () => {
+    const { fixture, http, el } = setup('ada');
+    http.expectOne((r) => r.url === searchUrl).flush({ ...result, hits: [], total: 0 });
+    await fixture.whenStable();
+    expect(el.textContent).toContain('No customers match “ada”');
+
+    const input = el.querySelector<HTMLInputElement>('[data-testid="search-input"]')!;
+    for (const text of ['', 'ada']) {
+      input.value = text;
+      input.dispatchEvent(new Event('input'));
+      TestBed.tick();
+    }
+    await new Promise((resolve) => setTimeout(resolve, SEARCH_DEBOUNCE_MS + 50));
+    TestBed.tick();
+    http.expectOne((r) => r.url === searchUrl && r.params.get('q') === 'ada').flush(result);
+    await fixture.whenStable();
+    expect(el.querySelectorAll('[data-testid="search-result"]').length).toBe(2);
+  });
 });

@@ -7,6 +7,7 @@ import {
   inject,
   input,
   linkedSignal,
+  signal,
   untracked,
 } from '@angular/core';
 import { DatePipe, DecimalPipe } from '@angular/common';
@@ -54,12 +55,14 @@ export class SearchPage {
 
   /** What is in the box right now; reset when the URL's ?q= changes (back/forward). */
   protected readonly term = linkedSignal(() => this.q() ?? '');
-  /** The query once typing has paused; keeps the previous one while waiting. */
-  private readonly settled = debounced(() => this.term().trim(), SEARCH_DEBOUNCE_MS);
-  protected readonly query = computed(() => this.settled.value());
+  /** Counts edits, so retyping the same text searches again (fresh data, e.g. while a seed runs). */
+  private readonly edits = signal(0);
+  /** The box once typing has paused; keeps the previous value while waiting. */
+  private readonly settled = debounced(() => ({ q: this.term().trim(), edit: this.edits() }), SEARCH_DEBOUNCE_MS);
+  protected readonly query = computed(() => this.settled.value().q);
 
   protected readonly results = httpResource<SearchResult>(() => {
-    const q = this.query();
+    const { q } = this.settled.value();
     if (!q) return undefined;
     return {
       url: `/api/tenants/${encodeURIComponent(this.tenant())}/customers/search`,
@@ -85,6 +88,11 @@ export class SearchPage {
         replaceUrl: true,
       });
     });
+  }
+
+  protected edit(text: string): void {
+    this.term.set(text);
+    this.edits.update((n) => n + 1);
   }
 
   protected customerLink(id: string): string[] {
