@@ -7,6 +7,7 @@ import {
   computed,
   inject,
   input,
+  signal,
   viewChild,
 } from '@angular/core';
 import { DecimalPipe, PercentPipe } from '@angular/common';
@@ -47,6 +48,9 @@ export class NetworkGraph {
   });
   protected readonly kinds = Object.values(KIND_STYLE);
 
+  /** What the pointer is on (or was last tapped): the node's description under the canvas. */
+  protected readonly pointed = signal<string | undefined>(undefined);
+
   private readonly canvas = viewChild.required<ElementRef<HTMLElement>>('canvas');
 
   constructor() {
@@ -78,6 +82,8 @@ export class NetworkGraph {
         maxZoom: 3,
         wheelSensitivity: 0.3,
       });
+      this.pointed.set(undefined);
+      cy.on('mouseover tap', 'node', (event) => this.pointed.set(String(event.target.data('title'))));
       cy.on('tap', 'node.customer', (event) => {
         const key = String(event.target.data('key'));
         if (key !== rootId) void this.router.navigate(['/t', tenant, 'customers', key]);
