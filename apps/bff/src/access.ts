@@ -83,6 +83,9 @@ export const ACCESS: Readonly<Record<string, AccessRule>> = {
     bodies: ['application/json', 'application/x-ndjson'],
   },
 
+  // Demo seeding progress (no tenant data): any signed-in user, for the dashboard's loading bar.
+  'GET /api/demo/status': { roles: EVERY_USER },
+
   // The embedded demo's identity proxy (registered only when IAP_AUDIENCE is unset).
   'GET /demo/login': { roles: 'public' },
   'GET /demo/logout': { roles: 'public' },

@@ -100,7 +100,9 @@ export default fp<SecurityOptions>(
     const sameOrigin = (request: FastifyRequest, origin: string): boolean => {
       if (allowedOrigins.has(origin)) return true;
       try {
-        return new URL(origin).host === request.headers.host;
+        // Parse the Host header with the origin's scheme so default ports compare equal.
+        const from = new URL(origin);
+        return from.host === new URL(`${from.protocol}//${request.headers.host}`).host;
       } catch {
         return false;
       }

@@ -1,0 +1,252 @@
+// The route x role x tenant matrix (security.md Z1, Z2), generated from the routes the full app
+// registers, so a route added later is covered without anyone editing this file:
+//   - every registered route has a rule in access.ts (a route without one fails this test);
+//   - nobody signed in gets 401 on every non-public route;
+//   - every role not in the rule gets 403;
+//   - every allowed role gets through for its own tenant, and gets 404 for another tenant's
+//     objects (read and write), exactly as for a tenant that does not exist, with the attempt logged.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { closeServices, openServices } from '../../src/services.ts';
+import type { Services } from '../../src/services.ts';
+import { ACCESS, ruleFor, WRITE_METHODS } from '../../src/access.ts';
+import type { AccessRule } from '../../src/access.ts';
+import type { Role } from '../../src/principal.ts';
+import { SqlUserDirectory } from '../../src/adapters/user-directory/sql-user-directory.ts';
+import { testIdentities, TEST_AUDIENCE } from '../support/identities.ts';
+import type { TestIdentities } from '../support/identities.ts';
+
+const OWN = 'acme-shop';
+const OTHER = 'globex-travel';
+const MISSING = 'no-such-tenant';
+const ROLES: readonly Role[] = ['analyst', 'lead', 'merchant', 'admin', 'service'];
+
+interface LogLine {
+  reqId?: string;
+  event?: string;
+  msg?: string;
+}
+
+function concreteUrl(url: string, tenant: string, rule: AccessRule | undefined): string {
+  let path = url
+    .replace(':tenant', tenant)
+    .replace(':otherId', 'cust-2')
+    .replace(/:[A-Za-z]+/g, 'cust-1')
+    .replace(/\*$/, 'probe');
+  if (rule?.tenant === 'query') path += `?tenant=${tenant}`;
+  return path;
+}
+
+describe('route x role x tenant matrix', () => {
+  let dir: string;
+  let services: Services;
+  let app: FastifyInstance;
+  let ids: TestIdentities;
+  const logs: LogLine[] = [];
+  const headersFor = new Map<Role, Record<string, string>>();
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'redoubt-matrix-'));
+    // A built dashboard stand-in, so the static routes are in the matrix too.
+    const dashboard = join(dir, 'dashboard');
+    await import('node:fs/promises').then((fs) => fs.mkdir(dashboard));
+    await writeFile(join(dashboard, 'index.html'), '<!doctype html><title>Redoubt</title>');
+    await writeFile(join(dashboard, 'main-ABC123.js'), 'console.log(1)');
+    const config = loadConfig({
+      REDOUBT_DATA_DIR: join(dir, 'data'),
+      REDOUBT_DASHBOARD_DIR: dashboard,
+      DEMO_CUSTOMERS: '0',
+      DEMO_TRICKLE: 'false',
+      IAP_AUDIENCE: TEST_AUDIENCE,
+      LOG_LEVEL: 'warn',
+    });
+    services = await openServices(config);
+    for (const t of [OWN, OTHER]) await services.reviews.ensureTenant(t, t);
+    ids = await testIdentities({ directory: new SqlUserDirectory(services.db) });
+    app = await buildApp({
+      config: ids.configure(config),
+      services,
+      auth: { ...ids.auth, limits: { writesPerMinute: 100_000, searchesPerMinute: 100_000 } },
+      logger: { level: 'warn', stream: { write: (line: string) => logs.push(JSON.parse(line) as LogLine) } },
+    });
+    await app.ready();
+    for (const role of ROLES)
+      headersFor.set(role, await ids.headers({ email: `${role}@matrix.test`, role, tenant: OWN }));
+  });
+
+  after(async () => {
+    await app?.close();
+    if (services) await closeServices(services);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const routes = () => {
+    const seen = new Set<string>();
+    return app.accessRoutes.filter((r) => {
+      const key = `${r.method} ${r.url}`;
+      if (r.method === 'HEAD' || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  };
+
+  async function call(method: string, url: string, headers: Record<string, string> = {}) {
+    const write = WRITE_METHODS.has(method);
+    // Our own request id (the app adopts it) ties each response to its log lines.
+    const reqId = crypto.randomUUID();
+    const res = await app.inject({
+      method: method as 'GET',
+      url,
+      headers: { ...headers, 'x-request-id': reqId, ...(write ? { 'content-type': 'application/json' } : {}) },
+      ...(write ? { payload: '{}' } : {}),
+      payloadAsStream: true,
+    });
+    // Streams (server-sent events) never end: the status is all the matrix needs.
+    const stream = res.stream();
+    let body = '';
+    if (!String(res.headers['content-type'] ?? '').includes('text/event-stream')) {
+      for await (const chunk of stream) body += String(chunk);
+    } else {
+      stream.destroy();
+    }
+    return { status: res.statusCode, body, reqId };
+  }
+
+  test('the app registers the core routes and every registered route has an access rule', () => {
+    const all = routes();
+    for (const expected of ['GET /api/me', 'GET /api/health/live', 'POST /api/admin/grants', 'GET /']) {
+      assert.ok(
+        all.some((r) => `${r.method} ${r.url}` === expected),
+        `${expected} is registered`,
+      );
+    }
+    const unruled = app.accessRoutes.filter((r) => !r.rule).map((r) => `${r.method} ${r.url}`);
+    assert.deepEqual(unruled, [], `routes without a rule in apps/bff/src/access.ts: ${unruled.join(', ')}`);
+  });
+
+  test('every route x every role x own / other / missing tenant', async () => {
+    const failures: string[] = [];
+    const expect = (ok: boolean, what: string) => {
+      if (!ok) failures.push(what);
+    };
+    const denied = (reqId: string, event: string) =>
+      logs.some((l) => l.reqId === reqId && l.event === 'access.denied' && l.msg === event);
+
+    for (const { method, url, rule } of routes()) {
+      if (!rule) continue; // reported by the test above
+      // Decided by the URL, not by the rule: a tenant route whose rule forgot the check must fail here.
+      const tenants = url.includes(':tenant') || rule.tenant ? [OWN, OTHER, MISSING] : [OWN];
+      for (const tenant of tenants) {
+        const target = concreteUrl(url, tenant, rule);
+        const label = `${method} ${target}`;
+
+        const anonymous = await call(method, target);
+        if (rule.roles === 'public') {
+          expect(anonymous.status !== 401 && anonymous.status !== 403, `${label} public: got ${anonymous.status}`);
+          continue;
+        }
+        expect(anonymous.status === 401, `${label} anonymous: expected 401, got ${anonymous.status}`);
+
+        for (const role of ROLES) {
+          const res = await call(method, target, headersFor.get(role)!);
+          const who = `${label} as ${role}`;
+          if (!rule.roles.includes(role)) {
+            expect(res.status === 403, `${who}: expected 403, got ${res.status} ${res.body.slice(0, 120)}`);
+          } else if (tenant === OWN) {
+            expect(
+              ![401, 403].includes(res.status) && !denied(res.reqId, 'cross-tenant access refused'),
+              `${who}: expected to pass access control, got ${res.status} ${res.body.slice(0, 120)}`,
+            );
+          } else {
+            expect(res.status === 404, `${who}: expected 404, got ${res.status} ${res.body.slice(0, 120)}`);
+            expect(denied(res.reqId, 'cross-tenant access refused'), `${who}: cross-tenant attempt not logged`);
+            expect(
+              JSON.parse(res.body || '{}').message === 'Not found',
+              `${who}: 404 must not say whether the tenant exists: ${res.body}`,
+            );
+          }
+        }
+      }
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  test('no route answers 500 to a signed-in caller with an empty request (I3)', async () => {
+    const failures: string[] = [];
+    for (const { method, url, rule } of routes()) {
+      if (!rule || rule.roles === 'public') continue;
+      for (const role of rule.roles) {
+        const res = await call(method, concreteUrl(url, OWN, rule), headersFor.get(role)!);
+        if (res.status === 500) failures.push(`${method} ${url} as ${role}: ${res.body.slice(0, 200)}`);
+      }
+    }
+    assert.deepEqual(failures, []);
+  });
+});
+
+describe('the access table', () => {
+  test('a route with no rule fails closed (403) and is reported', async () => {
+    const ids = await testIdentities();
+    const { baseConfig, fakeServices } = await import('./fake-services.ts');
+    const app = await buildApp({
+      config: ids.configure(baseConfig) as never,
+      services: fakeServices(),
+      auth: ids.auth,
+      logger: false,
+    });
+    app.get('/api/tenants/:tenant/secrets', async () => ({ secret: 42 }));
+    try {
+      const headers = await ids.headers({ email: 'lead@bank.test', role: 'lead', tenant: 'acme-shop' });
+      const res = await app.inject({ url: '/api/tenants/acme-shop/secrets', headers });
+      assert.equal(res.statusCode, 403);
+      assert.doesNotMatch(res.body, /42/);
+      assert.ok(app.accessRoutes.some((r) => r.url === '/api/tenants/:tenant/secrets' && r.rule === undefined));
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('the rules the brief asks for (Z2), including routes not built yet', () => {
+    const roles = (key: string) => {
+      const [method, url] = key.split(' ') as [string, string];
+      const rule = ruleFor(method, url);
+      assert.ok(rule, `${key} has a rule`);
+      return rule.roles;
+    };
+    const T = '/api/tenants/:tenant';
+    assert.deepEqual(roles(`POST ${T}/events`), ['service']);
+    for (const key of [
+      `GET ${T}/customers/:id/reviews`,
+      `POST ${T}/customers/:id/reviews`,
+      `GET ${T}/customers/:id/notes`,
+      `POST ${T}/customers/:id/notes`,
+      `GET ${T}/customers/search`,
+      `GET ${T}/customers/:id`,
+      `GET ${T}/customers/:id/network`,
+      `GET ${T}/queue`,
+    ]) {
+      assert.deepEqual([...roles(key)].sort(), ['analyst', 'lead'], key);
+    }
+    for (const key of [`GET ${T}/audit`, `GET ${T}/audit.csv`, `GET ${T}/audit/verify`]) {
+      assert.deepEqual(roles(key), ['lead'], key);
+    }
+    assert.deepEqual([...roles(`GET ${T}/overview`)].sort(), ['analyst', 'lead', 'merchant']);
+    // Audit is read-only: no rule allows a write under /audit.
+    const auditWrites = Object.keys(ACCESS).filter((k) => /^(POST|PUT|PATCH|DELETE) .*\/audit/.test(k));
+    assert.deepEqual(auditWrites, []);
+    // Merchants never reach customer data.
+    const merchantCustomer = Object.entries(ACCESS).filter(
+      ([k, r]) => k.includes('/customers') && r.roles !== 'public' && r.roles.includes('merchant'),
+    );
+    assert.deepEqual(merchantCustomer, []);
+    // Every tenant-scoped path checks the tenant.
+    const unchecked = Object.entries(ACCESS).filter(([k, r]) => k.includes(':tenant') && r.tenant !== 'param');
+    assert.deepEqual(unchecked, []);
+  });
+});
