@@ -17,6 +17,10 @@ import auth from './plugins/auth/index.ts';
 import type { AuthOptions } from './plugins/auth/index.ts';
 import { meRoutes } from './routes/me.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { customerRoutes } from './routes/customers.ts';
+import { eventRoutes } from './routes/events.ts';
+import { demoRoutes } from './routes/demo.ts';
+import { tenantDirectory } from './services/tenants.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -70,9 +74,16 @@ export async function buildApp({
   await app.register(adminRoutes);
 
   await app.register(healthRoutes, {
-    checks: [{ name: 'reviews', check: () => services.reviews.ping() }],
+    checks: [
+      { name: 'reviews', check: () => services.reviews.ping() },
+      { name: 'profiles', check: () => services.profiles.ping() },
+      { name: 'search', check: () => services.search.ping() },
+    ],
   });
   await app.register(noteRoutes, { services });
+  await app.register(customerRoutes, { profiles: services.profiles, search: services.search, graphs: services.graphs });
+  await app.register(eventRoutes, { ingest: services.ingest, tenantExists: tenantDirectory(services.reviews) });
+  await app.register(demoRoutes, { demo: services.demo });
 
   if (config.dashboardDir && existsSync(join(config.dashboardDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: config.dashboardDir, wildcard: false, index: 'index.html' });

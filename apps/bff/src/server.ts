@@ -3,7 +3,7 @@
 import closeWithGrace from 'close-with-grace';
 import { loadConfig } from './config.ts';
 import { buildApp } from './app.ts';
-import { closeServices, openServices } from './services.ts';
+import { closeServices, openServices, startBackground } from './services.ts';
 
 const config = loadConfig();
 const services = await openServices(config);
@@ -17,3 +17,5 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
 });
 
 await app.listen({ host: config.host, port: config.port });
+// Demo seeding and graph snapshots run beside the server: it answers at once.
+startBackground(services, app.log);

@@ -151,3 +151,30 @@ export const ApiError = Type.Object({
   requestId: Type.String(),
 });
 export type ApiError = Static<typeof ApiError>;
+
+/** Shortest chain of links between two customers: customer, identifier, customer, ... (consecutive nodes are linked). */
+export const PathNode = Type.Object({
+  id: Type.String(),
+  type: Type.Union([Type.Literal('customer'), Type.Literal('identifier')]),
+  key: Type.String(),
+  kind: Type.Optional(Type.String()),
+});
+export const CustomerPath = Type.Object({
+  /** Number of customer–identifier links on the path. */
+  hops: Type.Integer(),
+  nodes: Type.Array(PathNode),
+});
+export type CustomerPath = Static<typeof CustomerPath>;
+
+/** Demo data loading, shown by the dashboard while the first start seeds the demo. */
+export const DemoStatus = Type.Object({
+  state: Type.Union([Type.Literal('off'), Type.Literal('seeding'), Type.Literal('ready'), Type.Literal('failed')]),
+  customersTarget: Type.Integer(),
+  customersLoaded: Type.Integer(),
+  eventsLoaded: Type.Integer(),
+  /** 0..1 */
+  progress: Type.Number(),
+  trickle: Type.Boolean(),
+  error: Type.Optional(Type.String()),
+});
+export type DemoStatus = Static<typeof DemoStatus>;

@@ -3,7 +3,7 @@
 // shared by the BFF's ingestion and the dashboard. Card numbers never enter: instrumentId is the
 // merchant's or PSP's token for a card, and a PAN-like value is rejected (see looksLikePan).
 import { Type } from '@sinclair/typebox';
-import type { Static, TSchema } from '@sinclair/typebox';
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { Action, Label } from './api.ts';
 
 /** Largest NDJSON batch one request may carry. */
@@ -48,7 +48,12 @@ export const OrderPayload = obj({
   currency: Currency,
   items: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
   status: Type.Optional(
-    Type.Union([Type.Literal('PENDING'), Type.Literal('FULFILLED'), Type.Literal('CANCELLED'), Type.Literal('REFUNDED')]),
+    Type.Union([
+      Type.Literal('PENDING'),
+      Type.Literal('FULFILLED'),
+      Type.Literal('CANCELLED'),
+      Type.Literal('REFUNDED'),
+    ]),
   ),
   shippingAddress: Type.Optional(Address),
   promoCode: Type.Optional(Text(64)),
@@ -63,12 +68,7 @@ export const TransactionPayload = obj({
   instrumentId: InstrumentId,
   amount: Money,
   currency: Currency,
-  type: Type.Union([
-    Type.Literal('auth'),
-    Type.Literal('capture'),
-    Type.Literal('refund'),
-    Type.Literal('chargeback'),
-  ]),
+  type: Type.Union([Type.Literal('auth'), Type.Literal('capture'), Type.Literal('refund'), Type.Literal('chargeback')]),
   success: Type.Boolean(),
   declineCode: Type.Optional(Text(64)),
 });
@@ -131,9 +131,7 @@ export const ScorePayload = obj({
   score: Type.Number({ minimum: 0, maximum: 100 }),
   action: Action,
   source: Text(64),
-  rules: Type.Optional(
-    Type.Array(obj({ name: Text(128), score: Type.Optional(Type.Number()) }), { maxItems: 100 }),
-  ),
+  rules: Type.Optional(Type.Array(obj({ name: Text(128), score: Type.Optional(Type.Number()) }), { maxItems: 100 })),
   warnings: Type.Optional(Type.Array(obj({ class: Text(64), msg: Text(512) }), { maxItems: 100 })),
 });
 
@@ -151,7 +149,7 @@ export const EVENT_PAYLOADS = {
 export type EventType = keyof typeof EVENT_PAYLOADS;
 export const EVENT_TYPES = Object.keys(EVENT_PAYLOADS) as EventType[];
 
-function eventSchema<K extends EventType>(type: K) {
+function eventSchema(type: EventType): TObject {
   return Type.Object(
     {
       eventId: Type.String({
@@ -164,14 +162,16 @@ function eventSchema<K extends EventType>(type: K) {
       customerId: Id,
       timestamp: Timestamp,
       [type]: EVENT_PAYLOADS[type],
-    } as { eventId: TSchema; type: TSchema; customerId: TSchema; timestamp: TSchema } & Record<K, (typeof EVENT_PAYLOADS)[K]>,
+    },
     { additionalProperties: false, $id: `Event.${type}` },
   );
 }
 
-export const EVENT_SCHEMAS = Object.fromEntries(EVENT_TYPES.map((t) => [t, eventSchema(t)])) as {
-  [K in EventType]: ReturnType<typeof eventSchema<K>>;
-};
+/** The full schema of each event type (envelope + payload), as JSON Schema. */
+export const EVENT_SCHEMAS = Object.fromEntries(EVENT_TYPES.map((t) => [t, eventSchema(t)])) as Record<
+  EventType,
+  TObject
+>;
 
 interface Envelope<K extends EventType> {
   eventId: string;

@@ -74,7 +74,9 @@ export class BigtableProfileStore implements ProfileStore {
       try {
         // Keep only the latest cell per column: rows are rewritten whole.
         await this.#deadline(
-          this.#instance.createTable(name, { families: families.map((f) => ({ name: f, rule: { versions: 1 } })) }),
+          this.#instance.createTable(name, {
+            families: families.map((f) => ({ name: f, rule: { versions: 1 } })),
+          } as never),
         );
       } catch (error) {
         if ((error as { code?: number }).code !== 6) throw error; // 6 = ALREADY_EXISTS (a racing replica)
@@ -83,7 +85,8 @@ export class BigtableProfileStore implements ProfileStore {
     }
     const [have] = await this.#deadline(table.getFamilies());
     for (const f of families) {
-      if (!have.some((h) => h.id === f)) await this.#deadline(table.createFamily(f, { versions: 1 }));
+      if (!have.some((h) => h.id === f))
+        await this.#deadline(table.createFamily(f, { rule: { versions: 1 } } as never));
     }
   }
 
@@ -92,7 +95,10 @@ export class BigtableProfileStore implements ProfileStore {
     return Promise.race([
       promise,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Bigtable call timed out after ${this.#timeoutMs} ms`)), this.#timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`Bigtable call timed out after ${this.#timeoutMs} ms`)),
+          this.#timeoutMs,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
   }
@@ -158,9 +164,12 @@ export class BigtableProfileStore implements ProfileStore {
     for (let i = 0; i < entries.length; i += WRITE_CHUNK) {
       // `method: 'insert'` on each entry: @google-cloud/bigtable 7 needs it (toolchain.md).
       await this.#deadline(
-        table.mutate(entries.slice(i, i + WRITE_CHUNK) as Parameters<Table['mutate']>[0], {
-          gaxOptions: { timeout: this.#timeoutMs },
-        } as never),
+        table.mutate(
+          entries.slice(i, i + WRITE_CHUNK) as Parameters<Table['mutate']>[0],
+          {
+            gaxOptions: { timeout: this.#timeoutMs },
+          } as never,
+        ),
       );
     }
   }
@@ -193,17 +202,18 @@ export class BigtableProfileStore implements ProfileStore {
     return Date.now();
   }
 
-  async replay(
-    since: number,
-    onBatch: (tenant: string, events: StoredEvent[]) => void | Promise<void>,
-  ): Promise<void> {
+  async replay(since: number, onBatch: (tenant: string, events: StoredEvent[]) => void | Promise<void>): Promise<void> {
     const stream = this.#rows.createReadStream({
       filter: [{ family: 'event' }, { time: { start: new Date(since) } }],
     } as never);
     let tenant = '';
     let batch: StoredEvent[] = [];
     const flush = async () => {
-      if (batch.length) await onBatch(tenant, batch.sort((a, b) => a.at - b.at));
+      if (batch.length)
+        await onBatch(
+          tenant,
+          batch.sort((a, b) => a.at - b.at),
+        );
       batch = [];
     };
     for await (const row of stream as AsyncIterable<Row>) {

@@ -6,7 +6,11 @@ import { Bigtable } from '@google-cloud/bigtable';
 import { profileStoreContract } from '../../../test/contracts/profile-store.contract.ts';
 import type { CustomerRecord } from '../../ports/profile-store.ts';
 import { needs } from '../../../test/support/backends.ts';
-import { bigtableEmulatorAvailable, CBTEMULATOR, startBigtableEmulator } from '../../../test/support/bigtable-emulator.ts';
+import {
+  bigtableEmulatorAvailable,
+  CBTEMULATOR,
+  startBigtableEmulator,
+} from '../../../test/support/bigtable-emulator.ts';
 import { SqliteProfileStore } from './sqlite-profile-store.ts';
 import { BigtableProfileStore } from './bigtable-profile-store.ts';
 
@@ -27,8 +31,7 @@ profileStoreContract('embedded (node:sqlite)', async () => {
         ).map((r) => r.event_id),
       customer: async (tenant, id) => {
         const row = probe.prepare('SELECT body FROM customers WHERE tenant = ? AND id = ?').get(tenant, id) as
-          | { body: string }
-          | undefined;
+          { body: string } | undefined;
         return row ? (JSON.parse(row.body) as CustomerRecord) : undefined;
       },
     },

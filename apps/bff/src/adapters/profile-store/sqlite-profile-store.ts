@@ -56,9 +56,7 @@ export class SqliteProfileStore implements ProfileStore {
     const timeline = 'SELECT event_id, customer_id, type, at, body FROM events WHERE tenant = ? AND customer_id = ?';
     const order = 'ORDER BY at DESC, event_id DESC LIMIT ?';
     this.#timelineFirst = this.#db.prepare(`${timeline} ${order}`);
-    this.#timelineAfter = this.#db.prepare(
-      `${timeline} AND (at < ? OR (at = ? AND event_id < ?)) ${order}`,
-    );
+    this.#timelineAfter = this.#db.prepare(`${timeline} AND (at < ? OR (at = ? AND event_id < ?)) ${order}`);
   }
 
   async existingEvents(tenant: string, eventIds: string[]): Promise<Set<string>> {
@@ -112,10 +110,7 @@ export class SqliteProfileStore implements ProfileStore {
     return row.seq + 1;
   }
 
-  async replay(
-    since: number,
-    onBatch: (tenant: string, events: StoredEvent[]) => void | Promise<void>,
-  ): Promise<void> {
+  async replay(since: number, onBatch: (tenant: string, events: StoredEvent[]) => void | Promise<void>): Promise<void> {
     const page = this.#db.prepare(
       'SELECT seq, tenant, event_id, customer_id, type, at, body FROM events WHERE seq >= ? ORDER BY seq LIMIT 5000',
     );

@@ -1,0 +1,246 @@
+// SearchIndex on Elasticsearch (@elastic/elasticsearch). One index of customer documents, tenant as
+// a keyword filter on every query (and the routing key, so a tenant's documents share shards).
+// - Mapping: identifiers and emails as lower-cased keywords (exact matches), name as folded text
+//   with a search_as_you_type subfield (prefix while typing) and fuzzy matching for misspellings.
+// - Writes: bulk requests of BULK_DOCS, one at a time (back-pressure: the next waits for the
+//   last), retried with backoff on 429. Refresh policy: none by default (documents become
+//   searchable within the index's refresh interval, 1 s); `refresh: 'wait_for'` makes each bulk
+//   wait until searchable, for tests and low-volume writers.
+// - Reads: bool query; user text only in multi_match/match/term, never query_string; facets by
+//   terms aggregations; paging by search_after with the id as tie-breaker.
+import { Client } from '@elastic/elasticsearch';
+import type { ClientOptions } from '@elastic/elasticsearch';
+import type { CustomerDoc, SearchIndex, SearchPage, SearchQuery } from '../../ports/search-index.ts';
+import { normalizeIdentifier } from '../../ports/search-index.ts';
+import { HttpError } from '../../plugins/errors.ts';
+
+export interface ElasticsearchOptions {
+  node: string;
+  /** Index name (default 'customers'). */
+  index?: string;
+  refresh?: false | 'wait_for';
+  /** Extra client options (tests pass the mock connection here). */
+  client?: Partial<ClientOptions>;
+}
+
+const BULK_DOCS = 1_000;
+const FACETS = ['action', 'label', 'country'] as const;
+
+export const INDEX_SETTINGS = {
+  analysis: {
+    normalizer: { lower: { type: 'custom', filter: ['lowercase', 'asciifolding'] } },
+    analyzer: { folded: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding'] } },
+  },
+} as const;
+
+export const INDEX_MAPPINGS = {
+  dynamic: 'strict',
+  properties: {
+    tenant: { type: 'keyword' },
+    id: { type: 'keyword' },
+    name: {
+      type: 'text',
+      analyzer: 'folded',
+      fields: {
+        sayt: { type: 'search_as_you_type', analyzer: 'folded' },
+        sort: { type: 'keyword', normalizer: 'lower' },
+      },
+    },
+    email: { type: 'keyword', normalizer: 'lower', fields: { text: { type: 'text', analyzer: 'folded' } } },
+    phone: { type: 'keyword' },
+    country: { type: 'keyword' },
+    score: { type: 'float' },
+    action: { type: 'keyword' },
+    label: { type: 'keyword' },
+    lastSeen: { type: 'date', format: 'epoch_millis' },
+    createdAt: { type: 'date', format: 'epoch_millis' },
+    identifiers: { type: 'keyword', normalizer: 'lower' },
+  },
+} as const;
+
+type Source = CustomerDoc & { tenant: string };
+
+export class ElasticsearchSearchIndex implements SearchIndex {
+  readonly #client: Client;
+  readonly #index: string;
+  readonly #refresh: false | 'wait_for';
+
+  private constructor(options: ElasticsearchOptions) {
+    this.#client = new Client({ node: options.node, requestTimeout: 10_000, maxRetries: 2, ...options.client });
+    this.#index = options.index ?? 'customers';
+    this.#refresh = options.refresh ?? false;
+  }
+
+  /** Connects and creates the index with its mapping if it does not exist. */
+  static async open(options: ElasticsearchOptions): Promise<ElasticsearchSearchIndex> {
+    const index = new ElasticsearchSearchIndex(options);
+    await index.#ensureIndex();
+    return index;
+  }
+
+  async #ensureIndex(): Promise<void> {
+    if (await this.#client.indices.exists({ index: this.#index })) return;
+    try {
+      await this.#client.indices.create({
+        index: this.#index,
+        settings: INDEX_SETTINGS,
+        mappings: INDEX_MAPPINGS,
+      } as never);
+    } catch (error) {
+      // Another replica created it first.
+      if (
+        (error as { body?: { error?: { type?: string } } }).body?.error?.type !== 'resource_already_exists_exception'
+      ) {
+        throw error;
+      }
+    }
+  }
+
+  async upsert(tenant: string, docs: CustomerDoc[]): Promise<void> {
+    for (let i = 0; i < docs.length; i += BULK_DOCS) {
+      const operations = docs
+        .slice(i, i + BULK_DOCS)
+        .flatMap((doc) => [
+          { index: { _index: this.#index, _id: `${tenant}:${doc.id}`, routing: tenant } },
+          { ...doc, tenant } satisfies Source,
+        ]);
+      for (let attempt = 0; ; attempt++) {
+        const result = await this.#client.bulk({ operations, refresh: this.#refresh });
+        if (!result.errors) break;
+        const failed = result.items.map((item) => item.index).filter((r) => r?.error);
+        const throttled = failed.every((r) => r?.status === 429);
+        if (!throttled || attempt >= 4) {
+          throw new Error(`Elasticsearch bulk indexing failed: ${failed[0]?.error?.type}: ${failed[0]?.error?.reason}`);
+        }
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt)); // back off, then resend the batch
+      }
+    }
+  }
+
+  /** The request body for a query (exported shape, checked by the mock tests). */
+  searchRequest(tenant: string, query: SearchQuery) {
+    const text = query.q?.trim();
+    const sort = query.sort ?? (text ? 'relevance' : 'score');
+    const filter: object[] = [{ term: { tenant } }];
+    if (query.action?.length) filter.push({ terms: { action: query.action } });
+    if (query.label?.length) filter.push({ terms: { label: query.label } });
+    if (query.country?.length) filter.push({ terms: { country: query.country } });
+    if (query.scoreMin !== undefined || query.scoreMax !== undefined) {
+      filter.push({ range: { score: { gte: query.scoreMin, lte: query.scoreMax } } });
+    }
+    if (query.from !== undefined || query.to !== undefined) {
+      filter.push({ range: { lastSeen: { gte: query.from, lte: query.to } } });
+    }
+    const must = text
+      ? [
+          {
+            bool: {
+              should: [
+                { term: { identifiers: { value: normalizeIdentifier(text), boost: 10 } } },
+                { term: { id: { value: text, boost: 10 } } },
+                {
+                  multi_match: {
+                    query: text,
+                    type: 'bool_prefix',
+                    operator: 'and',
+                    fields: ['name.sayt', 'name.sayt._2gram', 'name.sayt._3gram', 'email.text'],
+                  },
+                },
+                { match: { name: { query: text, fuzziness: 'AUTO', operator: 'and' } } },
+              ],
+              minimum_should_match: 1,
+            },
+          },
+        ]
+      : [];
+    const order: Record<string, object[]> = {
+      relevance: [{ _score: 'desc' }, { id: 'asc' }],
+      score: [{ score: { order: 'desc', missing: '_last' } }, { id: 'asc' }],
+      lastSeen: [{ lastSeen: { order: 'desc', missing: '_last' } }, { id: 'asc' }],
+      name: [{ 'name.sort': 'asc' }, { id: 'asc' }],
+    };
+    return {
+      index: this.#index,
+      routing: tenant,
+      query: { bool: { filter, must } },
+      sort: order[sort],
+      size: query.size,
+      track_total_hits: true,
+      ...(query.after ? { search_after: decodeAfter(query.after) } : {}),
+      aggs: Object.fromEntries(FACETS.map((f) => [f, { terms: { field: f, size: 50 } }])),
+      ...(text ? { highlight: { fields: { name: {}, 'email.text': {} } } } : {}),
+    };
+  }
+
+  async search(tenant: string, query: SearchQuery): Promise<SearchPage> {
+    const response = await this.#client.search<Source>(this.searchRequest(tenant, query) as never);
+    const hits = response.hits.hits.map((hit) => {
+      const { tenant: _tenant, ...doc } = hit._source!;
+      const highlights: Record<string, string[]> = {};
+      for (const [field, fragments] of Object.entries(hit.highlight ?? {})) {
+        highlights[field === 'email.text' ? 'email' : field] = fragments;
+      }
+      return Object.keys(highlights).length ? { doc, highlights } : { doc };
+    });
+    const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
+    const aggs = (response.aggregations ?? {}) as Record<string, { buckets?: { key: string; doc_count: number }[] }>;
+    const facets = Object.fromEntries(
+      FACETS.map((f) => [f, (aggs[f]?.buckets ?? []).map((b) => ({ value: String(b.key), count: b.doc_count }))]),
+    ) as SearchPage['facets'];
+    const last = response.hits.hits.at(-1);
+    const page: SearchPage = { hits, total, facets };
+    if (last?.sort && hits.length === query.size) page.next = encodeAfter(last.sort);
+    return page;
+  }
+
+  async refresh(): Promise<void> {
+    await this.#client.indices.refresh({ index: this.#index });
+  }
+
+  async count(tenant: string): Promise<number> {
+    return (await this.#client.count({ index: this.#index, routing: tenant, query: { term: { tenant } } })).count;
+  }
+
+  async ping(): Promise<void> {
+    await this.#client.ping();
+  }
+
+  async close(): Promise<void> {
+    await this.#client.close();
+  }
+
+  /** Probe for the contract suite: the stored document. */
+  async getDocument(tenant: string, id: string): Promise<CustomerDoc | undefined> {
+    try {
+      const result = await this.#client.get<Source>({ index: this.#index, id: `${tenant}:${id}`, routing: tenant });
+      if (!result.found || !result._source) return undefined;
+      const { tenant: _tenant, ...doc } = result._source;
+      return doc;
+    } catch (error) {
+      if ((error as { meta?: { statusCode?: number } }).meta?.statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async deleteIndex(): Promise<void> {
+    await this.#client.indices.delete({ index: this.#index, ignore_unavailable: true });
+  }
+}
+
+function encodeAfter(sort: unknown[]): string {
+  return Buffer.from(JSON.stringify(sort)).toString('base64url');
+}
+
+function decodeAfter(cursor: string): (string | number | null)[] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
+    if (Array.isArray(value) && value.every((v) => v === null || ['string', 'number'].includes(typeof v))) {
+      return value as (string | number | null)[];
+    }
+  } catch {
+    // fall through
+  }
+  throw new HttpError(400, 'BAD_CURSOR', 'The cursor is not one this server issued', [
+    { field: '/query/after', reason: 'is not a valid cursor' },
+  ]);
+}

@@ -1,0 +1,330 @@
+// Embedded SearchIndex on node:sqlite: a documents table with indexed filter/sort columns, an
+// exact-identifier table, an FTS5 index on name and email (prefix queries for search-as-you-type)
+// and an FTS5 trigram index on names as the fallback for misspellings. toolchain.md measured FTS5
+// as the fastest and smallest embedded engine here (p50 0.11 ms at 200,000 customers).
+import { DatabaseSync } from 'node:sqlite';
+import type { StatementSync } from 'node:sqlite';
+import type { CustomerDoc, SearchHit, SearchIndex, SearchPage, SearchQuery } from '../../ports/search-index.ts';
+import { normalizeIdentifier } from '../../ports/search-index.ts';
+import { HttpError } from '../../plugins/errors.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS docs (
+  rowid INTEGER PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  country TEXT,
+  score REAL,
+  action TEXT,
+  label TEXT,
+  last_seen INTEGER,
+  body TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS docs_id ON docs (tenant, id);
+CREATE INDEX IF NOT EXISTS docs_score ON docs (tenant, score DESC);
+CREATE INDEX IF NOT EXISTS docs_seen ON docs (tenant, last_seen DESC);
+CREATE TABLE IF NOT EXISTS idents (
+  tenant TEXT NOT NULL,
+  value TEXT NOT NULL,
+  doc INTEGER NOT NULL,
+  PRIMARY KEY (tenant, value, doc)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idents_doc ON idents (doc);
+CREATE VIRTUAL TABLE IF NOT EXISTS text_index USING fts5(
+  name, email, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS trigram_index USING fts5(name, content='', contentless_delete=1, tokenize='trigram');
+`;
+
+/** Most candidates a free-text query considers before filters; keeps a one-letter query cheap. */
+const MAX_CANDIDATES = 5_000;
+/** Share of the query's trigrams a name must contain to count as a fuzzy match. */
+const TRIGRAM_MIN_SHARE = 0.5;
+
+interface DocRow {
+  rowid: number;
+  body: string;
+}
+
+export class SqliteSearchIndex implements SearchIndex {
+  readonly #db: DatabaseSync;
+  readonly #findRow: StatementSync;
+  readonly #insertDoc: StatementSync;
+  readonly #updateDoc: StatementSync;
+  readonly #deleteIdents: StatementSync;
+  readonly #insertIdent: StatementSync;
+  readonly #deleteText: StatementSync;
+  readonly #insertText: StatementSync;
+  readonly #deleteTrigram: StatementSync;
+  readonly #insertTrigram: StatementSync;
+  readonly #exact: StatementSync;
+  readonly #text: StatementSync;
+  readonly #trigram: StatementSync;
+
+  constructor(path: string) {
+    this.#db = new DatabaseSync(path);
+    this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    this.#db.exec(SCHEMA);
+    this.#findRow = this.#db.prepare('SELECT rowid FROM docs WHERE tenant = ? AND id = ?');
+    this.#insertDoc = this.#db.prepare(
+      'INSERT INTO docs (tenant, id, name, country, score, action, label, last_seen, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.#updateDoc = this.#db.prepare(
+      'UPDATE docs SET name = ?, country = ?, score = ?, action = ?, label = ?, last_seen = ?, body = ? WHERE rowid = ?',
+    );
+    this.#deleteIdents = this.#db.prepare('DELETE FROM idents WHERE doc = ?');
+    this.#insertIdent = this.#db.prepare('INSERT OR IGNORE INTO idents (tenant, value, doc) VALUES (?, ?, ?)');
+    this.#deleteText = this.#db.prepare('DELETE FROM text_index WHERE rowid = ?');
+    this.#insertText = this.#db.prepare('INSERT INTO text_index (rowid, name, email) VALUES (?, ?, ?)');
+    this.#deleteTrigram = this.#db.prepare('DELETE FROM trigram_index WHERE rowid = ?');
+    this.#insertTrigram = this.#db.prepare('INSERT INTO trigram_index (rowid, name) VALUES (?, ?)');
+    this.#exact = this.#db.prepare('SELECT doc FROM idents WHERE tenant = ? AND value = ?');
+    this.#text = this.#db.prepare(
+      `SELECT rowid FROM text_index WHERE text_index MATCH ? ORDER BY rank LIMIT ${MAX_CANDIDATES}`,
+    );
+    this.#trigram = this.#db.prepare(
+      `SELECT rowid FROM trigram_index WHERE trigram_index MATCH ? ORDER BY rank LIMIT ${MAX_CANDIDATES}`,
+    );
+  }
+
+  async upsert(tenant: string, docs: CustomerDoc[]): Promise<void> {
+    if (docs.length === 0) return;
+    this.#db.exec('BEGIN');
+    try {
+      for (const doc of docs) this.#upsertOne(tenant, doc);
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  #upsertOne(tenant: string, doc: CustomerDoc): void {
+    const existing = this.#findRow.get(tenant, doc.id) as { rowid: number } | undefined;
+    const body = JSON.stringify(doc);
+    const columns = [
+      doc.name,
+      doc.country ?? null,
+      doc.score ?? null,
+      doc.action ?? null,
+      doc.label ?? null,
+      doc.lastSeen ?? null,
+      body,
+    ] as const;
+    let rowid: number;
+    if (existing) {
+      rowid = existing.rowid;
+      this.#updateDoc.run(...columns, rowid);
+      this.#deleteIdents.run(rowid);
+      this.#deleteText.run(rowid);
+      this.#deleteTrigram.run(rowid);
+    } else {
+      rowid = Number(this.#insertDoc.run(tenant, doc.id, ...columns).lastInsertRowid);
+    }
+    this.#insertIdent.run(tenant, normalizeIdentifier(doc.id), rowid);
+    for (const value of doc.identifiers) this.#insertIdent.run(tenant, normalizeIdentifier(value), rowid);
+    this.#insertText.run(rowid, doc.name, doc.email ?? '');
+    this.#insertTrigram.run(rowid, doc.name.toLowerCase());
+  }
+
+  async search(tenant: string, query: SearchQuery): Promise<SearchPage> {
+    const offset = query.after ? decodeOffset(query.after) : 0;
+    const q = query.q?.trim() ?? '';
+    const sort = query.sort ?? (q ? 'relevance' : 'score');
+    const { where, params } = filters(tenant, query);
+
+    let rows: DocRow[];
+    let total: number;
+    let facetRows: { facet: string; value: string; n: number }[];
+    let terms: string[] = [];
+    if (q) {
+      const candidates = this.#candidates(tenant, q);
+      terms = candidates.terms;
+      const ids = JSON.stringify(candidates.rowids);
+      const inSet = `rowid IN (SELECT value FROM json_each(?))`;
+      let matched = (
+        this.#db
+          .prepare(`SELECT rowid FROM docs WHERE ${where} AND ${inSet} ${sort === 'relevance' ? '' : orderBy(sort)}`)
+          .all(...params, ids) as { rowid: number }[]
+      ).map((r) => r.rowid);
+      if (sort === 'relevance') {
+        // Keep the candidates' order: exact identifier, then FTS rank, then trigram share.
+        const rank = new Map(candidates.rowids.map((id, i) => [id, i]));
+        matched = matched.sort((a, b) => rank.get(a)! - rank.get(b)!);
+      }
+      total = matched.length;
+      const pageIds = matched.slice(offset, offset + query.size);
+      const bodies = new Map(
+        (
+          this.#db
+            .prepare('SELECT rowid, body FROM docs WHERE rowid IN (SELECT value FROM json_each(?))')
+            .all(JSON.stringify(pageIds)) as unknown as DocRow[]
+        ).map((r) => [r.rowid, r]),
+      );
+      rows = pageIds.map((id) => bodies.get(id)!);
+      facetRows = this.#facets(`${where} AND ${inSet}`, [...params, ids]);
+    } else {
+      rows = this.#db
+        .prepare(`SELECT rowid, body FROM docs WHERE ${where} ${orderBy(sort)} LIMIT ? OFFSET ?`)
+        .all(...params, query.size, offset) as unknown as DocRow[];
+      total = (this.#db.prepare(`SELECT count(*) AS n FROM docs WHERE ${where}`).get(...params) as { n: number }).n;
+      facetRows = this.#facets(where, params);
+    }
+
+    const hits: SearchHit[] = rows.map((row) => {
+      const doc = JSON.parse(row.body) as CustomerDoc;
+      const highlights = highlight(doc, q, terms);
+      return highlights ? { doc, highlights } : { doc };
+    });
+    const facets: SearchPage['facets'] = { action: [], label: [], country: [] };
+    for (const r of facetRows) facets[r.facet as keyof SearchPage['facets']].push({ value: r.value, count: r.n });
+    const page: SearchPage = { hits, total, facets };
+    if (offset + rows.length < total) page.next = encodeOffset(offset + rows.length);
+    return page;
+  }
+
+  /** Candidate documents for free text, best first: exact identifiers, then names/emails, then fuzzy names. */
+  #candidates(tenant: string, q: string): { rowids: number[]; terms: string[] } {
+    const seen = new Set<number>();
+    const rowids: number[] = [];
+    const add = (id: number) => {
+      if (!seen.has(id)) {
+        seen.add(id);
+        rowids.push(id);
+      }
+    };
+    for (const row of this.#exact.all(tenant, normalizeIdentifier(q)) as { doc: number }[]) add(row.doc);
+
+    const terms = q
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean);
+    if (terms.length > 0) {
+      // Every term must match; each as a prefix, so "jo smi" finds "John Smith" while typing.
+      const match = terms.map((t) => `"${t}"*`).join(' AND ');
+      for (const row of this.#text.all(match) as { rowid: number }[]) add(row.rowid);
+    }
+    if (rowids.length === 0) {
+      const grams = trigrams(q.toLowerCase());
+      if (grams.length > 0) {
+        const match = grams.map((g) => `"${g.replaceAll('"', '""')}"`).join(' OR ');
+        const found = this.#trigram.all(match) as { rowid: number }[];
+        if (found.length > 0) {
+          // Keep names sharing enough trigrams with the query, most similar first.
+          const names = this.#db
+            .prepare('SELECT rowid, name FROM docs WHERE tenant = ? AND rowid IN (SELECT value FROM json_each(?))')
+            .all(tenant, JSON.stringify(found.map((r) => r.rowid))) as { rowid: number; name: string }[];
+          const wanted = new Set(grams);
+          names
+            .map((r) => {
+              const own = new Set(trigrams(r.name.toLowerCase()));
+              let shared = 0;
+              for (const g of wanted) if (own.has(g)) shared++;
+              return { rowid: r.rowid, share: shared / Math.max(wanted.size, own.size * 0.75) };
+            })
+            .filter((r) => r.share >= TRIGRAM_MIN_SHARE)
+            .sort((a, b) => b.share - a.share || a.rowid - b.rowid)
+            .forEach((r) => add(r.rowid));
+        }
+      }
+    }
+    return { rowids, terms };
+  }
+
+  #facets(where: string, params: (string | number)[]): { facet: string; value: string; n: number }[] {
+    const one = (col: string) =>
+      `SELECT '${col}' AS facet, ${col} AS value, count(*) AS n FROM docs WHERE ${where} AND ${col} IS NOT NULL GROUP BY ${col}`;
+    return this.#db
+      .prepare(`${one('action')} UNION ALL ${one('label')} UNION ALL ${one('country')} ORDER BY facet, n DESC, value`)
+      .all(...params, ...params, ...params) as { facet: string; value: string; n: number }[];
+  }
+
+  async refresh(): Promise<void> {}
+
+  async count(tenant: string): Promise<number> {
+    return (this.#db.prepare('SELECT count(*) AS n FROM docs WHERE tenant = ?').get(tenant) as { n: number }).n;
+  }
+
+  async ping(): Promise<void> {
+    this.#db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}
+
+function filters(tenant: string, query: SearchQuery): { where: string; params: (string | number)[] } {
+  const clauses = ['tenant = ?'];
+  const params: (string | number)[] = [tenant];
+  const oneOf = (col: string, values: string[] | undefined) => {
+    if (!values?.length) return;
+    clauses.push(`${col} IN (${values.map(() => '?').join(', ')})`);
+    params.push(...values);
+  };
+  oneOf('action', query.action);
+  oneOf('label', query.label);
+  oneOf('country', query.country);
+  const range = (col: string, op: string, value: number | undefined) => {
+    if (value === undefined) return;
+    clauses.push(`${col} ${op} ?`);
+    params.push(value);
+  };
+  range('score', '>=', query.scoreMin);
+  range('score', '<=', query.scoreMax);
+  range('last_seen', '>=', query.from);
+  range('last_seen', '<=', query.to);
+  return { where: clauses.join(' AND '), params };
+}
+
+function orderBy(sort: SearchQuery['sort']): string {
+  switch (sort) {
+    case 'lastSeen':
+      return 'ORDER BY last_seen DESC NULLS LAST, id';
+    case 'name':
+      return 'ORDER BY name COLLATE NOCASE, id';
+    default:
+      return 'ORDER BY score DESC NULLS LAST, id';
+  }
+}
+
+function trigrams(text: string): string[] {
+  const clean = text.replace(/\s+/g, ' ').trim();
+  const grams = new Set<string>();
+  for (let i = 0; i + 3 <= clean.length; i++) grams.add(clean.slice(i, i + 3));
+  return [...grams];
+}
+
+function highlight(doc: CustomerDoc, q: string, terms: string[]): Record<string, string[]> | undefined {
+  if (!q) return undefined;
+  const out: Record<string, string[]> = {};
+  const lower = normalizeIdentifier(q);
+  if (doc.identifiers.some((v) => normalizeIdentifier(v) === lower) || normalizeIdentifier(doc.id) === lower) {
+    out.identifiers = [q.trim()];
+  }
+  for (const field of ['name', 'email'] as const) {
+    const value = doc[field];
+    if (!value) continue;
+    const words = value.split(/(?=[^\p{L}\p{N}])|(?<=[^\p{L}\p{N}])/u);
+    const matched = words.filter((w) => terms.some((t) => w.toLowerCase().startsWith(t)));
+    if (matched.length) out[field] = matched;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+function encodeOffset(offset: number): string {
+  return Buffer.from(`o:${offset}`).toString('base64url');
+}
+
+function decodeOffset(cursor: string): number {
+  const m = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m) {
+    throw new HttpError(400, 'BAD_CURSOR', 'The cursor is not one this server issued', [
+      { field: '/query/after', reason: 'is not a valid cursor' },
+    ]);
+  }
+  return Number(m[1]);
+}

@@ -1,0 +1,292 @@
+// Customer reads for the dashboard: search (SearchIndex, enriched in one batch read from the
+// ProfileStore), profile and timeline (ProfileStore), network and path (the tenant's graph).
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Action, CustomerPath, CustomerProfile, Label, Network, SearchResult, Timeline } from '@redoubt/contracts/api';
+import type { CustomerHit } from '@redoubt/contracts/api';
+import { CustomerId, CustomerParams, TenantParams, errorResponses } from '../schemas/common.ts';
+import { HttpError } from '../plugins/errors.ts';
+import type { CustomerRecord, ProfileStore, StoredEvent } from '../ports/profile-store.ts';
+import type { SearchIndex } from '../ports/search-index.ts';
+import type { GraphRegistry } from '../services/graphs.ts';
+import { toNetwork, toPath } from '../services/network-view.ts';
+
+export interface CustomerRouteOptions {
+  profiles: ProfileStore;
+  search: SearchIndex;
+  graphs: GraphRegistry;
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+const SearchQuery = Type.Object(
+  {
+    q: Type.Optional(
+      Type.String({ maxLength: 200, description: 'Name, email, phone, device, card token, IP, order id' }),
+    ),
+    action: Type.Optional(Type.Array(Action, { maxItems: 3 })),
+    label: Type.Optional(Type.Array(Label, { maxItems: 5 })),
+    country: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }), { maxItems: 50 })),
+    scoreMin: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+    scoreMax: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'Last seen at or after' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'Last seen at or before' })),
+    sort: Type.Optional(
+      Type.Union([Type.Literal('relevance'), Type.Literal('score'), Type.Literal('lastSeen'), Type.Literal('name')]),
+    ),
+    size: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    after: Type.Optional(Type.String({ maxLength: 512, description: 'Cursor from the previous page' })),
+  },
+  { additionalProperties: false },
+);
+
+const TimelineQuery = Type.Object(
+  {
+    before: Type.Optional(Type.String({ maxLength: 512, description: 'Cursor from the previous page' })),
+    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  },
+  { additionalProperties: false },
+);
+
+const NetworkQuery = Type.Object(
+  {
+    depth: Type.Integer({
+      minimum: 1,
+      maximum: 8,
+      default: 3,
+      description:
+        'Hops in the customer–identifier graph: 2 reaches customers sharing an identifier, 3 their identifiers',
+    }),
+    maxNodes: Type.Integer({ minimum: 1, maximum: 5000, default: 500 }),
+    kinds: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' }), { maxItems: 16 })),
+    asOf: Type.Optional(Type.String({ format: 'date-time', description: 'The network as it was then' })),
+    exclude: Type.Optional(
+      Type.Array(Type.String({ maxLength: 300 }), { maxItems: 100, description: 'Identifier values to leave out' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const PathParams = Type.Object(
+  { tenant: TenantParams.properties.tenant, id: CustomerId, otherId: CustomerId },
+  { additionalProperties: false },
+);
+
+function notFound(tenant: string, id: string): HttpError {
+  return new HttpError(404, 'CUSTOMER_NOT_FOUND', `No customer "${id}" in tenant "${tenant}"`);
+}
+
+export function toProfile(record: CustomerRecord): CustomerProfile {
+  return {
+    id: record.id,
+    name: record.name ?? record.email ?? record.id,
+    ...(record.email !== undefined && { email: record.email }),
+    ...(record.phone !== undefined && { phone: record.phone }),
+    ...(record.country !== undefined && { country: record.country }),
+    ...(record.createdAt !== undefined && { createdAt: iso(record.createdAt) }),
+    ...(record.lastSeen !== undefined && { lastSeen: iso(record.lastSeen) }),
+    ...(record.score !== undefined && { score: record.score }),
+    ...(record.action !== undefined && { action: record.action }),
+    ...(record.label !== undefined && { label: record.label }),
+    identifiers: record.identifiers,
+    scores: record.scores.map((s) => ({
+      at: iso(s.at)!,
+      score: s.score,
+      action: s.action,
+      ...(s.source !== undefined && { source: s.source }),
+    })),
+    counters: record.counters,
+  };
+}
+
+/** One line an analyst can read on the timeline. */
+export function summarize(stored: StoredEvent): string {
+  const e = stored.event;
+  const money = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} ${currency}`;
+  switch (e.type) {
+    case 'customer':
+      return `Profile ${e.customer.registrationTime ? 'registered' : 'updated'}: ${Object.keys(e.customer).join(', ')}`;
+    case 'order':
+      return `Order ${e.order.orderId} ${money(e.order.price, e.order.currency)}${e.order.promoCode ? ` with promo ${e.order.promoCode}` : ''}`;
+    case 'transaction':
+      return `${e.transaction.type} ${money(e.transaction.amount, e.transaction.currency)} on ${e.transaction.instrumentId}: ${e.transaction.success ? 'success' : `declined${e.transaction.declineCode ? ` (${e.transaction.declineCode})` : ''}`}`;
+    case 'paymentMethod':
+      return `Added ${e.paymentMethod.cardBrand ?? e.paymentMethod.methodType} ${e.paymentMethod.cardLastFour ? `•••• ${e.paymentMethod.cardLastFour}` : e.paymentMethod.instrumentId}`;
+    case 'device':
+      return `Device ${e.device.deviceId}${e.device.ipAddress ? ` from ${e.device.ipAddress}` : ''}`;
+    case 'login':
+      return `Login ${e.login.success ? 'succeeded' : `failed${e.login.failureReason ? ` (${e.login.failureReason})` : ''}`} by ${e.login.mechanism}${e.login.ipAddress ? ` from ${e.login.ipAddress}` : ''}`;
+    case 'label':
+      return `Labelled ${e.label.label}${e.label.reviewer ? ` by ${e.label.reviewer}` : ''}`;
+    case 'score':
+      return `Scored ${e.score.score} → ${e.score.action} (${e.score.source})`;
+  }
+}
+
+export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteOptions> = async (
+  app,
+  { profiles, search, graphs },
+) => {
+  app.get(
+    '/api/tenants/:tenant/customers/search',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: 'Search customers by name or any identifier, with filters and facets',
+        params: TenantParams,
+        querystring: SearchQuery,
+        response: { 200: SearchResult, ...errorResponses },
+      },
+    },
+    async (request): Promise<SearchResult> => {
+      const { tenant } = request.params;
+      const query = request.query as Static<typeof SearchQuery>;
+      const page = await search.search(tenant, {
+        ...(query.q !== undefined && { q: query.q }),
+        ...(query.action && { action: query.action }),
+        ...(query.label && { label: query.label }),
+        ...(query.country && { country: query.country }),
+        ...(query.scoreMin !== undefined && { scoreMin: query.scoreMin }),
+        ...(query.scoreMax !== undefined && { scoreMax: query.scoreMax }),
+        ...(query.from !== undefined && { from: Date.parse(query.from) }),
+        ...(query.to !== undefined && { to: Date.parse(query.to) }),
+        ...(query.sort !== undefined && { sort: query.sort }),
+        size: query.size,
+        ...(query.after !== undefined && { after: query.after }),
+      });
+      // Enrich from the profile store in one batch read; the index may lag the profile rows.
+      let rows = new Map<string, CustomerRecord>();
+      let partial: boolean;
+      try {
+        rows = await profiles.getCustomers(
+          tenant,
+          page.hits.map((h) => h.doc.id),
+        );
+        partial = rows.size < page.hits.length;
+      } catch (error) {
+        request.log.warn({ err: error }, 'search enrichment failed; answering from the index alone');
+        partial = true;
+      }
+      const hits: CustomerHit[] = page.hits.map(({ doc, highlights }) => {
+        const row = rows.get(doc.id);
+        const source = row
+          ? toProfile(row)
+          : { ...doc, lastSeen: doc.lastSeen === undefined ? undefined : new Date(doc.lastSeen).toISOString() };
+        return {
+          id: doc.id,
+          name: source.name,
+          ...(source.email !== undefined && { email: source.email }),
+          ...(source.phone !== undefined && { phone: source.phone }),
+          ...(source.country !== undefined && { country: source.country }),
+          ...(source.score !== undefined && { score: source.score }),
+          ...(source.action !== undefined && { action: source.action }),
+          ...(source.label !== undefined && { label: source.label }),
+          ...(source.lastSeen !== undefined && { lastSeen: source.lastSeen }),
+          ...(highlights && { highlights }),
+        };
+      });
+      return { hits, total: page.total, facets: page.facets, ...(page.next && { next: page.next }), partial };
+    },
+  );
+
+  app.get(
+    '/api/tenants/:tenant/customers/:id',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: "A customer's profile: identity, identifiers, score history, counters",
+        params: CustomerParams,
+        response: { 200: CustomerProfile, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { tenant, id } = request.params;
+      const record = (await profiles.getCustomers(tenant, [id])).get(id);
+      if (!record) throw notFound(tenant, id);
+      return toProfile(record);
+    },
+  );
+
+  app.get(
+    '/api/tenants/:tenant/customers/:id/timeline',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: "A customer's events, newest first",
+        params: CustomerParams,
+        querystring: TimelineQuery,
+        response: { 200: Timeline, ...errorResponses },
+      },
+    },
+    async (request): Promise<Timeline> => {
+      const { tenant, id } = request.params;
+      const { before, limit } = request.query as Static<typeof TimelineQuery>;
+      const page = await profiles.timeline(tenant, id, { limit, ...(before !== undefined && { before }) });
+      if (page.events.length === 0 && !before && (await profiles.getCustomers(tenant, [id])).size === 0) {
+        throw notFound(tenant, id);
+      }
+      return {
+        events: page.events.map((e) => ({
+          id: e.eventId,
+          type: e.type,
+          at: iso(e.at)!,
+          summary: summarize(e),
+          data: e.event as unknown as Record<string, unknown>,
+        })),
+        ...(page.next && { next: page.next }),
+      };
+    },
+  );
+
+  app.get(
+    '/api/tenants/:tenant/customers/:id/network',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: "A customer's network of linked customers and identifiers, breadth first, capped",
+        params: CustomerParams,
+        querystring: NetworkQuery,
+        response: { 200: Network, ...errorResponses },
+      },
+    },
+    async (request): Promise<Network> => {
+      const { tenant, id } = request.params;
+      const query = request.query as Static<typeof NetworkQuery>;
+      const network = toNetwork(graphs.get(tenant), id, {
+        depth: query.depth,
+        maxNodes: query.maxNodes,
+        ...(query.kinds && { kinds: query.kinds }),
+        ...(query.asOf && { asOf: Date.parse(query.asOf) }),
+        ...(query.exclude && { excludeValues: query.exclude }),
+      });
+      if (!network) throw notFound(tenant, id);
+      return network;
+    },
+  );
+
+  app.get(
+    '/api/tenants/:tenant/customers/:id/path/:otherId',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: 'The shortest chain of shared identifiers between two customers',
+        params: PathParams,
+        querystring: Type.Object(
+          { maxDepth: Type.Integer({ minimum: 1, maximum: 12, default: 8, description: 'Most hops searched' }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: CustomerPath, ...errorResponses },
+      },
+    },
+    async (request): Promise<CustomerPath> => {
+      const { tenant, id, otherId } = request.params;
+      const path = toPath(graphs.get(tenant), id, otherId, request.query.maxDepth);
+      if (path === undefined) throw notFound(tenant, id);
+      if (path === null) {
+        throw new HttpError(404, 'NO_PATH', `No chain of shared identifiers links "${id}" and "${otherId}"`);
+      }
+      return path;
+    },
+  );
+};

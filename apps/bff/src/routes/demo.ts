@@ -1,0 +1,20 @@
+// GET /api/demo/status: how far the first start's demo seeding has got, for the dashboard's
+// loading indicator (the server answers while the seed runs in the background).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { DemoStatus } from '@redoubt/contracts/api';
+import { errorResponses } from '../schemas/common.ts';
+import type { Demo } from '../services/demo.ts';
+
+export const demoRoutes: FastifyPluginAsyncTypebox<{ demo: Demo }> = async (app, { demo }) => {
+  app.get(
+    '/api/demo/status',
+    {
+      schema: {
+        tags: ['demo'],
+        summary: 'Progress of the demo data seeded on the first start',
+        response: { 200: DemoStatus, ...errorResponses },
+      },
+    },
+    async () => demo.status(),
+  );
+};

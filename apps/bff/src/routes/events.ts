@@ -1,0 +1,94 @@
+// POST /api/tenants/:tenant/events: one event (application/json) or an NDJSON batch of up to
+// 10,000 (application/x-ndjson). Every bad line gets an error naming its line, the field (JSON
+// pointer) and the reason; the good lines are stored. Resending stores nothing twice.
+// Who may call it (service principals only) is the auth plugin's rule, not this file's.
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IngestError, IngestReport, MAX_BATCH_EVENTS } from '@redoubt/contracts';
+import { ErrorBody, TenantParams, errorResponses } from '../schemas/common.ts';
+import { HttpError } from '../plugins/errors.ts';
+import type { BatchLine, Ingest } from '../services/ingest.ts';
+import { parseNdjson } from '../services/ingest.ts';
+
+/** Every line of the batch was rejected: the report plus the usual error fields. */
+const IngestRejection = Type.Object({
+  ...ErrorBody.properties,
+  accepted: Type.Integer(),
+  duplicates: Type.Integer(),
+  rejected: Type.Integer(),
+  errors: Type.Array(IngestError),
+});
+
+export interface EventRouteOptions {
+  ingest: Ingest;
+  /** True when the tenant exists (PostgreSQL tenants table); events for others are refused. */
+  tenantExists: (tenant: string) => Promise<boolean>;
+}
+
+export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteOptions> = async (app, { ingest, tenantExists }) => {
+  // NDJSON arrives as text; it is split and parsed line by line so errors can name the line.
+  app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  app.post(
+    '/api/tenants/:tenant/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Ingest one event (JSON) or a batch (NDJSON, up to 10,000 lines)',
+        description:
+          'Events are customer, order, transaction, paymentMethod, device, login, label and score (schemas Event.*). ' +
+          'Idempotent by eventId. 200: at least one line was stored or already known; 400: every line was rejected.',
+        params: TenantParams,
+        body: {
+          content: {
+            'application/json': {
+              schema: Type.Union([
+                Type.Object({}, { additionalProperties: true, description: 'One event' }),
+                Type.Array(Type.Unknown(), { maxItems: MAX_BATCH_EVENTS, description: 'A batch as a JSON array' }),
+              ]),
+            },
+            'application/x-ndjson': {
+              schema: Type.String({ description: 'One event per line' }),
+            },
+          },
+        },
+        response: { ...errorResponses, 200: IngestReport, 400: IngestRejection, 413: ErrorBody, 415: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { tenant } = request.params;
+      if (!(await tenantExists(tenant))) {
+        throw new HttpError(404, 'UNKNOWN_TENANT', `No tenant "${tenant}"`, [
+          { field: '/params/tenant', reason: 'is not a known tenant' },
+        ]);
+      }
+      const body = request.body as unknown;
+      const lines: BatchLine[] =
+        typeof body === 'string'
+          ? parseNdjson(body)
+          : Array.isArray(body)
+            ? body.map((value, i) => ({ line: i + 1, value }))
+            : [{ line: 1, value: body }];
+      if (lines.length === 0) {
+        throw new HttpError(400, 'EMPTY_BATCH', 'The body holds no events', [{ field: '/body', reason: 'is empty' }]);
+      }
+      if (lines.length > MAX_BATCH_EVENTS) {
+        throw new HttpError(
+          413,
+          'BATCH_TOO_LARGE',
+          `A batch holds at most ${MAX_BATCH_EVENTS} events; this one has ${lines.length}. Split it.`,
+        );
+      }
+      const report = await ingest.ingest(tenant, lines);
+      if (report.accepted + report.duplicates > 0) return report;
+      const first = report.errors[0];
+      return reply.status(400).send({
+        error: 'Bad Request',
+        message: `All ${report.rejected} event(s) were rejected; first: line ${first.line} ${first.field} ${first.reason}`,
+        details: report.errors.slice(0, 100).map((e) => ({ field: e.field, reason: `line ${e.line}: ${e.reason}` })),
+        requestId: request.id,
+        ...report,
+      });
+    },
+  );
+};

@@ -1,0 +1,191 @@
+// The embedded demo: on the first start, seed a few merchants with synthetic customers in the
+// background (the server answers at once; progress is on GET /api/demo/status), then keep a
+// trickle of live events flowing so an open network visibly grows. A marker file under the data
+// folder says the seed finished; a restart skips it. An interrupted seed simply runs again:
+// ingestion is idempotent by event id.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { DemoStatus } from '@redoubt/contracts/api';
+import { DEMO_MERCHANTS, generateEvents, trickle } from '@redoubt/synthetic';
+import type { Merchant } from '@redoubt/synthetic';
+import type { RedoubtEvent } from '@redoubt/contracts';
+import type { Ingest } from './ingest.ts';
+
+export const DEMO_SEED = 20261127;
+const BATCH = 5_000;
+const TRICKLE_EVERY_MS = 1_500;
+
+export interface DemoOptions {
+  dataDir: string;
+  seedCustomers: number;
+  trickle: boolean;
+  ingest: Ingest;
+  ensureTenant: (id: string, name: string) => Promise<void>;
+  log?: DemoLogger;
+  merchants?: Merchant[];
+}
+
+export interface DemoLogger {
+  info: (obj: object, msg: string) => void;
+  error: (obj: object, msg: string) => void;
+}
+
+export class Demo {
+  readonly #options: DemoOptions;
+  readonly #merchants: Merchant[];
+  #state: DemoStatus['state'];
+  #customersLoaded = 0;
+  #eventsLoaded = 0;
+  #error: string | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+  #running: Promise<void> | undefined;
+  #log: DemoLogger;
+
+  constructor(options: DemoOptions) {
+    this.#options = options;
+    this.#merchants = options.merchants ?? DEMO_MERCHANTS;
+    this.#state = options.seedCustomers > 0 ? 'seeding' : 'off';
+    this.#log = options.log ?? { info: () => {}, error: () => {} };
+  }
+
+  setLogger(log: DemoLogger): void {
+    this.#log = log;
+  }
+
+  status(): DemoStatus {
+    const target = this.#options.seedCustomers;
+    return {
+      state: this.#state,
+      customersTarget: target,
+      customersLoaded: this.#customersLoaded,
+      eventsLoaded: this.#eventsLoaded,
+      progress: target === 0 ? 1 : Math.min(1, this.#customersLoaded / target),
+      trickle: this.#timer !== undefined,
+      ...(this.#error !== undefined && { error: this.#error }),
+    };
+  }
+
+  /**
+   * Starts seeding (if needed) and the trickle in the background; never throws. `afterSeed` runs
+   * once a fresh seed has finished (the graph snapshot, so the next start is quick).
+   */
+  start(afterSeed?: () => Promise<void>): void {
+    if (this.#options.seedCustomers === 0) return;
+    this.#running = this.#run(afterSeed).catch((error: Error) => {
+      this.#state = 'failed';
+      this.#error = error.message;
+      this.#log.error({ err: error }, 'demo seeding failed');
+    });
+  }
+
+  /** Resolves when the seed has finished (tests, benchmarks). */
+  async settled(): Promise<void> {
+    await this.#running;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  async #run(afterSeed?: () => Promise<void>): Promise<void> {
+    const { dataDir, seedCustomers, ingest, ensureTenant } = this.#options;
+    const log = this.#log;
+    for (const m of this.#merchants) await ensureTenant(m.id, m.name);
+    const marker = join(dataDir, 'demo-seeded.json');
+    const perMerchant = this.#split(seedCustomers);
+    if (existsSync(marker)) {
+      const done = JSON.parse(await readFile(marker, 'utf8')) as { customers: number; events: number };
+      this.#customersLoaded = done.customers;
+      this.#eventsLoaded = done.events;
+    } else {
+      const started = Date.now();
+      log.info({ customers: seedCustomers, merchants: this.#merchants.length }, 'seeding the demo');
+      for (const [i, m] of this.#merchants.entries()) {
+        let batch: { line: number; value: RedoubtEvent }[] = [];
+        let lastCustomer = '';
+        const flush = async () => {
+          if (batch.length === 0) return;
+          const report = await ingest.ingest(m.id, batch);
+          this.#eventsLoaded += report.accepted + report.duplicates;
+          batch = [];
+          await yieldToEventLoop(); // let requests in between batches
+        };
+        for (const event of generateEvents({
+          seed: DEMO_SEED + i,
+          tenant: m.id,
+          customers: perMerchant[i],
+          end: dayStart(),
+          currency: m.currency,
+        })) {
+          if (this.#stopped) return;
+          if (event.customerId !== lastCustomer) {
+            // Flush on a customer boundary so each batch holds whole customers.
+            if (batch.length >= BATCH) await flush();
+            lastCustomer = event.customerId;
+            this.#customersLoaded++;
+          }
+          batch.push({ line: batch.length + 1, value: event });
+        }
+        await flush();
+      }
+      await mkdir(dataDir, { recursive: true });
+      await writeFile(marker, JSON.stringify({ customers: this.#customersLoaded, events: this.#eventsLoaded }));
+      log.info({ events: this.#eventsLoaded, ms: Date.now() - started }, 'demo seeded');
+      await afterSeed?.();
+    }
+    this.#state = 'ready';
+    if (this.#options.trickle && !this.#stopped) this.#startTrickle(perMerchant);
+  }
+
+  #split(total: number): number[] {
+    // The first merchant is the biggest, as in real portfolios.
+    const weights = this.#merchants.map((_, i) => 1 / (i + 1));
+    const sum = weights.reduce((a, b) => a + b, 0);
+    const sizes = weights.map((w) => Math.floor((total * w) / sum));
+    sizes[0] += total - sizes.reduce((a, b) => a + b, 0);
+    return sizes;
+  }
+
+  #startTrickle(perMerchant: number[]): void {
+    // Each run gets its own event ids and its own range of new customers, so a restart adds more.
+    const run = Math.floor(Date.now() / 1000);
+    const streams = this.#merchants.map((m, i) =>
+      trickle({
+        seed: DEMO_SEED + i + run,
+        tenant: m.id,
+        customers: perMerchant[i],
+        currency: m.currency,
+        runId: `${m.id}-${run.toString(36)}`,
+        firstNewIndex: perMerchant[i] + (run % 100_000) * 1_000,
+      }),
+    );
+    this.#timer = setInterval(() => {
+      const now = Date.now();
+      for (const [i, m] of this.#merchants.entries()) {
+        const events = streams[i].next().value!(now);
+        ingest(this.#options.ingest, m.id, events).catch((error: Error) =>
+          this.#log.error({ err: error }, 'demo trickle failed'),
+        );
+      }
+    }, TRICKLE_EVERY_MS);
+    this.#timer.unref();
+  }
+}
+
+function ingest(service: Ingest, tenant: string, events: RedoubtEvent[]) {
+  return service.ingest(
+    tenant,
+    events.map((value, i) => ({ line: i + 1, value })),
+  );
+}
+
+function dayStart(): number {
+  const now = Date.now();
+  return now - (now % 86_400_000);
+}

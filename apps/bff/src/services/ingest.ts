@@ -1,0 +1,165 @@
+// Ingestion: validate -> drop events already stored (idempotent by event id) -> merge into customer
+// rows -> ProfileStore (one write) -> SearchIndex -> graph -> live bus. Batches of one tenant are
+// applied one at a time (read-modify-write of customer rows); tenants proceed independently.
+import type { IngestError, IngestReport, RedoubtEvent } from '@redoubt/contracts';
+import { MAX_BATCH_EVENTS } from '@redoubt/contracts';
+import type { CustomerRecord, ProfileStore, StoredEvent } from '../ports/profile-store.ts';
+import { emptyCustomer } from '../ports/profile-store.ts';
+import type { SearchIndex } from '../ports/search-index.ts';
+import { applyEvent, linksOf, searchDocOf } from './customer-events.ts';
+import { validateEvent } from './event-validation.ts';
+import type { GraphRegistry } from './graphs.ts';
+import type { LiveBus } from './live-bus.ts';
+
+/** One line of a batch: a parsed JSON value, or why it could not be parsed. */
+export type BatchLine = { line: number; value: unknown } | { line: number; error: string };
+
+export interface IngestDeps {
+  profiles: ProfileStore;
+  search: SearchIndex;
+  graphs: GraphRegistry;
+  live: LiveBus;
+}
+
+/** Splits an NDJSON body into parsed lines; blank lines are skipped but keep the numbering. */
+export function parseNdjson(body: string): BatchLine[] {
+  const out: BatchLine[] = [];
+  let line = 0;
+  let start = 0;
+  while (start <= body.length) {
+    let end = body.indexOf('\n', start);
+    if (end === -1) end = body.length;
+    line++;
+    const text = body.slice(start, end).trim();
+    if (text) {
+      try {
+        out.push({ line, value: JSON.parse(text) });
+      } catch (error) {
+        out.push({ line, error: `is not valid JSON (${(error as Error).message})` });
+      }
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+export class Ingest {
+  readonly #deps: IngestDeps;
+  readonly #queues = new Map<string, Promise<unknown>>();
+  #events = 0;
+
+  constructor(deps: IngestDeps) {
+    this.#deps = deps;
+  }
+
+  /** Events stored since the process started (metrics, demo progress). */
+  get storedEvents(): number {
+    return this.#events;
+  }
+
+  /** Validates and stores a batch for one tenant. The tenant must exist (the route checks it). */
+  ingest(tenant: string, lines: BatchLine[], now = Date.now()): Promise<IngestReport> {
+    if (lines.length > MAX_BATCH_EVENTS) {
+      throw new RangeError(`a batch holds at most ${MAX_BATCH_EVENTS} events, got ${lines.length}`);
+    }
+    // Validation needs no lock; storing does.
+    const errors: IngestError[] = [];
+    const valid: { line: number; event: RedoubtEvent; at: number }[] = [];
+    const seenInBatch = new Set<string>();
+    let duplicates = 0;
+    for (const item of lines) {
+      if ('error' in item) {
+        errors.push({ line: item.line, field: '', reason: item.error });
+        continue;
+      }
+      const result = validateEvent(item.value, now);
+      if ('problems' in result) {
+        const eventId = (item.value as { eventId?: unknown } | null)?.eventId;
+        for (const p of result.problems) {
+          errors.push({ line: item.line, ...(typeof eventId === 'string' ? { eventId } : {}), ...p });
+        }
+        continue;
+      }
+      if (seenInBatch.has(result.event.eventId)) {
+        duplicates++;
+        continue;
+      }
+      seenInBatch.add(result.event.eventId);
+      valid.push({ line: item.line, event: result.event, at: Date.parse(result.event.timestamp) });
+    }
+    const rejected = new Set(errors.map((e) => e.line)).size;
+
+    const run = async (): Promise<IngestReport> => {
+      const stored = await this.#store(tenant, valid);
+      return { accepted: stored, duplicates: duplicates + valid.length - stored, rejected, errors };
+    };
+    const previous = this.#queues.get(tenant) ?? Promise.resolve();
+    const next = previous.then(run, run);
+    const tail = next.catch(() => undefined);
+    this.#queues.set(tenant, tail);
+    void tail.then(() => {
+      if (this.#queues.get(tenant) === tail) this.#queues.delete(tenant);
+    });
+    return next;
+  }
+
+  async #store(tenant: string, valid: { event: RedoubtEvent; at: number }[]): Promise<number> {
+    if (valid.length === 0) return 0;
+    const { profiles, search, graphs, live } = this.#deps;
+    const known = await profiles.existingEvents(
+      tenant,
+      valid.map((v) => v.event.eventId),
+    );
+    const fresh: StoredEvent[] = valid
+      .filter((v) => !known.has(v.event.eventId))
+      .map((v) => ({
+        eventId: v.event.eventId,
+        customerId: v.event.customerId,
+        type: v.event.type,
+        at: v.at,
+        event: v.event,
+      }))
+      // Oldest first, so "latest wins" merges see events in time order.
+      .sort((a, b) => a.at - b.at);
+    if (fresh.length === 0) return 0;
+
+    const ids = [...new Set(fresh.map((e) => e.customerId))];
+    const existing = await profiles.getCustomers(tenant, ids);
+    const changed = new Map<string, CustomerRecord>();
+    const created = new Set<string>();
+    for (const e of fresh) {
+      let record = changed.get(e.customerId) ?? existing.get(e.customerId);
+      if (!record) {
+        record = emptyCustomer(e.customerId);
+        created.add(e.customerId);
+      }
+      changed.set(e.customerId, record);
+      applyEvent(record, e.event, e.at);
+    }
+    const customers = [...changed.values()];
+    await profiles.write(tenant, fresh, customers);
+    // The customer rows are the source of truth; the index and the graph follow them (and are
+    // rebuilt from them: the graph by replay, the index by re-upserting the rows).
+    await search.upsert(tenant, customers.map(searchDocOf));
+    graphs.apply(tenant, fresh);
+    this.#events += fresh.length;
+
+    if (live.hasListeners(tenant)) {
+      for (const e of fresh) {
+        const at = new Date(e.at).toISOString();
+        for (const link of linksOf(e.event)) {
+          live.publish({ type: 'link', tenant, customerId: e.customerId, kind: link.kind, value: link.value, at });
+        }
+        if (e.event.type === 'score') {
+          const { score, action } = e.event.score;
+          live.publish({ type: 'score', tenant, customerId: e.customerId, score, action, at });
+        } else if (e.event.type === 'label') {
+          live.publish({ type: 'label', tenant, customerId: e.customerId, label: e.event.label.label, at });
+        } else if (created.has(e.customerId) && e.event.type === 'customer') {
+          live.publish({ type: 'customer', tenant, customerId: e.customerId, name: e.event.customer.name, at });
+        }
+      }
+    }
+    return fresh.length;
+  }
+}

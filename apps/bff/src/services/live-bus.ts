@@ -1,0 +1,48 @@
+// In-process pub/sub of what changed, per tenant: new links, new scores and labels, new customers,
+// reviews. The live stream (server-sent events) subscribes here; publishers never wait on it.
+export type LiveChange =
+  | { type: 'link'; tenant: string; customerId: string; kind: string; value: string; at: string }
+  | { type: 'customer'; tenant: string; customerId: string; name?: string; at: string }
+  | { type: 'score'; tenant: string; customerId: string; score: number; action: string; at: string }
+  | { type: 'label'; tenant: string; customerId: string; label: string; at: string }
+  | { type: 'review'; tenant: string; customerId: string; [key: string]: unknown };
+
+export type LiveListener = (change: LiveChange) => void;
+
+export class LiveBus {
+  readonly #byTenant = new Map<string, Set<LiveListener>>();
+
+  /** Calls `listener` for every change of the tenant until the returned function is called. */
+  subscribe(tenant: string, listener: LiveListener): () => void {
+    let set = this.#byTenant.get(tenant);
+    if (!set) this.#byTenant.set(tenant, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.#byTenant.delete(tenant);
+    };
+  }
+
+  /** True when someone listens to the tenant: publishers can skip building changes otherwise. */
+  hasListeners(tenant: string): boolean {
+    return this.#byTenant.has(tenant);
+  }
+
+  publish(change: LiveChange): void {
+    const set = this.#byTenant.get(change.tenant);
+    if (!set) return;
+    for (const listener of set) {
+      try {
+        listener(change);
+      } catch {
+        // One broken subscriber must not stop ingestion or the other subscribers.
+      }
+    }
+  }
+
+  listenerCount(): number {
+    let n = 0;
+    for (const set of this.#byTenant.values()) n += set.size;
+    return n;
+  }
+}

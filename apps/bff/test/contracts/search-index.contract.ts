@@ -1,0 +1,182 @@
+// The SearchIndex contract: every adapter runs this suite (embedded always; Elasticsearch live when
+// ELASTICSEARCH_URL is set). It reads stored documents back through a raw probe as well.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CustomerDoc, SearchIndex, SearchQuery } from '../../src/ports/search-index.ts';
+
+export interface SearchIndexFixture {
+  index: SearchIndex;
+  /** The document as stored, or undefined. */
+  raw: (tenant: string, id: string) => Promise<CustomerDoc | undefined>;
+  cleanup: () => Promise<void>;
+}
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 9, 1);
+
+const docs: CustomerDoc[] = [
+  {
+    id: 'c1',
+    name: 'John Smith',
+    email: 'john.smith@gmail.com',
+    phone: '+447700900001',
+    country: 'GB',
+    score: 12,
+    action: 'ALLOW',
+    lastSeen: T0,
+    identifiers: ['john.smith@gmail.com', '+447700900001', 'dev-aaa', 'tok_card_1', 'ord-1001'],
+  },
+  {
+    id: 'c2',
+    name: 'Katherine Johnson',
+    email: 'kj@outlook.com',
+    country: 'US',
+    score: 88,
+    action: 'PREVENT',
+    label: 'FRAUDSTER',
+    lastSeen: T0 + 2 * DAY,
+    identifiers: ['kj@outlook.com', 'dev-shared', '81.2.69.160'],
+  },
+  {
+    id: 'c3',
+    name: 'Chloé Dubois',
+    email: 'chloe@proton.me',
+    country: 'FR',
+    score: 55,
+    action: 'REVIEW',
+    lastSeen: T0 + DAY,
+    identifiers: ['chloe@proton.me', 'dev-shared'],
+  },
+  {
+    id: 'c4',
+    name: 'Johnny Walker',
+    email: 'jw@gmail.com',
+    country: 'GB',
+    score: 70,
+    action: 'REVIEW',
+    label: 'GENUINE',
+    lastSeen: T0 + 3 * DAY,
+    identifiers: ['jw@gmail.com'],
+  },
+];
+
+const q = (query: Partial<SearchQuery>): SearchQuery => ({ size: 20, ...query });
+const ids = (page: { hits: { doc: CustomerDoc }[] }) => page.hits.map((h) => h.doc.id);
+
+export function searchIndexContract(
+  name: string,
+  open: () => Promise<SearchIndexFixture>,
+  options: { skip?: string } = {},
+) {
+  describe(`SearchIndex contract: ${name}`, options, () => {
+    let index: SearchIndex;
+    let raw: SearchIndexFixture['raw'];
+    let cleanup: () => Promise<void>;
+
+    before(async () => {
+      ({ index, raw, cleanup } = await open());
+      await index.upsert('acme', docs);
+      // The same ids in another tenant must never leak into acme's results.
+      await index.upsert('globex', [{ ...docs[0], name: 'John Globex', identifiers: ['dev-aaa'] }]);
+      await index.refresh();
+    });
+    after(async () => {
+      await index?.close();
+      await cleanup?.();
+    });
+
+    it('stores the documents as given', async () => {
+      assert.deepEqual(await raw('acme', 'c2'), docs[1]);
+      assert.equal((await raw('globex', 'c1'))?.name, 'John Globex');
+      assert.equal(await raw('acme', 'nobody'), undefined);
+      assert.equal(await index.count('acme'), 4);
+    });
+
+    it('finds a customer by any identifier exactly, within the tenant', async () => {
+      for (const value of ['dev-aaa', 'TOK_CARD_1', 'ord-1001', '+447700900001', 'John.Smith@gmail.com']) {
+        const page = await index.search('acme', q({ q: value }));
+        assert.deepEqual(ids(page).slice(0, 1), ['c1'], value);
+      }
+      const shared = await index.search('acme', q({ q: 'dev-shared' }));
+      assert.deepEqual(ids(shared).sort(), ['c2', 'c3']);
+      const other = await index.search('globex', q({ q: 'dev-aaa' }));
+      assert.deepEqual(ids(other), ['c1']);
+      assert.equal(other.hits[0].doc.name, 'John Globex');
+    });
+
+    it('matches names as you type, every word as a prefix, folding accents', async () => {
+      assert.deepEqual(ids(await index.search('acme', q({ q: 'jo smi' }))), ['c1']);
+      assert.deepEqual(ids(await index.search('acme', q({ q: 'john', sort: 'name' }))), ['c1', 'c4', 'c2']);
+      assert.deepEqual(ids(await index.search('acme', q({ q: 'chloe' }))), ['c3']);
+      const page = await index.search('acme', q({ q: 'kather' }));
+      assert.deepEqual(ids(page), ['c2']);
+      assert.ok(page.hits[0].highlights?.name?.length, 'the matched name is highlighted');
+    });
+
+    it('still finds a misspelt name', async () => {
+      assert.deepEqual(ids(await index.search('acme', q({ q: 'Katherin Jonson' }))), ['c2']);
+      assert.deepEqual(ids(await index.search('acme', q({ q: 'zzzz qqqq' }))), []);
+    });
+
+    it('filters by action, label, country, score and last seen, with facets over all matches', async () => {
+      assert.deepEqual(ids(await index.search('acme', q({ action: ['REVIEW'], sort: 'score' }))), ['c4', 'c3']);
+      assert.deepEqual(ids(await index.search('acme', q({ label: ['FRAUDSTER'] }))), ['c2']);
+      assert.deepEqual(ids(await index.search('acme', q({ country: ['GB'], sort: 'score' }))), ['c4', 'c1']);
+      assert.deepEqual(ids(await index.search('acme', q({ scoreMin: 50, scoreMax: 80, sort: 'score' }))), ['c4', 'c3']);
+      assert.deepEqual(ids(await index.search('acme', q({ from: T0 + DAY, to: T0 + 2 * DAY, sort: 'lastSeen' }))), [
+        'c2',
+        'c3',
+      ]);
+      const all = await index.search('acme', q({}));
+      assert.equal(all.total, 4);
+      assert.deepEqual(all.facets.action, [
+        { value: 'REVIEW', count: 2 },
+        { value: 'ALLOW', count: 1 },
+        { value: 'PREVENT', count: 1 },
+      ]);
+      assert.deepEqual(all.facets.country, [
+        { value: 'GB', count: 2 },
+        { value: 'FR', count: 1 },
+        { value: 'US', count: 1 },
+      ]);
+      const johns = await index.search('acme', q({ q: 'john' }));
+      assert.deepEqual(johns.facets.label, [
+        { value: 'FRAUDSTER', count: 1 },
+        { value: 'GENUINE', count: 1 },
+      ]);
+      const gb = await index.search('acme', q({ q: 'john', country: ['GB'] }));
+      assert.deepEqual(gb.facets.label, [{ value: 'GENUINE', count: 1 }]);
+    });
+
+    it('sorts by score by default and pages with a cursor, without gaps or repeats', async () => {
+      assert.deepEqual(ids(await index.search('acme', q({}))), ['c2', 'c4', 'c3', 'c1']);
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (let i = 0; i < 5; i++) {
+        const page = await index.search('acme', q({ size: 3, ...(after ? { after } : {}) }));
+        assert.equal(page.total, 4);
+        seen.push(...ids(page));
+        if (!page.next) break;
+        after = page.next;
+      }
+      assert.deepEqual(seen, ['c2', 'c4', 'c3', 'c1']);
+    });
+
+    it('replaces a document on upsert: old names and identifiers stop matching', async () => {
+      await index.upsert('acme', [
+        { ...docs[3], name: 'Jane Walker', email: 'jane@example.com', identifiers: ['dev-new'], score: 5 },
+      ]);
+      await index.refresh();
+      assert.deepEqual(ids(await index.search('acme', q({ q: 'johnny' }))), []);
+      assert.deepEqual(ids(await index.search('acme', q({ q: 'jw@gmail.com' }))), []);
+      assert.deepEqual(ids(await index.search('acme', q({ q: 'dev-new' }))), ['c4']);
+      assert.deepEqual(ids(await index.search('acme', q({ q: 'jane' }))), ['c4']);
+      assert.equal((await raw('acme', 'c4'))?.score, 5);
+      assert.equal(await index.count('acme'), 4);
+    });
+
+    it('answers a ping', async () => {
+      await index.ping();
+    });
+  });
+}
