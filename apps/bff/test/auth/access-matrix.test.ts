@@ -205,7 +205,7 @@ describe('the access table', () => {
       const headers = await ids.headers({ email: 'lead@bank.test', role: 'lead', tenant: 'acme-shop' });
       const res = await app.inject({ url: '/api/tenants/acme-shop/secrets', headers });
       assert.equal(res.statusCode, 403);
-      assert.doesNotMatch(res.body, /42/);
+      assert.equal(res.json().secret, undefined);
       assert.ok(app.accessRoutes.some((r) => r.url === '/api/tenants/:tenant/secrets' && r.rule === undefined));
     } finally {
       await app.close();
