@@ -15,6 +15,17 @@ import { NetworkGraph } from './network-graph';
 import { NotesPanel } from './notes-panel';
 import { ScoreChart } from './score-chart';
 
+/** `orderValueGBP` → `Order value GBP`: counters arrive keyed by their camelCase names. */
+export function counterName(key: string): string {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(' ')
+    .map((w, i) => (w === w.toUpperCase() ? w : i === 0 ? w : w.toLowerCase()));
+  const text = words.join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** One customer: profile, identifiers, score history, network and notes. */
 @Component({
   selector: 'rd-customer-page',
@@ -51,4 +62,5 @@ export class CustomerPage {
   });
 
   protected readonly kindStyle = kindStyle;
+  protected readonly counterName = counterName;
 }

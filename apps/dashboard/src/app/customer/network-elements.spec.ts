@@ -1,5 +1,6 @@
 import type { Network } from '@redoubt/contracts/api';
-import { HUB_DEGREE, customerColour, toElements } from './network-elements';
+import type { NetworkNode } from '@redoubt/contracts/api';
+import { HUB_DEGREE, RING_CAPACITY, customerColour, ringsOf, toElements } from './network-elements';
 
 const seen = { firstSeen: '2026-01-01T00:00:00Z', lastSeen: '2026-02-01T00:00:00Z', count: 1 };
 const network: Network = {
@@ -41,5 +42,28 @@ describe('toElements', () => {
     expect(customerColour({ label: 'FRAUDSTER', action: 'ALLOW' })).toBe('#c62828');
     expect(customerColour({ label: 'UNLABELLED', action: 'REVIEW' })).toBe('#ef6c00');
     expect(customerColour({})).toBe('#90a4ae');
+  });
+});
+
+describe('ringsOf', () => {
+  const node = (id: string, depth: number): NetworkNode => ({ id, type: 'customer', key: id, depth, degree: 1 });
+
+  it('puts the root alone in the middle and starts a new ring at each depth', () => {
+    const rings = ringsOf([node('root', 0), node('a', 1), node('b', 1), node('c', 2)]);
+    expect([...rings.values()]).toEqual([0, 1, 1, 2]);
+  });
+
+  it('spreads a crowded depth over rings that grow with their radius', () => {
+    const many = Array.from({ length: 60 }, (_, i) => node(`n${String(i).padStart(2, '0')}`, 1));
+    const rings = ringsOf([node('root', 0), ...many]);
+    const perRing = new Map<number, number>();
+    for (const r of rings.values()) perRing.set(r, (perRing.get(r) ?? 0) + 1);
+    // 60 nodes of depth 1: ring 1 holds 10, ring 2 holds 20, ring 3 the remaining 30.
+    expect([...perRing.entries()]).toEqual([
+      [0, 1],
+      [1, RING_CAPACITY(1)],
+      [2, RING_CAPACITY(2)],
+      [3, 60 - RING_CAPACITY(1) - RING_CAPACITY(2)],
+    ]);
   });
 });

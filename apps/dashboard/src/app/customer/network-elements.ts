@@ -37,6 +37,10 @@ export function customerColour(node: Pick<NetworkNode, 'label' | 'action'>): str
   return TONE_COLOUR[riskTone(label ?? node.action)];
 }
 
+function rootFirst(a: NetworkNode, b: NetworkNode, rootId: string): number {
+  return Number(b.type === 'customer' && b.key === rootId) - Number(a.type === 'customer' && a.key === rootId);
+}
+
 function shorten(value: string, max = 18): string {
   return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
 }
@@ -55,12 +59,40 @@ function nodeTitle(node: NetworkNode): string {
   return parts.join(' · ');
 }
 
+/** Nodes the k-th ring holds: proportional to its radius, so a big depth fans out over rings. */
+export const RING_CAPACITY = (k: number) => Math.max(6, 10 * k);
+
+/**
+ * Ring of each node for the concentric layout, outwards from the root: nodes of one depth fill
+ * rings in (depth, id) order, and a new depth starts a new ring. One ring per depth would put 280
+ * customers on one circle and shrink the picture to dots.
+ */
+export function ringsOf(nodes: readonly NetworkNode[]): Map<string, number> {
+  const rings = new Map<string, number>();
+  let ring = -1;
+  let used = Infinity;
+  let depth: number | undefined;
+  for (const node of nodes) {
+    if (node.depth !== depth || used >= RING_CAPACITY(ring)) {
+      ring += 1;
+      used = 0;
+      depth = node.depth;
+    }
+    rings.set(node.id, ring);
+    used += 1;
+  }
+  return rings;
+}
+
 /**
  * Elements in a stable order (depth, then id), so the concentric layout puts every node in the
  * same place on every load: screenshots and colleagues see the same picture.
  */
 export function toElements(network: Network, rootId: string): ElementDefinition[] {
-  const nodes = [...network.nodes].sort((a, b) => a.depth - b.depth || a.id.localeCompare(b.id));
+  const nodes = [...network.nodes].sort(
+    (a, b) => a.depth - b.depth || rootFirst(a, b, rootId) || a.id.localeCompare(b.id),
+  );
+  const rings = ringsOf(nodes);
   const known = new Set(nodes.map((n) => n.id));
   const nodeElements: ElementDefinition[] = nodes.map((n) => ({
     group: 'nodes',
@@ -69,6 +101,7 @@ export function toElements(network: Network, rootId: string): ElementDefinition[
       key: n.key,
       type: n.type,
       depth: n.depth,
+      ring: rings.get(n.id),
       caption: nodeCaption(n),
       title: nodeTitle(n),
       colour: n.type === 'customer' ? customerColour(n) : kindStyle(n.kind).colour,

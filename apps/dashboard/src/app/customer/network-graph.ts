@@ -66,22 +66,27 @@ export class NetworkGraph {
       cy?.destroy();
       cy = undefined;
       if (!network || network.nodes.length === 0) return;
-      const maxDepth = Math.max(...network.nodes.map((n) => n.depth));
       cy = cytoscape({
         container,
         elements: toElements(network, rootId),
         style: NETWORK_STYLE,
         layout: {
           name: 'concentric',
-          concentric: (node) => maxDepth - Number(node.data('depth')),
+          concentric: (node) => -Number(node.data('ring')),
           levelWidth: () => 1,
-          minNodeSpacing: 28,
+          minNodeSpacing: network.nodes.length > 60 ? 8 : 28,
           animate: false,
+          padding: 24,
         },
         minZoom: 0.2,
         maxZoom: 3,
         wheelSensitivity: 0.3,
       });
+      // A small network would be fitted at a giant zoom; keep nodes at about their drawn size.
+      if (cy.zoom() > 1.2) {
+        cy.zoom(1.2);
+        cy.center();
+      }
       this.pointed.set(undefined);
       cy.on('mouseover tap', 'node', (event) => this.pointed.set(String(event.target.data('title'))));
       cy.on('tap', 'node.customer', (event) => {

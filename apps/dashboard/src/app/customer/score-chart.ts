@@ -14,7 +14,7 @@ export function scoreChartOptions(scores: readonly ScorePoint[]): EChartsCoreOpt
     animation: false,
     grid: { left: 40, right: 16, top: 16, bottom: 28 },
     tooltip: { trigger: 'axis' },
-    xAxis: { type: 'time' },
+    xAxis: { type: 'time', axisLabel: { hideOverlap: true } },
     yAxis: { type: 'value', min: 0, max: (v: { max: number }) => Math.max(100, Math.ceil(v.max)) },
     series: [
       {
