@@ -1,0 +1,412 @@
+// Side-by-side benchmark: GraphEngine vs graphology on the same seeded synthetic bipartite graph.
+//   npm run bench:engine -- --customers 1000000 [--queries 1000] [--seed 7] [--inserts 500000]
+// Prints each figure and the ratios; the last line is one JSON object (see engine/bench/RESULTS.md).
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UndirectedGraph } from 'graphology';
+import { GraphEngine } from '../src/index.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    customers: { type: 'string', default: '1000000' },
+    queries: { type: 'string', default: '1000' },
+    seed: { type: 'string', default: '7' },
+    inserts: { type: 'string', default: '500000' },
+  },
+});
+const CUSTOMERS = Number(args.customers);
+const QUERIES = Number(args.queries);
+const SEED = Number(args.seed);
+const INSERTS = Number(args.inserts);
+const COMPONENT_CAP = 10_000;
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with --expose-gc (npm run bench:engine does)');
+
+// ---- seeded synthetic data ----
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const KINDS = ['email', 'phone', 'device', 'ip', 'card'] as const;
+const EMAIL = 0;
+const PHONE = 1;
+const DEVICE = 2;
+const IP = 3;
+const CARD = 4;
+
+interface Dataset {
+  customerIds: string[];
+  values: string[][]; // per kind, by value index
+  linkCustomer: Int32Array;
+  linkKind: Uint8Array;
+  linkValue: Int32Array;
+  linkAt: Float64Array;
+  links: number;
+  fraudsters: number[];
+}
+
+/** Power-law pick in [0, size): small indices are shared by many customers. */
+function powerLaw(random: () => number, size: number, exponent: number): number {
+  return Math.min(size - 1, Math.floor(size * Math.pow(random(), exponent)));
+}
+
+function generate(customers: number, seed: number): Dataset {
+  const random = mulberry32(seed);
+  const capacity = customers * 5;
+  const linkCustomer = new Int32Array(capacity);
+  const linkKind = new Uint8Array(capacity);
+  const linkValue = new Int32Array(capacity);
+  const linkAt = new Float64Array(capacity);
+  const counts = [0, 0, 0, 0, 0];
+  const pools = [
+    Math.ceil(customers * 0.05),
+    Math.ceil(customers * 0.05),
+    Math.ceil(customers * 0.2),
+    Math.ceil(customers * 0.12),
+    0,
+  ];
+  // Value indices: shared pool first, then unique values.
+  counts[EMAIL] = pools[EMAIL];
+  counts[PHONE] = pools[PHONE];
+  counts[DEVICE] = pools[DEVICE];
+  counts[IP] = pools[IP];
+  let links = 0;
+  const start = Date.UTC(2024, 0, 1);
+  const span = 730 * 86400_000;
+  const add = (c: number, kind: number, value: number): void => {
+    linkCustomer[links] = c;
+    linkKind[links] = kind;
+    linkValue[links] = value;
+    linkAt[links] = start + Math.floor(random() * span);
+    links++;
+  };
+  for (let c = 0; c < customers; c++) {
+    add(c, EMAIL, random() < 0.7 ? counts[EMAIL]++ : powerLaw(random, pools[EMAIL], 3));
+    add(c, PHONE, random() < 0.5 ? counts[PHONE]++ : powerLaw(random, pools[PHONE], 3));
+    add(c, DEVICE, powerLaw(random, pools[DEVICE], 2));
+    add(c, IP, powerLaw(random, pools[IP], 4));
+  }
+  // Planted rings: 20-200 customers sharing a card and a device farm, most of them fraudsters.
+  const fraudsters: number[] = [];
+  let ringCustomers = 0;
+  while (ringCustomers < customers * 0.01) {
+    const size = 20 + Math.floor(random() * 181);
+    const card = counts[CARD]++;
+    const device = counts[DEVICE]++;
+    for (let k = 0; k < size; k++) {
+      const c = Math.floor(random() * customers);
+      add(c, CARD, card);
+      if (k % 3 === 0) add(c, DEVICE, device);
+      if (random() < 0.8) fraudsters.push(c);
+    }
+    ringCustomers += size;
+  }
+  const customerIds = Array.from({ length: customers }, (_, c) => `cus_${Math.imul(c, 2654435761) >>> 0}`);
+  const values = [
+    Array.from({ length: counts[EMAIL] }, (_, v) => `user${v}@mail${v % 97}.example.com`),
+    Array.from({ length: counts[PHONE] }, (_, v) => `+4477${String(v).padStart(8, '0')}`),
+    Array.from({ length: counts[DEVICE] }, (_, v) => `dev-${(v * 2246822519) >>> 0}-${v.toString(16)}`),
+    Array.from({ length: counts[IP] }, (_, v) => `10.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`),
+    Array.from({ length: counts[CARD] }, (_, v) => `4111${String(v).padStart(6, '0')}****${v % 10000}`),
+  ];
+  return { customerIds, values, linkCustomer, linkKind, linkValue, linkAt, links, fraudsters };
+}
+
+// ---- helpers ----
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
+}
+
+function timeEach(items: string[], fn: (id: string) => void): number[] {
+  const times: number[] = [];
+  for (const id of items) {
+    const t0 = process.hrtime.bigint();
+    fn(id);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+function heapBytes(): number {
+  gc!();
+  gc!();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+const fmt = (n: number, digits = 3): string => n.toFixed(digits);
+const log = (...parts: unknown[]): void => console.log(...parts);
+
+// graphology: the same breadth-first order (neighbours in insertion order), capped exactly.
+function graphologyBfs(
+  graph: UndirectedGraph,
+  start: string,
+  maxDepth: number,
+  maxNodes: number,
+  out: string[],
+): boolean {
+  out.length = 0;
+  out.push(start);
+  const seen = new Set<string>([start]);
+  let next = 0;
+  let truncated = false;
+  for (let depth = 0; depth < maxDepth && next < out.length && !truncated; depth++) {
+    const levelEnd = out.length;
+    for (; next < levelEnd && !truncated; next++) {
+      graph.someNeighbor(out[next], (w) => {
+        if (seen.has(w)) return false;
+        if (out.length >= maxNodes) return (truncated = true);
+        seen.add(w);
+        out.push(w);
+        return false;
+      });
+    }
+  }
+  return truncated;
+}
+
+// ---- run ----
+
+log(`engine bench: ${CUSTOMERS} customers, seed ${SEED}, ${QUERIES} queries, Node ${process.version}`);
+let t = performance.now();
+const data = generate(CUSTOMERS, SEED);
+log(`generated ${data.links} links in ${fmt((performance.now() - t) / 1000, 1)} s`);
+const customerKeys = data.customerIds.map((id) => `c:${id}`);
+const valueKeys = data.values.map((vs, k) => vs.map((v) => `${KINDS[k]}:${v}`));
+
+// Engine build.
+let before = heapBytes();
+t = performance.now();
+const engine = new GraphEngine();
+for (let l = 0; l < data.links; l++) {
+  engine.link(
+    data.customerIds[data.linkCustomer[l]],
+    KINDS[data.linkKind[l]],
+    data.values[data.linkKind[l]][data.linkValue[l]],
+    data.linkAt[l],
+  );
+}
+for (const c of data.fraudsters) engine.setCustomer(data.customerIds[c], { label: 'FRAUDSTER' });
+engine.compact();
+const engineBuildMs = performance.now() - t;
+const engineBytes = heapBytes() - before;
+const stats = engine.stats();
+log(
+  `engine build ${fmt(engineBuildMs / 1000, 2)} s; ${stats.customers} customers, ${stats.identifiers} identifiers, ${stats.links} links`,
+);
+log(
+  `engine memory ${fmt(engineBytes / 2 ** 20, 1)} MiB (${fmt(engineBytes / stats.links, 1)} B/link; typed arrays ${fmt(stats.bytes / stats.links, 1)} B/link)`,
+);
+
+// graphology build.
+before = heapBytes();
+t = performance.now();
+const graph = new UndirectedGraph({ allowSelfLoops: false });
+for (let l = 0; l < data.links; l++) {
+  const c = customerKeys[data.linkCustomer[l]];
+  const i = valueKeys[data.linkKind[l]][data.linkValue[l]];
+  const at = data.linkAt[l];
+  graph.mergeNode(c);
+  graph.mergeNode(i);
+  const edge = graph.edge(c, i);
+  if (edge === undefined) graph.addEdge(c, i, { firstSeen: at, lastSeen: at, count: 1 });
+  else
+    graph.updateEdgeAttributes(edge, (a) => ({
+      firstSeen: Math.min(a.firstSeen, at),
+      lastSeen: Math.max(a.lastSeen, at),
+      count: a.count + 1,
+    }));
+}
+for (const c of data.fraudsters) graph.setNodeAttribute(customerKeys[c], 'label', 'FRAUDSTER');
+const graphologyBuildMs = performance.now() - t;
+const graphologyBytes = heapBytes() - before;
+log(`graphology build ${fmt(graphologyBuildMs / 1000, 2)} s; ${graph.order} nodes, ${graph.size} links`);
+log(`graphology memory ${fmt(graphologyBytes / 2 ** 20, 1)} MiB (${fmt(graphologyBytes / graph.size, 1)} B/link)`);
+if (graph.size !== stats.links || graph.order !== stats.customers + stats.identifiers)
+  throw new Error('graphs differ in size');
+
+// Query sample.
+const random = mulberry32(SEED + 1);
+const sample = Array.from({ length: QUERIES }, () => data.customerIds[Math.floor(random() * CUSTOMERS)]);
+const warm = sample.slice(0, Math.min(200, QUERIES));
+const out: string[] = [];
+
+// Check identical node sets (untimed), then time each side.
+function sameNodes(customerId: string, depth: number, maxNodes: number): boolean {
+  const tr = engine.traverse(customerId, { depth, maxNodes })!;
+  const truncated = graphologyBfs(graph, `c:${customerId}`, depth, maxNodes, out);
+  if (tr.truncated !== truncated || tr.nodes.length !== out.length) {
+    if (process.env.DEBUG_BENCH)
+      console.log(
+        customerId,
+        depth,
+        tr.truncated,
+        truncated,
+        tr.nodes.length,
+        out.length,
+        Array.from(tr.nodes.slice(0, 8), (v) => engine.nodeId(v)),
+        out.slice(0, 8),
+      );
+    return false;
+  }
+  const mine = new Set(Array.from(tr.nodes, (v) => engine.nodeId(v)));
+  return out.every((k) => mine.has(k));
+}
+let mismatches = 0;
+let reached = 0;
+for (const id of sample) {
+  if (!sameNodes(id, 3, Infinity)) mismatches++;
+  reached += out.length;
+  if (!sameNodes(id, Infinity, COMPONENT_CAP)) mismatches++;
+}
+log(
+  `node sets: ${mismatches === 0 ? 'identical' : `${mismatches} MISMATCHES`} over ${QUERIES * 2} queries (depth 3 mean ${fmt(reached / QUERIES, 0)} nodes)`,
+);
+if (mismatches > 0) process.exitCode = 1;
+
+const depth3 = (id: string): number => engine.traverse(id, { depth: 3 })!.nodes.length;
+const depth3G = (id: string): number => (graphologyBfs(graph, `c:${id}`, 3, Infinity, out), out.length);
+timeEach(warm, depth3);
+timeEach(warm, depth3G);
+const d3E = timeEach(sample, depth3);
+const d3G = timeEach(sample, depth3G);
+
+const componentE = (id: string): void => void engine.component(id, { maxNodes: COMPONENT_CAP });
+const componentG = (id: string): void => {
+  const truncated = graphologyBfs(graph, `c:${id}`, Infinity, COMPONENT_CAP, out);
+  let customers = 0;
+  let fraudsters = 0;
+  for (const k of out) {
+    if (k.startsWith('c:')) {
+      customers++;
+      if (graph.getNodeAttribute(k, 'label') === 'FRAUDSTER') fraudsters++;
+    }
+  }
+  void truncated;
+  void fraudsters;
+};
+// Figures must agree too.
+for (const id of sample.slice(0, 100)) {
+  const mine = engine.component(id, { maxNodes: COMPONENT_CAP })!;
+  graphologyBfs(graph, `c:${id}`, Infinity, COMPONENT_CAP, out);
+  const fraud = out.filter((k) => k.startsWith('c:') && graph.getNodeAttribute(k, 'label') === 'FRAUDSTER').length;
+  const cust = out.filter((k) => k.startsWith('c:')).length;
+  if (mine.customers !== cust || mine.fraudsters !== fraud || mine.customers + mine.identifiers !== out.length) {
+    throw new Error(`component figures differ for ${id}`);
+  }
+}
+timeEach(warm, componentE);
+timeEach(warm, componentG);
+const cE = timeEach(sample, componentE);
+const cG = timeEach(sample, componentG);
+
+const netE = timeEach(sample, (id) => void engine.network(id, { depth: 3 }));
+const pathPairs = sample.map((id, k) => [id, sample[(k + 1) % sample.length]] as const);
+const pathTimes: number[] = [];
+let pathsFound = 0;
+for (const [a, b] of pathPairs) {
+  const t0 = process.hrtime.bigint();
+  if (engine.path(a, b, { maxDepth: 8 })) pathsFound++;
+  pathTimes.push(Number(process.hrtime.bigint() - t0) / 1e6);
+}
+pathTimes.sort((a, b) => a - b);
+
+const row = (name: string, e: number[], g: number[] | undefined): void => {
+  const e50 = percentile(e, 0.5);
+  const e99 = percentile(e, 0.99);
+  if (!g) return log(`${name.padEnd(34)} engine p50 ${fmt(e50)} ms  p99 ${fmt(e99)} ms`);
+  const g50 = percentile(g, 0.5);
+  const g99 = percentile(g, 0.99);
+  log(
+    `${name.padEnd(34)} engine p50 ${fmt(e50)} ms  p99 ${fmt(e99)} ms | graphology p50 ${fmt(g50)} ms  p99 ${fmt(g99)} ms | ${fmt(g50 / e50, 1)}x / ${fmt(g99 / e99, 1)}x`,
+  );
+};
+row('network depth 3 (node set)', d3E, d3G);
+row(`component capped at ${COMPONENT_CAP}`, cE, cG);
+row('network() depth 3, full result', netE, undefined);
+row(`path, random pairs (${pathsFound} found)`, pathTimes, undefined);
+
+// Live inserts: new customers linking to existing and new identifiers, with queries in between.
+const insertRandom = mulberry32(SEED + 2);
+const baseline99 = percentile(d3E, 0.99);
+const duringInserts: number[] = [];
+let insertMs = 0;
+const batch = 1000;
+const now = Date.UTC(2026, 0, 1);
+for (let done = 0; done < INSERTS; done += batch) {
+  const t0 = process.hrtime.bigint();
+  for (let k = done; k < done + batch && k < INSERTS; k++) {
+    const kind = Math.floor(insertRandom() * 4);
+    const pool = data.values[kind];
+    const value = insertRandom() < 0.5 ? pool[Math.floor(insertRandom() * pool.length)] : `new-${k}`;
+    engine.link(`live_${k >>> 2}`, KINDS[kind], value, now + k);
+  }
+  insertMs += Number(process.hrtime.bigint() - t0) / 1e6;
+  const id = sample[(done / batch) % sample.length];
+  const t1 = process.hrtime.bigint();
+  depth3(id);
+  duringInserts.push(Number(process.hrtime.bigint() - t1) / 1e6);
+}
+duringInserts.sort((a, b) => a - b);
+const insertsPerSec = INSERTS / (insertMs / 1000);
+const during99 = percentile(duringInserts, 0.99);
+t = performance.now();
+engine.compact();
+const compactMs = performance.now() - t;
+log(
+  `live inserts ${fmt(insertsPerSec, 0)} links/s; depth-3 p99 while inserting ${fmt(during99)} ms (${fmt(during99 / baseline99, 2)}x the idle p99); compact ${fmt(compactMs, 0)} ms`,
+);
+
+// Snapshot.
+const file = join(tmpdir(), `engine-bench-${process.pid}.snap`);
+t = performance.now();
+engine.save(file);
+const saveMs = performance.now() - t;
+t = performance.now();
+const loaded = GraphEngine.load(file);
+const loadMs = performance.now() - t;
+rmSync(file, { force: true });
+for (const id of sample.slice(0, 100)) {
+  const a = engine.traverse(id, { depth: 3 })!.nodes.slice();
+  const b = loaded.traverse(id, { depth: 3 })!.nodes;
+  if (a.length !== b.length || a.some((v, k) => v !== b[k])) throw new Error(`loaded snapshot differs for ${id}`);
+}
+log(`snapshot of ${loaded.stats().links} links: save ${fmt(saveMs, 0)} ms, load ${fmt(loadMs, 0)} ms`);
+
+const result = {
+  bench: 'engine',
+  customers: stats.customers,
+  identifiers: stats.identifiers,
+  links: stats.links,
+  buildSpeedup: +(graphologyBuildMs / engineBuildMs).toFixed(2),
+  buildMs: Math.round(engineBuildMs),
+  graphologyBuildMs: Math.round(graphologyBuildMs),
+  bytesPerLink: +(engineBytes / stats.links).toFixed(1),
+  graphologyBytesPerLink: +(graphologyBytes / graph.size).toFixed(1),
+  depth3P50Ms: +percentile(d3E, 0.5).toFixed(4),
+  depth3P50Speedup: +(percentile(d3G, 0.5) / percentile(d3E, 0.5)).toFixed(1),
+  depth3P99Speedup: +(percentile(d3G, 0.99) / percentile(d3E, 0.99)).toFixed(1),
+  depth3P99Ms: +percentile(d3E, 0.99).toFixed(4),
+  componentP50Ms: +percentile(cE, 0.5).toFixed(4),
+  componentP99Speedup: +(percentile(cG, 0.99) / percentile(cE, 0.99)).toFixed(1),
+  componentP99Ms: +percentile(cE, 0.99).toFixed(4),
+  networkFullP99Ms: +percentile(netE, 0.99).toFixed(4),
+  insertsPerSec: Math.round(insertsPerSec),
+  queryP99WhileInsertingRatio: +(during99 / baseline99).toFixed(2),
+  compactMs: Math.round(compactMs),
+  saveMs: Math.round(saveMs),
+  loadMs: Math.round(loadMs),
+  identicalNodeSets: mismatches === 0,
+};
+log(JSON.stringify(result));

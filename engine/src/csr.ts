@@ -1,0 +1,159 @@
+// Adjacency: an immutable CSR base (offsets/targets/slotEdges typed arrays) plus an append-only
+// per-node delta of live links (linked lists in typed arrays). compact() folds the delta into a new
+// base. Neighbours are always visited in link-creation order (ascending edge id): base slots hold
+// older edges than any delta entry, so the order survives compaction and traversals stay
+// deterministic.
+import { grown } from './ids.ts';
+
+/** edgeFirst value of an unlinked edge: also fails every `firstSeen <= asOf` test. */
+export const DEAD = 0xffffffff;
+
+export interface CsrArrays {
+  offsets: Uint32Array;
+  targets: Int32Array;
+  slotEdges: Int32Array;
+}
+
+export class Adjacency {
+  /** Nodes 0..baseNodes-1 have slots offsets[v]..offsets[v+1] in the base. */
+  baseNodes = 0;
+  offsets: Uint32Array = new Uint32Array(1);
+  targets: Int32Array = new Int32Array(0);
+  slotEdges: Int32Array = new Int32Array(0);
+
+  /** Delta: head[v] is v's newest entry (-1: none); entries chain to older ones through next. */
+  head: Int32Array;
+  dTarget: Int32Array;
+  dEdge: Int32Array;
+  dNext: Int32Array;
+  deltaSize = 0;
+
+  /** deltaInto() output, oldest first; reused by every call (no allocation per query). */
+  scratchTarget = new Int32Array(64);
+  scratchEdge = new Int32Array(64);
+
+  constructor(nodeCapacity: number, base?: CsrArrays) {
+    this.head = new Int32Array(nodeCapacity).fill(-1);
+    this.dTarget = new Int32Array(1024);
+    this.dEdge = new Int32Array(1024);
+    this.dNext = new Int32Array(1024);
+    if (base) {
+      this.offsets = base.offsets;
+      this.targets = base.targets;
+      this.slotEdges = base.slotEdges;
+      this.baseNodes = base.offsets.length - 1;
+    }
+  }
+
+  ensureNodes(capacity: number): void {
+    if (capacity > this.head.length) this.head = grown(this.head, capacity, -1);
+  }
+
+  /** Appends the directed half-edge v -> w of edge e to the delta. */
+  add(v: number, w: number, e: number): void {
+    const i = this.deltaSize++;
+    if (i >= this.dTarget.length) {
+      this.dTarget = grown(this.dTarget, i + 1);
+      this.dEdge = grown(this.dEdge, i + 1);
+      this.dNext = grown(this.dNext, i + 1);
+    }
+    this.dTarget[i] = w;
+    this.dEdge[i] = e;
+    this.dNext[i] = this.head[v];
+    this.head[v] = i;
+  }
+
+  baseDegree(v: number): number {
+    return v < this.baseNodes ? this.offsets[v + 1] - this.offsets[v] : 0;
+  }
+
+  /** Copies v's delta entries, oldest first, into scratchTarget/scratchEdge; returns how many. */
+  deltaInto(v: number): number {
+    let n = 0;
+    for (let i = this.head[v]; i >= 0; i = this.dNext[i]) n++;
+    if (n > this.scratchTarget.length) {
+      this.scratchTarget = new Int32Array(n * 2);
+      this.scratchEdge = new Int32Array(n * 2);
+    }
+    let k = n;
+    for (let i = this.head[v]; i >= 0; i = this.dNext[i]) {
+      k--;
+      this.scratchTarget[k] = this.dTarget[i];
+      this.scratchEdge[k] = this.dEdge[i];
+    }
+    return n;
+  }
+
+  /** Calls fn(w, e) for every half-edge of v (dead ones included), oldest first. Not for hot paths. */
+  forEach(v: number, fn: (w: number, e: number) => void): void {
+    if (v < this.baseNodes) {
+      for (let s = this.offsets[v], end = this.offsets[v + 1]; s < end; s++) fn(this.targets[s], this.slotEdges[s]);
+    }
+    if (this.head[v] >= 0) {
+      const n = this.deltaInto(v);
+      // fn may call deltaInto again: copy first.
+      const t = this.scratchTarget.slice(0, n);
+      const e = this.scratchEdge.slice(0, n);
+      for (let i = 0; i < n; i++) fn(t[i], e[i]);
+    }
+  }
+
+  /** Folds the delta into a new base over nodes 0..nodeCount-1, dropping dead edges. O(nodes + links). */
+  compact(nodeCount: number, edgeFirst: Uint32Array): void {
+    const offsets = new Uint32Array(nodeCount + 1);
+    const { targets, slotEdges, dNext, dEdge } = this;
+    for (let v = 0; v < nodeCount; v++) {
+      let live = 0;
+      if (v < this.baseNodes) {
+        for (let s = this.offsets[v], end = this.offsets[v + 1]; s < end; s++) {
+          if (edgeFirst[slotEdges[s]] !== DEAD) live++;
+        }
+      }
+      for (let i = this.head[v]; i >= 0; i = dNext[i]) if (edgeFirst[dEdge[i]] !== DEAD) live++;
+      offsets[v + 1] = offsets[v] + live;
+    }
+    const total = offsets[nodeCount];
+    const newTargets = new Int32Array(total);
+    const newEdges = new Int32Array(total);
+    for (let v = 0; v < nodeCount; v++) {
+      let k = offsets[v];
+      if (v < this.baseNodes) {
+        for (let s = this.offsets[v], end = this.offsets[v + 1]; s < end; s++) {
+          const e = slotEdges[s];
+          if (edgeFirst[e] === DEAD) continue;
+          newTargets[k] = targets[s];
+          newEdges[k++] = e;
+        }
+      }
+      if (this.head[v] >= 0) {
+        const n = this.deltaInto(v);
+        for (let i = 0; i < n; i++) {
+          const e = this.scratchEdge[i];
+          if (edgeFirst[e] === DEAD) continue;
+          newTargets[k] = this.scratchTarget[i];
+          newEdges[k++] = e;
+        }
+      }
+    }
+    this.offsets = offsets;
+    this.targets = newTargets;
+    this.slotEdges = newEdges;
+    this.baseNodes = nodeCount;
+    this.head.fill(-1);
+    this.deltaSize = 0;
+    this.dTarget = new Int32Array(1024);
+    this.dEdge = new Int32Array(1024);
+    this.dNext = new Int32Array(1024);
+  }
+
+  byteSize(): number {
+    return (
+      this.offsets.byteLength +
+      this.targets.byteLength +
+      this.slotEdges.byteLength +
+      this.head.byteLength +
+      this.dTarget.byteLength * 3 +
+      this.scratchTarget.byteLength * 2
+    );
+  }
+}

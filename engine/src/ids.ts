@@ -1,0 +1,247 @@
+// Interning: every customer and identifier gets a dense integer id. Keys live in one UTF-8 byte pool
+// with an open-addressing hash table of ids, all typed arrays, so a snapshot restores them as they
+// are (no string -> id map to rebuild on load) and the heap holds no per-key string objects.
+
+/** Node kind code of customers; identifier kinds get codes 1..255 in a per-engine table. */
+export const CUSTOMER = 0;
+
+/** Per-kind normalisation, so 'Ann@X.com ' and 'ann@x.com' are the same identifier. */
+export function normaliseValue(kind: string, value: string): string {
+  let v = String(value);
+  if (isNormal(kind, v)) return v; // the common case: no allocation
+  v = v.trim();
+  switch (kind) {
+    case 'email':
+    case 'ip':
+      v = v.toLowerCase();
+      break;
+    case 'phone':
+      v = (v.startsWith('+') ? '+' : '') + v.replace(/\D/g, '');
+      break;
+    case 'address':
+      v = v.toLowerCase().replace(/\s+/g, ' ');
+      break;
+    default:
+      break;
+  }
+  return v;
+}
+
+/** True when normaliseValue would return `v` unchanged (checked without allocating). */
+function isNormal(kind: string, v: string): boolean {
+  const n = v.length;
+  if (n === 0 || v.charCodeAt(0) <= 32 || v.charCodeAt(n - 1) <= 32) return false;
+  if (kind === 'phone') {
+    for (let i = 0; i < n; i++) {
+      const ch = v.charCodeAt(i);
+      if ((ch < 48 || ch > 57) && !(i === 0 && ch === 43)) return false;
+    }
+    return true;
+  }
+  const lower = kind === 'email' || kind === 'ip' || kind === 'address';
+  if (!lower) return true;
+  for (let i = 0; i < n; i++) {
+    const ch = v.charCodeAt(i);
+    if ((ch >= 65 && ch <= 90) || ch > 127 || (kind === 'address' && ch <= 32 && v.charCodeAt(i + 1) <= 32))
+      return false;
+  }
+  return true;
+}
+
+/** Kind names are case-insensitive; 'c' is reserved for customer node ids ('c:<customerId>'). */
+export function normaliseKind(kind: string): string {
+  const k = String(kind).trim().toLowerCase();
+  if (k === '' || k === 'c' || k.includes(':')) throw new RangeError(`invalid identifier kind '${kind}'`);
+  return k;
+}
+
+const EMPTY = 0; // table slots hold id + 1
+
+export interface InternerArrays {
+  pool: Uint8Array;
+  poolUsed: number;
+  starts: Uint32Array;
+  count: number;
+  table: Int32Array;
+}
+
+/** Maps (kind code, string) keys to dense ids 0..count-1 and back. */
+export class Interner {
+  #pool: Buffer;
+  #used = 0;
+  #starts: Uint32Array; // key i is pool[starts[i], starts[i+1]); first byte is the kind code
+  #count = 0;
+  #table: Int32Array;
+  #mask: number;
+
+  constructor(capacity = 1024, arrays?: InternerArrays) {
+    if (arrays) {
+      this.#pool = Buffer.from(arrays.pool.buffer, arrays.pool.byteOffset, arrays.pool.byteLength);
+      this.#used = arrays.poolUsed;
+      this.#starts = arrays.starts;
+      this.#count = arrays.count;
+      this.#table = arrays.table;
+      this.#mask = this.#table.length - 1;
+      return;
+    }
+    this.#pool = Buffer.allocUnsafe(capacity * 16);
+    this.#starts = new Uint32Array(capacity + 1);
+    const size = tableSizeFor(capacity);
+    this.#table = new Int32Array(size);
+    this.#mask = size - 1;
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  /** The id of (kind, value), or -1. */
+  find(kind: number, value: string): number {
+    return this.#lookup(kind, value, false);
+  }
+
+  /** The id of (kind, value), created if absent. */
+  intern(kind: number, value: string): number {
+    return this.#lookup(kind, value, true);
+  }
+
+  kindOf(id: number): number {
+    return this.#pool[this.#starts[id]];
+  }
+
+  valueOf(id: number): string {
+    return this.#pool.toString('utf8', this.#starts[id] + 1, this.#starts[id + 1]);
+  }
+
+  /** The typed arrays, trimmed to what is used (views, not copies), for snapshots. */
+  arrays(): InternerArrays {
+    return {
+      pool: this.#pool.subarray(0, this.#used),
+      poolUsed: this.#used,
+      starts: this.#starts.subarray(0, this.#count + 1),
+      count: this.#count,
+      table: this.#table,
+    };
+  }
+
+  byteSize(): number {
+    return this.#pool.byteLength + this.#starts.byteLength + this.#table.byteLength;
+  }
+
+  /** Shrinks the pool and the offsets to what is used plus a little headroom (after a bulk build). */
+  trim(): void {
+    const pool = Buffer.allocUnsafe(this.#used + (this.#used >>> 4) + 64);
+    this.#pool.copy(pool, 0, 0, this.#used);
+    this.#pool = pool;
+    const starts = new Uint32Array(this.#count + (this.#count >>> 4) + 16);
+    starts.set(this.#starts.subarray(0, this.#count + 1));
+    this.#starts = starts;
+  }
+
+  #lookup(kind: number, value: string, create: boolean): number {
+    const start = this.#used;
+    const n = value.length;
+    if (start + 1 + n * 3 > this.#pool.length) this.#growPool(1 + n * 3);
+    const pool = this.#pool;
+    // Encode the candidate key at the pool's tail (kept there only if it is new), hashing as we go;
+    // ASCII is copied by hand, which is several times faster than Buffer#write for short keys.
+    pool[start] = kind;
+    let h = Math.imul(FNV_OFFSET ^ kind, FNV_PRIME);
+    let end = start + 1;
+    for (let i = 0; i < n; i++) {
+      const ch = value.charCodeAt(i);
+      if (ch > 127) {
+        end = start + 1 + pool.write(value, start + 1, 'utf8');
+        h = fnv(pool, start, end);
+        break;
+      }
+      pool[end++] = ch;
+      h = Math.imul(h ^ ch, FNV_PRIME);
+    }
+    const hash = finish(h);
+    const starts = this.#starts;
+    const table = this.#table;
+    const mask = this.#mask;
+    const len = end - start;
+    let slot = hash & mask;
+    for (;;) {
+      const entry = table[slot];
+      if (entry === EMPTY) break;
+      const id = entry - 1;
+      const s = starts[id];
+      if (starts[id + 1] - s === len) {
+        let i = 0;
+        while (i < len && pool[s + i] === pool[start + i]) i++;
+        if (i === len) return id;
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (!create) return -1;
+    const id = this.#count;
+    if (id + 2 > this.#starts.length) this.#starts = grown(this.#starts, id + 2);
+    this.#starts[id + 1] = end;
+    this.#count = id + 1;
+    this.#used = end;
+    table[slot] = id + 1;
+    if (this.#count * 4 > table.length * 3) this.#rehash(table.length * 2);
+    return id;
+  }
+
+  #growPool(extra: number): void {
+    const pool = Buffer.allocUnsafe(Math.max(this.#used + extra, this.#pool.length * 2));
+    this.#pool.copy(pool, 0, 0, this.#used);
+    this.#pool = pool;
+  }
+
+  #rehash(size: number): void {
+    const table = new Int32Array(size);
+    const mask = size - 1;
+    const starts = this.#starts;
+    for (let id = 0; id < this.#count; id++) {
+      let slot = hashBytes(this.#pool, starts[id], starts[id + 1]) & mask;
+      while (table[slot] !== EMPTY) slot = (slot + 1) & mask;
+      table[slot] = id + 1;
+    }
+    this.#table = table;
+    this.#mask = mask;
+  }
+}
+
+function tableSizeFor(capacity: number): number {
+  let size = 1024;
+  while (size * 3 < capacity * 4) size *= 2;
+  return size;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+function fnv(bytes: Uint8Array, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], FNV_PRIME);
+  return h;
+}
+
+function finish(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 0;
+}
+
+/** FNV-1a with a murmur finaliser; stable across versions because snapshots store the table. */
+export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  return finish(fnv(bytes, start, end));
+}
+
+type Growable = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array;
+
+/** A copy of `array` with room for at least `min` elements (doubling; compact() trims the slack). */
+export function grown<T extends Growable>(array: T, min: number, fill?: number): T {
+  const size = Math.max(min, array.length * 2 + 16);
+  const Ctor = array.constructor as new (n: number) => T;
+  const next = new Ctor(size);
+  next.set(array);
+  if (fill !== undefined) next.fill(fill, array.length);
+  return next;
+}
