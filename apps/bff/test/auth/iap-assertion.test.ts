@@ -5,10 +5,17 @@ import assert from 'node:assert/strict';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
-import { IAP_HEADER } from '../../src/plugins/auth/iap-verifier.ts';
+import { cachingVerifier, IAP_HEADER } from '../../src/plugins/auth/iap-verifier.ts';
 import { identityMode } from '../../src/plugins/auth/index.ts';
 import { loadConfig } from '../../src/config.ts';
-import { newSigningKey, serveJwks, subjectOf, testIdentities, TEST_AUDIENCE } from '../support/identities.ts';
+import {
+  newSigningKey,
+  serveJwks,
+  subjectOf,
+  testIdentities,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+} from '../support/identities.ts';
 import type { TestIdentities } from '../support/identities.ts';
 import { baseConfig, fakeServices } from './fake-services.ts';
 
@@ -177,7 +184,9 @@ describe('JWK set fetching (A4-A5)', () => {
       const fresh = { ...headers, [IAP_HEADER]: await ids.sign({ sub, email: ALICE.email }, {}, rotated) };
       await new Promise((r) => setTimeout(r, 350));
       assert.equal((await app.inject({ url: '/api/me', headers: fresh })).statusCode, 200, 'new kid accepted');
-      assert.equal((await app.inject({ url: '/api/me', headers })).statusCode, 200, 'old kid still published');
+      const oldKey = current[1]!;
+      const again = { ...headers, [IAP_HEADER]: await ids.sign({ sub, email: ALICE.email }, {}, oldKey) };
+      assert.equal((await app.inject({ url: '/api/me', headers: again })).statusCode, 200, 'old kid still published');
       assert.equal(jwks.fetches(), 2);
     } finally {
       await app.close();
@@ -269,5 +278,37 @@ describe('no way to run without identity (A6)', () => {
       buildApp({ config: baseConfig as never, services: fakeServices(), logger: false }),
       /IAP_AUDIENCE is required/,
     );
+  });
+});
+
+describe('remembered verifications', () => {
+  test('a verified assertion is reused for at most a minute and never past its expiry', async (t) => {
+    const ids = await testIdentities();
+    let verifications = 0;
+    const keys = ids.auth.keys!;
+    const verify = cachingVerifier({
+      audience: TEST_AUDIENCE,
+      issuer: TEST_ISSUER,
+      allowedDomains: [],
+      keys: (header, token) => {
+        verifications++;
+        return keys(header, token);
+      },
+    });
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    const start = now();
+    const longLived = await ids.sign({ sub: 's1', email: 'a@bank.test', iat: start, exp: start + 600 });
+    const shortLived = await ids.sign({ sub: 's2', email: 'b@bank.test', iat: start, exp: start + 5 });
+    await verify(longLived);
+    await verify(longLived);
+    await verify(shortLived);
+    assert.equal(verifications, 2, 'second use of the same assertion is remembered');
+    t.mock.timers.tick(36_000); // past the short one's expiry + 30 s skew
+    await assert.rejects(verify(shortLived), /rejected/);
+    await verify(longLived);
+    assert.equal(verifications, 3, 'the long-lived one is still remembered');
+    t.mock.timers.tick(25_000); // more than a minute since it was verified
+    await verify(longLived);
+    assert.equal(verifications, 4);
   });
 });

@@ -24,6 +24,8 @@ export interface IapVerifierOptions {
 export interface IapIdentity {
   sub: string;
   email: string;
+  /** The assertion's `exp` (epoch seconds). */
+  expiresAt: number;
 }
 
 /**
@@ -95,5 +97,26 @@ export async function verifyIapAssertion(token: string | undefined, options: Iap
   if (options.allowedDomains.length > 0 && (typeof hd !== 'string' || !options.allowedDomains.includes(hd))) {
     throw new HttpError(401, 'INVALID_IDENTITY', 'Identity assertion rejected (domain not allowed)');
   }
-  return { sub, email: email.toLowerCase() };
+  return { sub, email: email.toLowerCase(), expiresAt: exp };
+}
+
+/**
+ * verifyIapAssertion with a short memory: an assertion verified once is accepted again for at most
+ * a minute and never past its expiry (+ skew). Saves the ES256 verification (~0.1-0.2 ms of CPU)
+ * when a client or the demo proxy repeats the same assertion. It weakens nothing: the key set
+ * itself is cached for 10 minutes, and the principal is still looked up on every request.
+ */
+export function cachingVerifier(options: IapVerifierOptions, rememberMs = 60_000) {
+  const verified = new Map<string, { identity: IapIdentity; until: number }>();
+  return async (token: string | undefined): Promise<IapIdentity> => {
+    const hit = token ? verified.get(token) : undefined;
+    if (hit && hit.until > Date.now()) return hit.identity;
+    const identity = await verifyIapAssertion(token, options);
+    if (verified.size >= 10_000) verified.clear();
+    verified.set(token!, {
+      identity,
+      until: Math.min(Date.now() + rememberMs, (identity.expiresAt + SKEW_SECONDS) * 1000),
+    });
+    return identity;
+  };
 }

@@ -18,7 +18,7 @@ import type { AccessRule } from '../../access.ts';
 import { HttpError } from '../errors.ts';
 import security from '../security.ts';
 import type { SecurityOptions } from '../security.ts';
-import { IAP_HEADER, remoteIapKeys, verifyIapAssertion } from './iap-verifier.ts';
+import { cachingVerifier, IAP_HEADER, remoteIapKeys } from './iap-verifier.ts';
 import type { IapVerifierOptions } from './iap-verifier.ts';
 import type { UserDirectory } from '../../ports/user-directory.ts';
 import { SqlUserDirectory } from '../../adapters/user-directory/sql-user-directory.ts';
@@ -104,6 +104,8 @@ async function authPlugin(app: FastifyInstance, { config, services, auth = {} }:
     keys: keys ?? remoteIapKeys(config.iap.jwksUrl, { cooldownMs: auth.jwksCooldownMs }),
   };
 
+  const verify = cachingVerifier(verifier);
+
   // Principals are re-read from the directory every few seconds at most (A7): a revocation
   // through the admin API is immediate, one through the CLI within cacheMs.
   const cacheMs = auth.cacheMs ?? 2_000;
@@ -132,11 +134,11 @@ async function authPlugin(app: FastifyInstance, { config, services, auth = {} }:
       const request = req as unknown as FastifyRequest;
       // Only the signed assertion counts; x-goog-authenticated-user-* are never read (A1).
       const header = request.headers[IAP_HEADER];
-      verifyIapAssertion(typeof header === 'string' ? header : undefined, verifier)
-        .then(async (identity) => {
-          const principal = await principalFor(identity);
+      verify(typeof header === 'string' ? header : undefined)
+        .then(async ({ sub, email }) => {
+          const principal = await principalFor({ sub, email });
           if (!principal) {
-            request.log.warn({ event: 'auth.not_provisioned', sub: identity.sub }, 'identity has no access');
+            request.log.warn({ event: 'auth.not_provisioned', sub }, 'identity has no access');
             throw new HttpError(403, 'NOT_PROVISIONED', 'You have no access to Redoubt; ask an administrator');
           }
           done(null, principal);
