@@ -384,7 +384,7 @@ export class GraphEngine {
     return () => this.#listeners.delete(listener);
   }
 
-  /** The change feed as an async iterator (buffers events until read); ends on return() or abort. */
+  /** The change feed as an async iterator (buffers events until read); ends at once on return() or abort. */
   changes(options: { signal?: AbortSignal } = {}): AsyncIterableIterator<ChangeEvent> {
     const buffer: ChangeEvent[] = [];
     let wake: (() => void) | undefined;
@@ -404,8 +404,8 @@ export class GraphEngine {
       async next() {
         while (buffer.length === 0 && !done) await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
-        if (buffer.length > 0) return { value: buffer.shift()!, done: false };
-        return { value: undefined, done: true };
+        if (done || buffer.length === 0) return { value: undefined, done: true }; // events still buffered at the end are dropped
+        return { value: buffer.shift()!, done: false };
       },
       async return() {
         stop();
