@@ -177,6 +177,68 @@ describe('route x role x tenant matrix', () => {
     assert.deepEqual(failures, []);
   });
 
+  test('the ingest route: users get 403; a service principal needs no XSRF token, only JSON or NDJSON', async () => {
+    const url = `/api/tenants/${OWN}/events`;
+    if (!routes().some((r) => r.method === 'POST' && r.url === '/api/tenants/:tenant/events')) return;
+    for (const role of ['analyst', 'lead', 'merchant', 'admin'] as const) {
+      const res = await call('POST', url, headersFor.get(role)!);
+      assert.equal(res.status, 403, role);
+    }
+    const service = headersFor.get('service')!;
+    const bare = { 'x-goog-iap-jwt-assertion': service['x-goog-iap-jwt-assertion']! };
+    const ndjson = await app.inject({
+      method: 'POST',
+      url,
+      headers: { ...bare, 'content-type': 'application/x-ndjson' },
+      payload: '{}\n',
+    });
+    assert.ok(![401, 403, 415].includes(ndjson.statusCode), `ndjson without XSRF: ${ndjson.statusCode} ${ndjson.body}`);
+    const text = await app.inject({
+      method: 'POST',
+      url,
+      headers: { ...bare, 'content-type': 'text/plain' },
+      payload: '{}',
+    });
+    assert.equal(text.statusCode, 415);
+    // The service principal is for ingest only.
+    assert.equal((await call('GET', '/api/me', service)).status, 403);
+  });
+
+  test('every API route declares its schemas: params, closed bodies and queries, responses (I1, Z3)', () => {
+    const failures: string[] = [];
+    for (const { method, url, schema } of routes()) {
+      if (!url.startsWith('/api/')) continue;
+      const s = (schema ?? {}) as Record<string, { additionalProperties?: unknown } | undefined> & {
+        response?: Record<string, unknown>;
+      };
+      const name = `${method} ${url}`;
+      if (url.includes('/:') && !s.params) failures.push(`${name}: no params schema`);
+      if (WRITE_METHODS.has(method) && s.body && s.body.additionalProperties !== false && !url.endsWith('/events')) {
+        failures.push(`${name}: body schema allows unknown properties`);
+      }
+      if (s.querystring && s.querystring.additionalProperties !== false)
+        failures.push(`${name}: query allows unknown properties`);
+      const codes = Object.keys(s.response ?? {});
+      if (!codes.some((c) => c.startsWith('2'))) failures.push(`${name}: no success response schema`);
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  test('prototype-poisoning keys in a JSON body are refused with 400 (I2)', async () => {
+    for (const payload of [
+      '{"__proto__": {"role": "admin"}, "email": "x@bank.test", "role": "analyst"}',
+      '{"constructor": {"prototype": {"role": "admin"}}, "email": "x@bank.test", "role": "analyst"}',
+    ]) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/admin/grants',
+        headers: { ...headersFor.get('admin')!, 'content-type': 'application/json' },
+        payload,
+      });
+      assert.equal(res.statusCode, 400, payload);
+    }
+  });
+
   test('no route answers 500 to a signed-in caller with an empty request (I3)', async () => {
     const failures: string[] = [];
     for (const { method, url, rule } of routes()) {

@@ -5,7 +5,7 @@
 // In the embedded demo (no IAP_AUDIENCE) the demo identity proxy signs the header in front of it.
 import fp from 'fastify-plugin';
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
 import passportModule from '@fastify/passport';
 import CustomStrategy from 'passport-custom';
 import secureSession from '@fastify/secure-session';
@@ -45,6 +45,8 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   rule: AccessRule | undefined;
+  /** The route's JSON schemas, for the generated schema checks (security.md I1, Z3). */
+  schema: FastifySchema | undefined;
 }
 
 declare module 'fastify' {
@@ -158,7 +160,7 @@ async function authPlugin(app: FastifyInstance, { config, services, auth = {} }:
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       const rule = ruleFor(method, route.url);
-      accessRoutes.push({ method, url: route.url, rule });
+      accessRoutes.push({ method, url: route.url, rule, schema: route.schema });
       if (!rule) app.log.error({ method, url: route.url }, 'route has no access rule in access.ts: it will answer 403');
     }
   });
