@@ -1,4 +1,98 @@
-import { counterName } from './customer-page';
+import { TestBed } from '@angular/core/testing';
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { provideRouter } from '@angular/router';
+import type { CustomerProfile, Network } from '@redoubt/contracts/api';
+import { CustomerPage, counterName } from './customer-page';
+
+const base = '/api/tenants/acme/customers/c-1';
+const profile: CustomerProfile = {
+  id: 'c-1',
+  name: 'Ada Lovelace',
+  email: 'ada@example.test',
+  country: 'GB',
+  action: 'REVIEW',
+  label: 'POTENTIALLY_FRAUDSTER',
+  score: 64,
+  identifiers: { device: ['dev-1', 'dev-2'], ip: ['203.0.113.7'] },
+  // No scores and an empty network: jsdom has no canvas for echarts or cytoscape to draw on.
+  scores: [],
+  counters: { orderValueGBP: 120 },
+};
+const lonely: Network = {
+  nodes: [],
+  edges: [],
+  truncated: false,
+  component: { customers: 1, identifiers: 3, fraudsters: 0, share: 0 },
+};
+
+function setup() {
+  TestBed.configureTestingModule({ providers: [provideRouter([]), provideHttpClient(), provideHttpClientTesting()] });
+  const fixture = TestBed.createComponent(CustomerPage);
+  fixture.componentRef.setInput('tenant', 'acme');
+  fixture.componentRef.setInput('id', 'c-1');
+  TestBed.tick();
+  return { fixture, http: TestBed.inject(HttpTestingController), el: fixture.nativeElement as HTMLElement };
+}
+
+describe('CustomerPage', () => {
+  it('shows the profile, identifiers by kind, then loads the network and notes for it', async () => {
+    const { fixture, http, el } = setup();
+    http.expectOne(base).flush(profile);
+    // Not whenStable: the network and notes requests it triggers stay pending until flushed below.
+    await new Promise((resolve) => setTimeout(resolve));
+    TestBed.tick();
+    expect(el.querySelector('[data-testid="customer-name"]')?.textContent).toBe('Ada Lovelace');
+    expect(el.textContent).toContain('Potential fraudster');
+    expect(el.textContent).toContain('Order value GBP');
+    expect([...el.querySelectorAll('[data-testid="identifier"]')].map((li) => li.textContent)).toEqual([
+      'dev-1',
+      'dev-2',
+      '203.0.113.7',
+    ]);
+    expect(el.textContent).toContain('IP address');
+
+    const network = http.expectOne((r) => r.url === `${base}/network`);
+    expect(network.request.params.get('depth')).toBe('3');
+    expect(network.request.params.get('maxNodes')).toBe('300');
+    network.flush(lonely);
+    http.expectOne(`${base}/notes`).flush({ notes: [] });
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="network-canvas"]')).not.toBeNull();
+    expect(el.querySelector('[data-testid="network-stats"]')?.textContent).toContain('3');
+    expect(el.querySelector('[data-testid="network-truncated"]')).toBeNull();
+    expect(el.textContent).toContain('No scores recorded yet.');
+    http.verify();
+  });
+
+  it('says plainly when the customer does not exist in this tenant', async () => {
+    const { fixture, http, el } = setup();
+    http
+      .expectOne(base)
+      .flush(
+        { error: 'Not Found', message: 'No customer c-1', requestId: 'r-1' },
+        { status: 404, statusText: 'Not Found' },
+      );
+    await fixture.whenStable();
+    expect(el.textContent).toContain('No customer “c-1” in this tenant');
+    expect(el.querySelector('[data-testid="customer-name"]')).toBeNull();
+    http.verify();
+  });
+
+  it('shows the server message for other failures', async () => {
+    const { fixture, http, el } = setup();
+    http
+      .expectOne(base)
+      .flush(
+        { error: 'Service Unavailable', message: 'Profile store is not reachable', requestId: 'r-2' },
+        { status: 503, statusText: 'Service Unavailable' },
+      );
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="customer-error"]')?.textContent).toContain(
+      'Profile store is not reachable (request r-2)',
+    );
+  });
+});
 
 describe('counterName', () => {
   it('turns camelCase counter keys into words, keeping acronyms', () => {

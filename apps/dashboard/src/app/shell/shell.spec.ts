@@ -2,7 +2,10 @@ import { TestBed } from '@angular/core/testing';
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { provideRouter, withComponentInputBinding, withRouterConfig } from '@angular/router';
+import { Router } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
+import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
+import { MatSelectHarness } from '@angular/material/select/testing';
 import type { Me } from '@redoubt/contracts/api';
 import { routes } from '../app.routes';
 import { Session } from '../session/session';
@@ -91,5 +94,28 @@ describe('Shell', () => {
     expect(document.body.querySelector('[data-testid="access-error"]')?.textContent).toContain(
       'Missing IAP assertion (request req-1)',
     );
+  });
+
+  it('switches tenant on the same screen, and from a customer (ids are per tenant) to the home screen', async () => {
+    const harness = await signIn(analyst);
+    const router = TestBed.inject(Router);
+    const pick = async (name: string) => {
+      const loader = TestbedHarnessEnvironment.documentRootLoader(harness.fixture);
+      const select = await loader.getHarness(MatSelectHarness.with({ selector: '[data-testid="tenant-select"]' }));
+      await select.open();
+      await select.clickOptions({ text: name });
+      await harness.fixture.whenStable();
+    };
+
+    await harness.navigateByUrl('/t/acme/queue');
+    await pick('Globex');
+    expect(router.url).toBe('/t/globex/queue');
+
+    await harness.navigateByUrl('/t/globex/customers/c-9');
+    TestBed.inject(HttpTestingController)
+      .match(() => true)
+      .forEach((r) => r.flush({}, { status: 404, statusText: 'Not Found' }));
+    await pick('Acme Payments');
+    expect(router.url).toBe('/t/acme/search');
   });
 });
