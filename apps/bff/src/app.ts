@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Config } from './config.ts';
 import type { Services } from './services.ts';
 import errors from './plugins/errors.ts';
+import metrics from './plugins/metrics.ts';
 import { healthRoutes } from './routes/health.ts';
 import { noteRoutes } from './routes/notes.ts';
 import auth from './plugins/auth/index.ts';
@@ -58,6 +59,7 @@ export async function buildApp({
   app.decorateRequest('principal', undefined);
 
   await app.register(errors);
+  await app.register(metrics);
   // Before every route: identity, the access table (access.ts), CSRF, rate limits, headers.
   await app.register(auth, { config, services, auth: authOptions });
   await app.register(swagger, {
