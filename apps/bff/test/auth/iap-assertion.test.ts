@@ -56,7 +56,8 @@ describe('IAP assertion (A1-A4)', () => {
   });
 
   test('A1: no assertion, or only forged x-goog-authenticated-user-* headers, is 401', async () => {
-    assert.equal((await me({})).statusCode, 401);
+    const first = await me({});
+    assert.equal(first.statusCode, 401, first.body);
     const forged = await me({
       'x-goog-authenticated-user-email': `accounts.google.com:${alice.email}`,
       'x-goog-authenticated-user-id': `accounts.google.com:${alice.sub}`,
@@ -273,6 +274,13 @@ describe('no way to run without identity (A6)', () => {
     assert.equal(identityMode(prod), 'iap');
   });
 
+  test('an IAP_AUDIENCE that is not an IAP audience refuses to start', () => {
+    for (const bad of ['true', '123456', '/projects/abc/apps/x', '/projects/1/global/backendServices/']) {
+      assert.throws(() => identityMode(loadConfig({ IAP_AUDIENCE: bad })), /is not \/projects/, bad);
+    }
+    assert.equal(identityMode(loadConfig({ IAP_AUDIENCE: '/projects/42/apps/my-project' })), 'iap');
+  });
+
   test('buildApp refuses to start without an audience outside the demo', async () => {
     await assert.rejects(
       buildApp({ config: baseConfig as never, services: fakeServices(), logger: false }),
@@ -310,5 +318,30 @@ describe('remembered verifications', () => {
     t.mock.timers.tick(25_000); // more than a minute since it was verified
     await verify(longLived);
     assert.equal(verifications, 4);
+  });
+});
+
+describe('directory outage', () => {
+  test('the user directory failing is 503 (fail closed, F3)', async () => {
+    const ids = await testIdentities();
+    const broken = {
+      ...ids.directory,
+      resolve: async () => {
+        throw new Error('connection terminated');
+      },
+    };
+    const app = await buildApp({
+      config: ids.configure(baseConfig) as never,
+      services: fakeServices(TENANTS),
+      auth: { ...ids.auth, directory: broken as never },
+      logger: false,
+    });
+    try {
+      const res = await app.inject({ url: '/api/me', headers: await ids.headers(ALICE) });
+      assert.equal(res.statusCode, 503);
+      assert.doesNotMatch(res.body, /connection terminated/);
+    } finally {
+      await app.close();
+    }
   });
 });

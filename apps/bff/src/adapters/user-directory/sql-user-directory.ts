@@ -61,10 +61,17 @@ export class SqlUserDirectory implements UserDirectory {
     const row = rows.find((r) => r.sub === sub) ?? rows.find((r) => r.sub === null);
     if (!row || row.disabled_at !== null) return undefined;
     if (row.sub === null) {
-      const bound = await this.db.query(
-        'UPDATE users SET sub = $1, updated_at = now() WHERE id = $2 AND sub IS NULL RETURNING id',
-        [sub, row.id],
-      );
+      let bound;
+      try {
+        bound = await this.db.query(
+          'UPDATE users SET sub = $1, updated_at = now() WHERE id = $2 AND sub IS NULL RETURNING id',
+          [sub, row.id],
+        );
+      } catch (error) {
+        // This subject is already bound to another entry (its email changed): not this one.
+        if ((error as { code?: string }).code === '23505') return undefined;
+        throw error;
+      }
       // Lost a race with another first sign-in: resolve again from what was stored.
       if (bound.rows.length === 0) return this.resolve({ sub, email });
     }

@@ -66,10 +66,20 @@ declare module 'fastify' {
  * the embedded demo may run (config.demoIdentityProxy); anything else refuses to start (A3, A6).
  */
 export function identityMode(config: Pick<Config, 'iap' | 'demoIdentityProxy'>): 'iap' | 'demo' {
-  if (config.iap.audience) return 'iap';
+  if (config.iap.audience) {
+    // The two shapes IAP signs for; anything else is a configuration mistake that would lock everyone out.
+    if (!IAP_AUDIENCE_SHAPE.test(config.iap.audience)) {
+      throw new Error(
+        `IAP_AUDIENCE "${config.iap.audience}" is not /projects/NUM/global/backendServices/ID or /projects/NUM/apps/PROJECT_ID`,
+      );
+    }
+    return 'iap';
+  }
   if (config.demoIdentityProxy) return 'demo';
   throw new Error('IAP_AUDIENCE is required: set it to the IAP backend audience (/projects/NUM/...)');
 }
+
+const IAP_AUDIENCE_SHAPE = /^\/projects\/\d+\/(global\/backendServices\/\d+|apps\/[a-z][a-z0-9-]{4,29})$/;
 
 interface AuthPluginOptions {
   config: Config;
@@ -117,7 +127,16 @@ async function authPlugin(app: FastifyInstance, { config, services, auth = {} }:
     const key = `${identity.sub}\n${identity.email}`;
     const hit = cache.get(key);
     if (hit && Date.now() - hit.at < cacheMs) return hit.principal;
-    const principal = await directory.resolve(identity);
+    let principal: Principal | undefined;
+    try {
+      principal = await directory.resolve(identity);
+    } catch (error) {
+      // Fail closed (F3): without the directory nobody gets in, and it is our fault, not theirs.
+      app.log.error({ err: error }, 'user directory unavailable');
+      throw new HttpError(503, 'DIRECTORY_UNAVAILABLE', 'Access data is unavailable; try again shortly', undefined, {
+        'retry-after': '5',
+      });
+    }
     if (cache.size > 10_000) cache.clear();
     if (cacheMs > 0) cache.set(key, { at: Date.now(), principal });
     return principal;
