@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DemoStatus } from '@redoubt/contracts/api';
 import { DEMO_MERCHANTS, generateEvents, trickle } from '@redoubt/synthetic';
 import type { Merchant } from '@redoubt/synthetic';
@@ -14,7 +14,12 @@ import type { RedoubtEvent } from '@redoubt/contracts';
 import type { Ingest } from './ingest.ts';
 
 export const DEMO_SEED = 20261127;
-const BATCH = 5_000;
+const BATCH = 2_000;
+/**
+ * Pause after each batch, as a share of the time the batch took: keeps the event loop utilisation
+ * near 0.9 so requests (and the under-pressure guard, which sheds load at 0.98) stay unaffected.
+ */
+const PAUSE_SHARE = 0.15;
 const TRICKLE_EVERY_MS = 1_500;
 
 export interface DemoOptions {
@@ -111,10 +116,11 @@ export class Demo {
         let lastCustomer = '';
         const flush = async () => {
           if (batch.length === 0) return;
+          const began = performance.now();
           const report = await ingest.ingest(m.id, batch);
           this.#eventsLoaded += report.accepted + report.duplicates;
           batch = [];
-          await yieldToEventLoop(); // let requests in between batches
+          await sleep(Math.max(2, (performance.now() - began) * PAUSE_SHARE)); // let requests in
         };
         for (const event of generateEvents({
           seed: DEMO_SEED + i,
