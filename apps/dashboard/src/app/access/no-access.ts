@@ -1,5 +1,5 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
-import { RouterLink } from '@angular/router';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { Router, RouterLink } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { Session } from '../session/session';
@@ -45,10 +45,17 @@ import { errorMessage } from '../http/api-error';
 })
 export class NoAccess {
   protected readonly session = inject(Session);
-  /** ?tenant= when a tenant link was refused. */
-  readonly tenant = input<string>();
+  /** The tenant a link asked for and the user has no grant for (navigation state; kept on reload). */
+  protected readonly tenant = signal(
+    refusedTenant(inject(Router).currentNavigation()?.extras.state) ?? refusedTenant(history.state),
+  );
   protected readonly problem = computed(() => {
     const error = this.session.error();
     return error === undefined ? undefined : errorMessage(error);
   });
+}
+
+function refusedTenant(state: unknown): string | undefined {
+  const tenant = (state as { tenant?: unknown } | null | undefined)?.tenant;
+  return typeof tenant === 'string' ? tenant : undefined;
 }

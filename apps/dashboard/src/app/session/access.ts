@@ -1,7 +1,7 @@
 // Route guards: they decide what the UI offers. The BFF checks every request again, so these only
 // keep people away from screens that would answer 403/404.
 import { inject } from '@angular/core';
-import { Router } from '@angular/router';
+import { RedirectCommand, Router } from '@angular/router';
 import type { CanActivateFn } from '@angular/router';
 import type { Me } from '@redoubt/contracts/api';
 import { Session } from './session';
@@ -33,7 +33,8 @@ export const tenantAccess: CanActivateFn = async (route) => {
   const me = await principal();
   const tenant = route.paramMap.get('tenant');
   if (me?.tenants.some((t) => t.id === tenant)) return true;
-  return router.createUrlTree(['/no-access'], { queryParams: tenant ? { tenant } : {} });
+  // The refused tenant travels in history state, not the URL: the address bar keeps no trace of it.
+  return new RedirectCommand(router.parseUrl('/no-access'), { state: { tenant } });
 };
 
 /** `/t/:tenant` (no section) → the role's home screen in that tenant. */

@@ -83,6 +83,7 @@ describe('Shell', () => {
     const harness = await signIn(analyst);
     await harness.navigateByUrl('/t/initech/search');
     expect(document.body.textContent).toContain('No access to “initech”');
+    expect(TestBed.inject(Router).url).toBe('/no-access');
   });
 
   it('explains a failed sign-in with the server message', async () => {
