@@ -152,7 +152,7 @@ describe('customer routes', () => {
     assert.equal(cat.depth, 4);
     assert.deepEqual(network.component, { customers: 3, identifiers: 6, fraudsters: 1, share: 1 / 3 });
     const edge = network.edges.find(
-      (e: { target: string }) => e.target === 'device:dev-shared' && e.source === 'c:bob',
+      (e: { source: string; target: string }) => e.target === 'device:dev-shared' && e.source === 'c:bob',
     );
     assert.equal(edge.firstSeen, at(5));
 
