@@ -68,7 +68,10 @@ export function graphEngineSpec(name: string, { create, settle }: EngineHarness)
 
     it('depth counts hops in the customer–identifier graph', () => {
       const g = create();
-      for (let k = 0; k < 5; k++) (g.link(`c${k}`, 'device', `d${k}`, T), g.link(`c${k + 1}`, 'device', `d${k}`, T));
+      for (let k = 0; k < 5; k++) {
+        g.link(`c${k}`, 'device', `d${k}`, T);
+        g.link(`c${k + 1}`, 'device', `d${k}`, T);
+      }
       const s = settle(g);
       assert.deepEqual(ids(s, 'c0', { depth: 0 }), ['c:c0']);
       assert.deepEqual(ids(s, 'c0', { depth: 1 }), ['c:c0', 'device:d0']);
