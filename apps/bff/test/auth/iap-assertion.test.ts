@@ -345,3 +345,53 @@ describe('directory outage', () => {
     }
   });
 });
+
+describe('revocation through the admin API (A7)', () => {
+  test('takes effect on the very next request even with a long principal cache', async () => {
+    const ids = await testIdentities();
+    const app = await buildApp({
+      config: ids.configure(baseConfig) as never,
+      services: fakeServices(TENANTS),
+      auth: { ...ids.auth, cacheMs: 60_000 },
+      logger: false,
+    });
+    try {
+      const bob = await ids.headers({ email: 'bob@bank.test', role: 'analyst', tenant: 'acme-shop' });
+      const admin = await ids.headers({ email: 'root@bank.test', role: 'admin' });
+      assert.equal((await app.inject({ url: '/api/me', headers: bob })).statusCode, 200);
+      // Behind the API's back (as the CLI in another process would), the cache still answers...
+      await ids.directory.revoke({ sub: 't', email: 't@t' }, 'bob@bank.test', 'acme-shop');
+      assert.deepEqual((await app.inject({ url: '/api/me', headers: bob })).json().tenants, [
+        { id: 'acme-shop', name: 'Acme Shop' },
+      ]);
+      // ... but an admin's revocation through the API clears it at once.
+      const revoke = await app.inject({
+        method: 'POST',
+        url: '/api/admin/revocations',
+        headers: admin,
+        payload: { email: 'bob@bank.test' },
+      });
+      assert.equal(revoke.statusCode, 200, revoke.body);
+      assert.equal(revoke.json().disabled, true);
+      assert.equal((await app.inject({ url: '/api/me', headers: bob })).statusCode, 403);
+      const regrant = await app.inject({
+        method: 'POST',
+        url: '/api/admin/grants',
+        headers: admin,
+        payload: { email: 'bob@bank.test', role: 'lead', tenant: 'acme-shop' },
+      });
+      assert.equal(regrant.statusCode, 200, regrant.body);
+      assert.equal((await app.inject({ url: '/api/me', headers: bob })).json().role, 'lead');
+      const unknownField = await app.inject({
+        method: 'POST',
+        url: '/api/admin/grants',
+        headers: admin,
+        payload: { email: 'bob@bank.test', role: 'lead', tenants: ['x'] },
+      });
+      assert.equal(unknownField.statusCode, 400);
+      assert.match(unknownField.json().message, /\/body\/tenants is not allowed/);
+    } finally {
+      await app.close();
+    }
+  });
+});
