@@ -76,7 +76,16 @@ function apply(ops: Op[], engine: GraphEngine, reference: ReferenceGraph): void 
   }
 }
 
-const queryArb = fc.record({
+interface Query {
+  c: number;
+  depth: number;
+  maxNodes?: number;
+  kinds?: string[];
+  asOf?: number;
+  exclude: [number, number][];
+}
+
+const queryArb: fc.Arbitrary<Query> = fc.record({
   c: fc.nat(11),
   depth: fc.integer({ min: 0, max: 7 }),
   maxNodes: fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
@@ -85,9 +94,7 @@ const queryArb = fc.record({
   exclude: fc.array(fc.tuple(fc.nat(2), fc.nat(5)), { maxLength: 2 }),
 });
 
-function optionsOf(
-  q: fc.RecordValue<{ depth: number; maxNodes?: number; kinds?: string[]; asOf?: number; exclude: [number, number][] }>,
-): NetworkOptions {
+function optionsOf(q: Query): NetworkOptions {
   return {
     depth: q.depth,
     maxNodes: q.maxNodes,
