@@ -81,6 +81,7 @@ export function startBackground(
   services: Services,
   log: { info: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void },
 ): void {
+  log.info(services.graphs.restored, 'graph restored from snapshot and replay');
   services.demo.setLogger(log);
   services.demo.start(() => services.graphs.snapshot());
   const timer = setInterval(() => {

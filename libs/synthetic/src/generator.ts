@@ -308,11 +308,12 @@ export function* trickle(options: {
   currency?: string;
   /** Distinguishes this run's event ids from an earlier run's (e.g. the start time). */
   runId: string;
-  /** Index of the first brand-new customer (default: right after the seeded ones). */
+  /** Index of the first brand-new customer (default: past the seeded ones, in a range chosen by runId). */
   firstNewIndex?: number;
 }): Generator<(now: number) => RedoubtEvent[]> {
   const rng = new Random(options.seed ^ 0x5bd1e995);
-  let next = options.firstNewIndex ?? options.customers;
+  // New customers of different runs get different indexes (so different ids) unless told otherwise.
+  let next = options.firstNewIndex ?? options.customers + (hash(options.runId) % 1_000_000) * 1_000;
   let serial = 0;
   for (;;) {
     if (rng.chance(0.15)) {
@@ -371,4 +372,11 @@ export function* trickle(options: {
       };
     }
   }
+}
+
+/** FNV-1a, 32-bit. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }

@@ -168,7 +168,6 @@ export class Demo {
         customers: perMerchant[i],
         currency: m.currency,
         runId: `${m.id}-${run.toString(36)}`,
-        firstNewIndex: perMerchant[i] + (run % 100_000) * 1_000,
       }),
     );
     this.#timer = setInterval(() => {
