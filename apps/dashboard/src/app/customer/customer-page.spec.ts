@@ -92,6 +92,24 @@ describe('CustomerPage', () => {
       'Profile store is not reachable (request r-2)',
     );
   });
+  it('keeps the current customer on screen while the next one loads', async () => {
+    const { fixture, http, el } = setup();
+    http.expectOne(base).flush(profile);
+    await new Promise((resolve) => setTimeout(resolve));
+    TestBed.tick();
+    http.expectOne((r) => r.url === `${base}/network`).flush(lonely);
+    http.expectOne(`${base}/notes`).flush({ notes: [] });
+    await fixture.whenStable();
+
+    fixture.componentRef.setInput('id', 'c-2');
+    TestBed.tick();
+    const next = http.expectOne('/api/tenants/acme/customers/c-2');
+    expect(el.querySelector('[data-testid="customer-name"]')?.textContent).toBe('Ada Lovelace');
+    next.flush({ ...profile, id: 'c-2', name: 'Grace Hopper' });
+    await new Promise((resolve) => setTimeout(resolve));
+    TestBed.tick();
+    expect(el.querySelector('[data-testid="customer-name"]')?.textContent).toBe('Grace Hopper');
+  });
 });
 
 describe('counterName', () => {

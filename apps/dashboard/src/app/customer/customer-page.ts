@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input, linkedSignal } from '@angular/core';
 import { DatePipe, KeyValuePipe } from '@angular/common';
 import { httpResource } from '@angular/common/http';
 import { RouterLink } from '@angular/router';
@@ -55,6 +55,20 @@ export class CustomerPage {
   protected readonly profile = httpResource<CustomerProfile>(
     () => `/api/tenants/${encodeURIComponent(this.tenant())}/customers/${encodeURIComponent(this.id())}`,
   );
+  /**
+   * The profile on screen. While the next customer loads (a click in the network), the previous one
+   * stays up under the progress bar instead of the page collapsing and jumping back to the top.
+   */
+  protected readonly shown = linkedSignal<
+    { value: CustomerProfile | undefined; loading: boolean },
+    CustomerProfile | undefined
+  >({
+    source: () => ({
+      value: this.profile.hasValue() ? this.profile.value() : undefined,
+      loading: this.profile.isLoading(),
+    }),
+    computation: (next, previous) => next.value ?? (next.loading ? previous?.value : undefined),
+  });
   protected readonly notFound = computed(() => errorStatus(this.profile.error()) === 404);
   protected readonly error = computed(() => {
     const error = this.profile.error();
