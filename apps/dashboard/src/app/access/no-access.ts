@@ -15,8 +15,8 @@ import { errorMessage } from '../http/api-error';
       @if (problem(); as problem) {
         <h1>Cannot load your account</h1>
         <p data-testid="access-error">{{ problem }}</p>
+        <!-- A full page load: IAP (or the demo identity proxy) sends a signed-out person to sign in. -->
         <a mat-flat-button href="/">Try again</a>
-        <a mat-button href="/demo/login">Demo sign-in</a>
       } @else if (tenant()) {
         <h1>No access to “{{ tenant() }}”</h1>
         <p>Your account has no grant for this tenant. Ask an administrator if you need it.</p>
