@@ -19,6 +19,8 @@ export class Session {
   readonly me = this.current.asReadonly();
   readonly error = this.failure.asReadonly();
   readonly role = computed(() => this.current()?.role);
+  /** True once an API call answered 401 after sign-in: the IAP (or demo) session has ended. */
+  readonly expired = signal(false);
 
   /** Resolves with the principal; every caller shares one request per page load. */
   load(): Promise<Me> {

@@ -48,6 +48,7 @@ export class Shell {
   readonly tenant = input.required<string>();
 
   protected readonly me = this.session.me;
+  protected readonly expired = this.session.expired;
   private readonly url = toSignal(
     this.router.events.pipe(
       filter((e): e is NavigationEnd => e instanceof NavigationEnd),
