@@ -31,7 +31,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS ident_index USING fts5(
   identifiers, content='', contentless_delete=1, tokenize="unicode61 remove_diacritics 0 tokenchars '@.-_+:#/'"
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS text_index USING fts5(
-  name, email, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3'
+  name, email, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS trigram_index USING fts5(name, content='', contentless_delete=1, tokenize='trigram');
 `;
