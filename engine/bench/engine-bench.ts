@@ -91,10 +91,11 @@ function generate(customers: number, seed: number): Dataset {
     links++;
   };
   for (let c = 0; c < customers; c++) {
-    add(c, EMAIL, random() < 0.7 ? counts[EMAIL]++ : powerLaw(random, pools[EMAIL], 3));
-    add(c, PHONE, random() < 0.5 ? counts[PHONE]++ : powerLaw(random, pools[PHONE], 3));
+    // Exponent 2: the most shared value has ~1/sqrt(pool) of the draws (a few thousand customers at 1M).
+    add(c, EMAIL, random() < 0.7 ? counts[EMAIL]++ : powerLaw(random, pools[EMAIL], 2));
+    add(c, PHONE, random() < 0.5 ? counts[PHONE]++ : powerLaw(random, pools[PHONE], 2));
     add(c, DEVICE, powerLaw(random, pools[DEVICE], 2));
-    add(c, IP, powerLaw(random, pools[IP], 4));
+    add(c, IP, powerLaw(random, pools[IP], 2));
   }
   // Planted rings: 20-200 customers sharing a card and a device farm, most of them fraudsters.
   const fraudsters: number[] = [];

@@ -665,6 +665,8 @@ export class GraphEngine {
     }
     const nodeKind = this.#nodeKind;
     const first = this.#edgeFirst;
+    // Edge columns are only read when something can fail the test: an asOf, or tombstones.
+    const checkEdges = asOf !== NO_AS_OF || this.#deadSlots > 0;
     const adj = this.#adj;
     const { offsets, targets, slotEdges, head: deltaHead, baseNodes } = adj;
     let queue = this.#queue;
@@ -683,7 +685,7 @@ export class GraphEngine {
         if (v < baseNodes) {
           for (let s = offsets[v], end = offsets[v + 1]; s < end; s++) {
             const w = targets[s];
-            if (visit[w] >= epoch - 1 || first[slotEdges[s]] > asOf) continue;
+            if (visit[w] >= epoch - 1 || (checkEdges && first[slotEdges[s]] > asOf)) continue;
             if (kindMask !== undefined && kindMask[nodeKind[w]] === 0) continue;
             if (count >= maxNodes) {
               truncated = true;
@@ -700,7 +702,7 @@ export class GraphEngine {
           const de = adj.scratchEdge;
           for (let k = 0; k < n; k++) {
             const w = dt[k];
-            if (visit[w] >= epoch - 1 || first[de[k]] > asOf) continue;
+            if (visit[w] >= epoch - 1 || (checkEdges && first[de[k]] > asOf)) continue;
             if (kindMask !== undefined && kindMask[nodeKind[w]] === 0) continue;
             if (count >= maxNodes) {
               truncated = true;
