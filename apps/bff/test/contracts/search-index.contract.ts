@@ -167,8 +167,9 @@ export function searchIndexContract(
         { ...docs[3], name: 'Jane Walker', email: 'jane@example.com', identifiers: ['dev-new'], score: 5 },
       ]);
       await index.refresh();
-      assert.deepEqual(ids(await index.search('acme', q({ q: 'johnny' }))), []);
-      assert.deepEqual(ids(await index.search('acme', q({ q: 'jw@gmail.com' }))), []);
+      // (A fuzzy match may still offer John Smith for "johnny"; the renamed customer must not come back.)
+      assert.ok(!ids(await index.search('acme', q({ q: 'johnny' }))).includes('c4'));
+      assert.ok(!ids(await index.search('acme', q({ q: 'jw@gmail.com' }))).includes('c4'));
       assert.deepEqual(ids(await index.search('acme', q({ q: 'dev-new' }))), ['c4']);
       assert.deepEqual(ids(await index.search('acme', q({ q: 'jane' }))), ['c4']);
       assert.equal((await raw('acme', 'c4'))?.score, 5);
