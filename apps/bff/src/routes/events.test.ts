@@ -196,6 +196,8 @@ describe('POST /api/tenants/:tenant/events', () => {
     const seen: string[] = [];
     const stop = t.services.live.subscribe('acme-shop', (change) => seen.push(`${change.type}:${change.customerId}`));
     await post(ndjson([card('c-fay', 'tok_fay'), score('c-fay', 91, 'PREVENT')]));
+    // The same card again, on a new event: not a new link, so nothing on the bus.
+    await post(ndjson([{ ...card('c-fay', 'tok_fay', 5), eventId: 'fay-card-again' }]));
     stop();
     assert.deepEqual(seen, ['link:c-fay', 'score:c-fay']);
   });

@@ -8,6 +8,13 @@ import { GraphEngine } from '@redoubt/engine';
 import type { ProfileStore, StoredEvent } from '../ports/profile-store.ts';
 import { linksOf } from './customer-events.ts';
 
+export interface NewLink {
+  customerId: string;
+  kind: string;
+  value: string;
+  at: number;
+}
+
 interface SnapshotMeta {
   /** ProfileStore watermark taken before the snapshots were written. */
   mark: number;
@@ -38,17 +45,24 @@ export class GraphRegistry {
     return [...this.#graphs.keys()];
   }
 
-  /** Adds the links and customer attributes the events carry, oldest first. */
-  apply(tenant: string, events: StoredEvent[]): void {
+  /**
+   * Adds the links and customer attributes the events carry, oldest first. Returns the links that
+   * are new to the graph (a card seen again is not news for the live stream).
+   */
+  apply(tenant: string, events: StoredEvent[]): NewLink[] {
     const graph = this.get(tenant);
+    const created: NewLink[] = [];
     for (const { event, at, customerId } of events) {
-      for (const link of linksOf(event)) graph.link(customerId, link.kind, link.value, at);
+      for (const link of linksOf(event)) {
+        if (graph.link(customerId, link.kind, link.value, at)) created.push({ customerId, ...link, at });
+      }
       if (event.type === 'score') {
         graph.setCustomer(customerId, { score: event.score.score, action: event.score.action });
       } else if (event.type === 'label') {
         graph.setCustomer(customerId, { label: event.label.label });
       }
     }
+    return created;
   }
 
   /** Loads the snapshots, then replays what the ProfileStore holds after their watermark. */

@@ -6,7 +6,7 @@ import { MAX_BATCH_EVENTS } from '@redoubt/contracts';
 import type { CustomerRecord, ProfileStore, StoredEvent } from '../ports/profile-store.ts';
 import { emptyCustomer } from '../ports/profile-store.ts';
 import type { SearchIndex } from '../ports/search-index.ts';
-import { applyEvent, linksOf, searchDocOf } from './customer-events.ts';
+import { applyEvent, searchDocOf } from './customer-events.ts';
 import { validateEvent } from './event-validation.ts';
 import type { GraphRegistry } from './graphs.ts';
 import type { LiveBus } from './live-bus.ts';
@@ -141,15 +141,16 @@ export class Ingest {
     // The customer rows are the source of truth; the index and the graph follow them (and are
     // rebuilt from them: the graph by replay, the index by re-upserting the rows).
     await search.upsert(tenant, customers.map(searchDocOf));
-    graphs.apply(tenant, fresh);
+    const newLinks = graphs.apply(tenant, fresh);
     this.#events += fresh.length;
 
     if (live.hasListeners(tenant)) {
+      for (const link of newLinks) {
+        const at = new Date(link.at).toISOString();
+        live.publish({ type: 'link', tenant, customerId: link.customerId, kind: link.kind, value: link.value, at });
+      }
       for (const e of fresh) {
         const at = new Date(e.at).toISOString();
-        for (const link of linksOf(e.event)) {
-          live.publish({ type: 'link', tenant, customerId: e.customerId, kind: link.kind, value: link.value, at });
-        }
         if (e.event.type === 'score') {
           const { score, action } = e.event.score;
           live.publish({ type: 'score', tenant, customerId: e.customerId, score, action, at });
