@@ -79,7 +79,21 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteOptions> = async (
           `A batch holds at most ${MAX_BATCH_EVENTS} events; this one has ${lines.length}. Split it.`,
         );
       }
-      const report = await ingest.ingest(tenant, lines);
+      let report;
+      try {
+        report = await ingest.ingest(tenant, lines);
+      } catch (error) {
+        // A store failed mid-batch: the batch was not recorded as stored (see services/ingest.ts),
+        // so the sender's retry is the repair.
+        request.log.error({ err: error }, 'ingestion failed');
+        throw new HttpError(
+          503,
+          'STORE_UNAVAILABLE',
+          'A store is unavailable; this batch was not recorded as stored. Resend it (event ids make that safe).',
+          undefined,
+          { 'retry-after': '5' },
+        );
+      }
       if (report.accepted + report.duplicates > 0) return report;
       const first = report.errors[0];
       return reply.status(400).send({

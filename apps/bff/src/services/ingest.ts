@@ -137,10 +137,13 @@ export class Ingest {
       applyEvent(record, e.event, e.at);
     }
     const customers = [...changed.values()];
-    await profiles.write(tenant, fresh, customers);
-    // The customer rows are the source of truth; the index and the graph follow them (and are
-    // rebuilt from them: the graph by replay, the index by re-upserting the rows).
+    // Order matters for "nothing half-written": the index first (a failure there stores nothing,
+    // and the resend applies the batch whole), then the customer rows and events in one write
+    // (the source of truth; once they are in, a resend is a duplicate), then the in-memory graph,
+    // which cannot fail half-way and is rebuilt from the rows on restart. An index write followed
+    // by a failed row write leaves the index ahead until the resend rewrites the same documents.
     await search.upsert(tenant, customers.map(searchDocOf));
+    await profiles.write(tenant, fresh, customers);
     const newLinks = graphs.apply(tenant, fresh);
     this.#events += fresh.length;
 
