@@ -35,6 +35,7 @@ const SECTIONS = [
   'keyBytes',
   'keyStarts',
   'keyTable',
+  'keyTags',
   'nodeKind',
   'nodeMeta',
   'nodeScore',
@@ -89,7 +90,7 @@ export class GraphEngine {
   // Edge columns, indexed by edge id (creation order; unlinked edges stay as DEAD until a snapshot).
   #edgeFirst: Uint32Array;
   #edgeLast: Uint32Array;
-  #edgeCount: Uint32Array;
+  #edgeCount: Uint16Array; // saturates at 65,535 sightings
   #edges = 0;
   #liveLinks = 0;
   #deadSlots = 0; // half-edges of unlinked edges still in the adjacency (dropped by compact())
@@ -120,7 +121,7 @@ export class GraphEngine {
     this.#visit = new Uint16Array(capacity);
     this.#edgeFirst = new Uint32Array(capacity);
     this.#edgeLast = new Uint32Array(capacity);
-    this.#edgeCount = new Uint32Array(capacity);
+    this.#edgeCount = new Uint16Array(capacity);
     this.#adj = new Adjacency(capacity);
     this.#uf = new UnionFind(capacity);
   }
@@ -151,7 +152,7 @@ export class GraphEngine {
     } else {
       if (t < this.#edgeFirst[e]) this.#edgeFirst[e] = t;
       if (t > this.#edgeLast[e]) this.#edgeLast[e] = t;
-      this.#edgeCount[e]++;
+      if (this.#edgeCount[e] < 0xffff) this.#edgeCount[e]++;
     }
     const delta = this.#adj.deltaSize >>> 1;
     if (delta > this.#compactMin && delta > (this.#adj.targets.length >>> 1) * this.#compactRatio) this.compact();
@@ -229,6 +230,7 @@ export class GraphEngine {
       this.#meta = this.#meta.slice(0, cap);
       this.#score = this.#score.slice(0, cap);
       this.#visit = new Uint16Array(cap);
+      this.#pathArrays?.visitB.fill(0); // its stamps must not outlive the epoch counter
       this.#epoch = 0;
       this.#adj.head = new Int32Array(cap).fill(-1);
       this.#uf.resize(cap);
@@ -431,6 +433,7 @@ export class GraphEngine {
       { name: 'keyBytes', array: ids.pool },
       { name: 'keyStarts', array: ids.starts },
       { name: 'keyTable', array: ids.table },
+      { name: 'keyTags', array: ids.tags },
       { name: 'nodeKind', array: this.#nodeKind.subarray(0, n) },
       { name: 'nodeMeta', array: this.#meta.subarray(0, n) },
       { name: 'nodeScore', array: this.#score.subarray(0, n) },
@@ -487,6 +490,8 @@ export class GraphEngine {
     const table = get<Int32Array>('keyTable');
     const starts = get<Uint32Array>('keyStarts');
     const pool = get<Uint8Array>('keyBytes');
+    const tags = get<Uint8Array>('keyTags');
+    if (tags.length !== table.length) throw snapshotError('key tags do not match the key table');
     if (offsets[n] !== targets.length || slotEdges.length !== targets.length)
       throw snapshotError('CSR offsets do not match the targets');
     if (starts[n] !== pool.length) throw snapshotError('key offsets do not match the key bytes');
@@ -500,7 +505,7 @@ export class GraphEngine {
     for (let v = 0; v < n; v++) if (nodeKind[v] >= kinds.length) throw snapshotError(`node ${v} has an unknown kind`);
 
     const engine = new GraphEngine({ ...options, capacity: 1024 });
-    engine.#ids = new Interner(0, { pool, poolUsed: pool.length, starts, count: n, table });
+    engine.#ids = new Interner(0, { pool, poolUsed: pool.length, starts, count: n, table, tags });
     engine.#kindNames = kinds;
     kinds.forEach((k, code) => code > 0 && engine.#kindCodes.set(k, code));
     engine.#labels = labels;
@@ -907,7 +912,7 @@ export class GraphEngine {
 }
 
 function headroom(n: number): number {
-  return n + (n >>> 4) + 1024;
+  return n + (n >>> 6) + 1024;
 }
 
 function checkCustomerId(customerId: string): string {

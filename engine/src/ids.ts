@@ -63,6 +63,7 @@ export interface InternerArrays {
   starts: Uint32Array;
   count: number;
   table: Int32Array;
+  tags: Uint8Array;
 }
 
 /** Maps (kind code, string) keys to dense ids 0..count-1 and back. */
@@ -72,6 +73,7 @@ export class Interner {
   #starts: Uint32Array; // key i is pool[starts[i], starts[i+1]); first byte is the kind code
   #count = 0;
   #table: Int32Array;
+  #tags: Uint8Array; // the hash's top byte per slot: most mismatches never touch the key bytes
   #mask: number;
 
   constructor(capacity = 1024, arrays?: InternerArrays) {
@@ -81,6 +83,7 @@ export class Interner {
       this.#starts = arrays.starts;
       this.#count = arrays.count;
       this.#table = arrays.table;
+      this.#tags = arrays.tags;
       this.#mask = this.#table.length - 1;
       return;
     }
@@ -88,6 +91,7 @@ export class Interner {
     this.#starts = new Uint32Array(capacity + 1);
     const size = tableSizeFor(capacity);
     this.#table = new Int32Array(size);
+    this.#tags = new Uint8Array(size);
     this.#mask = size - 1;
   }
 
@@ -121,11 +125,12 @@ export class Interner {
       starts: this.#starts.subarray(0, this.#count + 1),
       count: this.#count,
       table: this.#table,
+      tags: this.#tags,
     };
   }
 
   byteSize(): number {
-    return this.#pool.byteLength + this.#starts.byteLength + this.#table.byteLength;
+    return this.#pool.byteLength + this.#starts.byteLength + this.#table.byteLength + this.#tags.byteLength;
   }
 
   /** Shrinks the pool and the offsets to what is used plus a little headroom (after a bulk build). */
@@ -161,12 +166,18 @@ export class Interner {
     const hash = finish(h);
     const starts = this.#starts;
     const table = this.#table;
+    const tags = this.#tags;
+    const tag = hash >>> 24;
     const mask = this.#mask;
     const len = end - start;
     let slot = hash & mask;
     for (;;) {
       const entry = table[slot];
       if (entry === EMPTY) break;
+      if (tags[slot] !== tag) {
+        slot = (slot + 1) & mask;
+        continue;
+      }
       const id = entry - 1;
       const s = starts[id];
       if (starts[id + 1] - s === len) {
@@ -183,6 +194,7 @@ export class Interner {
     this.#count = id + 1;
     this.#used = end;
     table[slot] = id + 1;
+    tags[slot] = tag;
     if (this.#count * 4 > table.length * 3) this.#rehash(table.length * 2);
     return id;
   }
@@ -195,14 +207,18 @@ export class Interner {
 
   #rehash(size: number): void {
     const table = new Int32Array(size);
+    const tags = new Uint8Array(size);
     const mask = size - 1;
     const starts = this.#starts;
     for (let id = 0; id < this.#count; id++) {
-      let slot = hashBytes(this.#pool, starts[id], starts[id + 1]) & mask;
+      const hash = hashBytes(this.#pool, starts[id], starts[id + 1]);
+      let slot = hash & mask;
       while (table[slot] !== EMPTY) slot = (slot + 1) & mask;
       table[slot] = id + 1;
+      tags[slot] = hash >>> 24;
     }
     this.#table = table;
+    this.#tags = tags;
     this.#mask = mask;
   }
 }

@@ -18,18 +18,25 @@ export const SNAPSHOT_MAGIC = 'RDBTGRPH';
 export const SNAPSHOT_VERSION = 1;
 const HEADER = 32;
 
-type SectionArray = Uint8Array | Uint32Array | Int32Array | Float32Array;
-type SectionType = 'u8' | 'u32' | 'i32' | 'f32';
+type SectionArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array;
+type SectionType = 'u8' | 'u16' | 'u32' | 'i32' | 'f32';
 
 export interface SnapshotSection {
   name: string;
   array: SectionArray;
 }
 
-const constructors = { u8: Uint8Array, u32: Uint32Array, i32: Int32Array, f32: Float32Array } as const;
+const constructors = {
+  u8: Uint8Array,
+  u16: Uint16Array,
+  u32: Uint32Array,
+  i32: Int32Array,
+  f32: Float32Array,
+} as const;
 
 function typeOf(array: SectionArray): SectionType {
   if (array instanceof Uint32Array) return 'u32';
+  if (array instanceof Uint16Array) return 'u16';
   if (array instanceof Int32Array) return 'i32';
   if (array instanceof Float32Array) return 'f32';
   return 'u8';
