@@ -16,10 +16,10 @@ export interface Merchant {
   currency: string;
 }
 
+/** The demo's merchants; the BFF's demo identity proxy offers users of the same tenants. */
 export const DEMO_MERCHANTS: Merchant[] = [
   { id: 'acme-shop', name: 'Acme Shop', currency: 'GBP' },
   { id: 'globex-travel', name: 'Globex Travel', currency: 'EUR' },
-  { id: 'initech-food', name: 'Initech Food Delivery', currency: 'USD' },
 ];
 
 export type Persona = 'genuine' | 'cardTester' | 'takeover' | 'promoRing' | 'muleRing';
