@@ -22,7 +22,12 @@ export interface ProfileStoreFixture {
 
 const T0 = Date.UTC(2026, 9, 1);
 
-export function storedEvent(customerId: string, eventId: string, at: number, type: 'order' | 'login' = 'login'): StoredEvent {
+export function storedEvent(
+  customerId: string,
+  eventId: string,
+  at: number,
+  type: 'order' | 'login' = 'login',
+): StoredEvent {
   const event: RedoubtEvent =
     type === 'order'
       ? {
@@ -107,7 +112,9 @@ export function profileStoreContract(
     });
 
     it('pages the timeline with a cursor, with no gaps or repeats', async () => {
-      const events = Array.from({ length: 25 }, (_, i) => storedEvent('pager', `p-${String(i).padStart(2, '0')}`, T0 + i * 1000));
+      const events = Array.from({ length: 25 }, (_, i) =>
+        storedEvent('pager', `p-${String(i).padStart(2, '0')}`, T0 + i * 1000),
+      );
       // Two events at the same instant must both appear once.
       events.push(storedEvent('pager', 'p-same', T0 + 7_000));
       await store.write('acme', events, []);
@@ -122,7 +129,10 @@ export function profileStoreContract(
       assert.equal(seen.length, 26);
       assert.equal(new Set(seen).size, 26);
       const ats = seen.map((id) => events.find((e) => e.eventId === id)!.at);
-      assert.deepEqual(ats, [...ats].sort((a, b) => b - a));
+      assert.deepEqual(
+        ats,
+        [...ats].sort((a, b) => b - a),
+      );
     });
 
     it('reports which event ids are already stored, per tenant', async () => {
