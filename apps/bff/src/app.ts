@@ -86,6 +86,13 @@ export async function buildApp({
   await app.register(customerRoutes, { profiles: services.profiles, search: services.search, graphs: services.graphs });
   await app.register(eventRoutes, { ingest: services.ingest, tenantExists: tenantDirectory(services.reviews) });
   await app.register(demoRoutes, { demo: services.demo });
+  // Read at scrape time; stand-in services in some tests have no graphs or ingest.
+  const graphTotals = () => services.graphs?.totals() ?? { customers: 0, identifiers: 0, links: 0, bytes: 0 };
+  app.metrics.gauge('redoubt_graph_links', 'Customer-identifier links in the graphs', () => graphTotals().links);
+  app.metrics.gauge('redoubt_graph_customers', 'Customers in the graphs', () => graphTotals().customers);
+  app.metrics.gauge('redoubt_graph_bytes', 'Bytes held by the graph engines', () => graphTotals().bytes);
+  app.metrics.gauge('redoubt_ingested_events', 'Events stored since start', () => services.ingest?.storedEvents ?? 0);
+  app.metrics.gauge('redoubt_live_listeners', 'Live-stream subscriptions', () => services.live?.listenerCount() ?? 0);
 
   if (config.dashboardDir && existsSync(join(config.dashboardDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: config.dashboardDir, wildcard: false, index: 'index.html' });

@@ -192,6 +192,15 @@ describe('POST /api/tenants/:tenant/events', () => {
     assert.equal(xml.statusCode, 415);
   });
 
+  it('exposes graph size and ingested events as metrics', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/metrics', headers: await t.service() });
+    assert.equal(response.statusCode, 200);
+    const value = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(response.body)?.[1]);
+    assert.equal(value('redoubt_graph_links'), t.services.graphs.totals().links);
+    assert.ok(value('redoubt_graph_links') > 0);
+    assert.equal(value('redoubt_ingested_events'), t.services.ingest.storedEvents);
+  });
+
   it('publishes links and scores on the live bus', async () => {
     const seen: string[] = [];
     const stop = t.services.live.subscribe('acme-shop', (change) => seen.push(`${change.type}:${change.customerId}`));

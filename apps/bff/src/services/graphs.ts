@@ -45,6 +45,19 @@ export class GraphRegistry {
     return [...this.#graphs.keys()];
   }
 
+  /** Sizes over every tenant's graph (metrics). */
+  totals(): { customers: number; identifiers: number; links: number; bytes: number } {
+    const sum = { customers: 0, identifiers: 0, links: 0, bytes: 0 };
+    for (const graph of this.#graphs.values()) {
+      const stats = graph.stats();
+      sum.customers += stats.customers;
+      sum.identifiers += stats.identifiers;
+      sum.links += stats.links;
+      sum.bytes += stats.bytes;
+    }
+    return sum;
+  }
+
   /**
    * Adds the links and customer attributes the events carry, oldest first. Returns the links that
    * are new to the graph (a card seen again is not news for the live stream).
