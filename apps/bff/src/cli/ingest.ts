@@ -97,7 +97,7 @@ for await (const text of lines) {
   bytes += Buffer.byteLength(text) + 1;
   if (!text.trim()) continue;
   try {
-    batch.push({ line: lineNo, value: JSON.parse(text) });
+    batch.push({ line: lineNo, value: JSON.parse(text), text });
   } catch (error) {
     batch.push({ line: lineNo, error: `is not valid JSON (${(error as Error).message})` });
   }

@@ -12,6 +12,8 @@ export interface StoredEvent {
   /** Event time (the event's timestamp), epoch ms. */
   at: number;
   event: RedoubtEvent;
+  /** The event's JSON as received, when it came as text (saves serialising it again). */
+  json?: string;
 }
 
 export interface ScoreEntry {

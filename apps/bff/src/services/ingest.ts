@@ -12,7 +12,7 @@ import type { GraphRegistry } from './graphs.ts';
 import type { LiveBus } from './live-bus.ts';
 
 /** One line of a batch: a parsed JSON value, or why it could not be parsed. */
-export type BatchLine = { line: number; value: unknown } | { line: number; error: string };
+export type BatchLine = { line: number; value: unknown; text?: string } | { line: number; error: string };
 
 export interface IngestDeps {
   profiles: ProfileStore;
@@ -33,7 +33,7 @@ export function parseNdjson(body: string): BatchLine[] {
     const text = body.slice(start, end).trim();
     if (text) {
       try {
-        out.push({ line, value: JSON.parse(text) });
+        out.push({ line, value: JSON.parse(text), text });
       } catch (error) {
         out.push({ line, error: `is not valid JSON (${(error as Error).message})` });
       }
@@ -64,7 +64,7 @@ export class Ingest {
     }
     // Validation needs no lock; storing does.
     const errors: IngestError[] = [];
-    const valid: { line: number; event: RedoubtEvent; at: number }[] = [];
+    const valid: { line: number; event: RedoubtEvent; at: number; text?: string }[] = [];
     const seenInBatch = new Set<string>();
     let duplicates = 0;
     for (const item of lines) {
@@ -85,7 +85,7 @@ export class Ingest {
         continue;
       }
       seenInBatch.add(result.event.eventId);
-      valid.push({ line: item.line, event: result.event, at: Date.parse(result.event.timestamp) });
+      valid.push({ line: item.line, event: result.event, at: Date.parse(result.event.timestamp), text: item.text });
     }
     const rejected = new Set(errors.map((e) => e.line)).size;
 
@@ -103,7 +103,7 @@ export class Ingest {
     return next;
   }
 
-  async #store(tenant: string, valid: { event: RedoubtEvent; at: number }[]): Promise<number> {
+  async #store(tenant: string, valid: { event: RedoubtEvent; at: number; text?: string }[]): Promise<number> {
     if (valid.length === 0) return 0;
     const { profiles, search, graphs, live } = this.#deps;
     const known = await profiles.existingEvents(
@@ -118,6 +118,7 @@ export class Ingest {
         type: v.event.type,
         at: v.at,
         event: v.event,
+        ...(v.text !== undefined && { json: v.text }),
       }))
       // Oldest first, so "latest wins" merges see events in time order.
       .sort((a, b) => a.at - b.at);

@@ -142,7 +142,7 @@ export class BigtableProfileStore implements ProfileStore {
     const eventKey = (e: StoredEvent) => `${tenant}#${e.customerId}#${reverse(e.at)}#${e.eventId}`;
     const eventRows = events.map((e) => ({
       key: eventKey(e),
-      data: { event: { body: { value: JSON.stringify(e.event), timestamp: now } } },
+      data: { event: { body: { value: e.json ?? JSON.stringify(e.event), timestamp: now } } },
       method: 'insert',
     }));
     const customerRows = customers.map((c) => ({

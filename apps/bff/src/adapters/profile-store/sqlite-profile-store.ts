@@ -83,7 +83,7 @@ export class SqliteProfileStore implements ProfileStore {
     this.#db.exec('BEGIN');
     try {
       for (const e of events) {
-        this.#insertEvent.run(tenant, e.eventId, e.customerId, e.type, e.at, JSON.stringify(e.event));
+        this.#insertEvent.run(tenant, e.eventId, e.customerId, e.type, e.at, e.json ?? JSON.stringify(e.event));
       }
       for (const c of customers) this.#upsertCustomer.run(tenant, c.id, JSON.stringify(c));
       this.#db.exec('COMMIT');
