@@ -87,13 +87,14 @@ describe('POST /api/tenants/:tenant/events', () => {
       { ...card('c-bob', '4111 1111 1111 1111'), eventId: 'bob-pan' },
       { ...score('c-bob', 150, 'PREVENT'), eventId: 'bad-score' },
       '',
+      { ...customer('c-bob', 'Bob', 'bob@example.com'), eventId: 'bad-name', customer: { name: 42 } },
       card('c-bob', 'tok_bob_visa'),
     ]);
     const response = await post(body);
     assert.equal(response.statusCode, 200, response.body);
     const report = response.json();
     assert.equal(report.accepted, 2);
-    assert.equal(report.rejected, 5);
+    assert.equal(report.rejected, 6);
     const byLine = Object.fromEntries(report.errors.map((e: { line: number }) => [e.line, e]));
     assert.equal(byLine[2].field, '/type');
     assert.match(byLine[2].reason, /must be one of customer, order/);
@@ -104,6 +105,9 @@ describe('POST /api/tenants/:tenant/events', () => {
     assert.equal(byLine[5].field, '/paymentMethod/instrumentId');
     assert.match(byLine[5].reason, /card number/);
     assert.equal(byLine[6].field, '/score/score');
+    assert.equal(byLine[8].field, '/customer/name');
+    assert.match(byLine[8].reason, /Expected string/);
+    assert.equal(byLine[8].eventId, 'bad-name');
     assert.deepEqual(
       rows("SELECT event_id FROM events WHERE customer_id = 'c-bob' ORDER BY event_id").map((r) => r.event_id),
       ['c-bob-card-tok_bob_visa', 'c-bob-customer'],
