@@ -4,8 +4,8 @@
 // so a customer's timeline is one prefix scan, newest first, and no key starts with a timestamp.
 // A second table, `{prefix}event_ids`, maps {tenant}#{eventId} to the event row: the idempotency
 // check is one batched read. Bigtable has no multi-row transactions, so a batch is written in an
-// order that a retry repairs: event rows, then customer rows, then the event-id rows last (the
-// "commit marker"); a batch that failed half-way is not marked, so resending it applies it again.
+// order that a retry repairs: event and customer rows, then the event-id rows last (the "commit
+// marker"); a batch that failed half-way is not marked, so resending it applies it again.
 // Event cells carry the ingestion time as their timestamp: graph replay scans cells written after
 // the snapshot's watermark.
 import { Bigtable } from '@google-cloud/bigtable';
@@ -155,8 +155,8 @@ export class BigtableProfileStore implements ProfileStore {
       data: { id: { row: { value: eventKey(e), timestamp: now } } },
       method: 'insert',
     }));
-    await this.#mutate(this.#rows, eventRows);
-    await this.#mutate(this.#rows, customerRows);
+    // Event and customer rows in one request stream; the event-id rows (the commit marker) after.
+    await this.#mutate(this.#rows, [...eventRows, ...customerRows]);
     await this.#mutate(this.#ids, idRows);
   }
 
