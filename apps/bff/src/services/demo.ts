@@ -17,7 +17,7 @@ export const DEMO_SEED = 20261127;
 const BATCH = 2_000;
 /**
  * Pause after each batch, as a share of the time the batch took: keeps the event loop utilisation
- * near 0.9 so requests (and the under-pressure guard, which sheds load at 0.98) stay unaffected.
+ * near 0.9 so requests made while the demo loads still answer promptly.
  */
 const PAUSE_SHARE = 0.15;
 const TRICKLE_EVERY_MS = 1_500;
