@@ -133,13 +133,26 @@ export class Interner {
     return this.#pool.byteLength + this.#starts.byteLength + this.#table.byteLength + this.#tags.byteLength;
   }
 
-  /** Shrinks the pool and the offsets to what is used plus a little headroom (after a bulk build). */
-  trim(): void {
-    const pool = Buffer.allocUnsafe(this.#used + (this.#used >>> 4) + 64);
-    this.#pool.copy(pool, 0, 0, this.#used);
+  /** Moves key `order[i]` to id i (perm is the inverse); trims the pool and offsets to a little headroom. */
+  renumber(perm: Int32Array, order: Int32Array): void {
+    const n = this.#count;
+    const old = this.#pool;
+    const oldStarts = this.#starts;
+    const pool = Buffer.allocUnsafe(this.#used + (this.#used >>> 6) + 64);
+    const starts = new Uint32Array(n + (n >>> 6) + 16);
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const v = order[i];
+      starts[i] = at;
+      for (let b = oldStarts[v], end = oldStarts[v + 1]; b < end; b++) pool[at++] = old[b];
+    }
+    starts[n] = at;
+    const table = this.#table;
+    for (let slot = 0; slot < table.length; slot++) {
+      const entry = table[slot];
+      if (entry !== EMPTY) table[slot] = perm[entry - 1] + 1;
+    }
     this.#pool = pool;
-    const starts = new Uint32Array(this.#count + (this.#count >>> 4) + 16);
-    starts.set(this.#starts.subarray(0, this.#count + 1));
     this.#starts = starts;
   }
 
