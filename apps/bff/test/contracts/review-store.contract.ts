@@ -9,7 +9,11 @@ import { SqlReviewStore } from '../../src/adapters/review-store/sql-review-store
 const alice = { sub: 'accounts.google.com:1', email: 'alice@example.com', requestId: 'req-1', clientIp: '127.0.0.1' };
 const bob = { sub: 'accounts.google.com:2', email: 'bob@example.com' };
 
-export function reviewStoreContract(name: string, open: () => Promise<{ db: Database; cleanup: () => Promise<void> }>, options: { skip?: string } = {}) {
+export function reviewStoreContract(
+  name: string,
+  open: () => Promise<{ db: Database; cleanup: () => Promise<void> }>,
+  options: { skip?: string } = {},
+) {
   describe(`ReviewStore contract: ${name}`, options, () => {
     let db: Database;
     let store: SqlReviewStore;
@@ -87,7 +91,9 @@ export function reviewStoreContract(name: string, open: () => Promise<{ db: Data
       const acme = await store.listNotes('acme', 'c1', 50);
       assert.ok(acme.every((n) => n.body !== 'globex only'));
       // An unfiltered SELECT as the application role sees only the tenant set for the transaction.
-      const seen = await db.withTenant('globex', (tx) => tx.query<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM notes'));
+      const seen = await db.withTenant('globex', (tx) =>
+        tx.query<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM notes'),
+      );
       assert.deepEqual(seen.rows, [{ tenant_id: 'globex' }]);
       // Writing another tenant's row is refused by the policy's WITH CHECK.
       await assert.rejects(
