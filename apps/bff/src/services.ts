@@ -81,7 +81,9 @@ export function startBackground(
   services: Services,
   log: { info: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void },
 ): void {
-  log.info(services.graphs.restored, 'graph restored from snapshot and replay');
+  const restored = services.graphs.restored;
+  if (restored.discarded) log.error(restored, 'graph snapshot unreadable: rebuilt from the profile store');
+  else log.info(restored, 'graph restored from snapshot and replay');
   services.demo.setLogger(log);
   services.demo.start(() => services.graphs.snapshot());
   const timer = setInterval(() => {

@@ -70,7 +70,19 @@ describe('GraphRegistry restore', () => {
       const rebuilt = await third.graphs.restore();
       assert.equal(rebuilt.snapshotTenants, 0);
       assert.deepEqual(fingerprint(third.graphs, 'acme-shop', ids), expected);
+      await third.graphs.snapshot();
       await third.close();
+
+      // A snapshot file the engine cannot read (corrupt, or an older format) must not stop the
+      // server: it is dropped and the graphs rebuilt from the ProfileStore.
+      await writeFile(join(dir, 'graph', 'acme-shop.graph'), 'not a graph snapshot');
+      const fourth = await world(dir);
+      const recovered = await fourth.graphs.restore();
+      assert.equal(recovered.snapshotTenants, 0);
+      assert.match(recovered.discarded ?? '', /.+/);
+      assert.deepEqual(fingerprint(fourth.graphs, 'acme-shop', ids), expected);
+      assert.equal(fourth.graphs.get('globex-travel').stats().customers, 50);
+      await fourth.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

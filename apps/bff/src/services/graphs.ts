@@ -26,7 +26,7 @@ export class GraphRegistry {
   readonly #dir: string | undefined;
   readonly #profiles: ProfileStore;
   readonly #graphs = new Map<string, GraphEngine>();
-  #restored = { snapshotTenants: 0, replayedEvents: 0, ms: 0 };
+  #restored: RestoreResult = { snapshotTenants: 0, replayedEvents: 0, ms: 0 };
 
   /** `dir` holds the snapshots; undefined keeps the graphs in memory only (tests). */
   constructor(options: { dir: string | undefined; profiles: ProfileStore }) {
@@ -79,26 +79,35 @@ export class GraphRegistry {
   }
 
   /** Loads the snapshots, then replays what the ProfileStore holds after their watermark. */
-  async restore(): Promise<{ snapshotTenants: number; replayedEvents: number; ms: number }> {
+  async restore(): Promise<RestoreResult> {
     const started = performance.now();
     let since = 0;
     let snapshotTenants = 0;
+    let discarded: string | undefined;
     const meta = this.#dir ? await readMeta(this.#dir) : undefined;
     if (meta && this.#dir) {
-      for (const tenant of meta.tenants) {
-        const file = join(this.#dir, `${tenant}.graph`);
-        if (!existsSync(file)) continue;
-        this.#graphs.set(tenant, await GraphEngine.load(file));
-        snapshotTenants++;
+      try {
+        for (const tenant of meta.tenants) {
+          const file = join(this.#dir, `${tenant}.graph`);
+          if (!existsSync(file)) continue;
+          this.#graphs.set(tenant, await GraphEngine.load(file));
+          snapshotTenants++;
+        }
+        since = meta.mark;
+      } catch (error) {
+        // A snapshot is only a cache of the ProfileStore: one that cannot be read (corrupt, or
+        // written by an older engine format) is dropped and every graph rebuilt by a full replay.
+        discarded = (error as Error).message;
+        this.#graphs.clear();
+        snapshotTenants = 0;
       }
-      since = meta.mark;
     }
     let replayedEvents = 0;
     await this.#profiles.replay(since, (tenant, events) => {
       this.apply(tenant, events);
       replayedEvents += events.length;
     });
-    this.#restored = { snapshotTenants, replayedEvents, ms: Math.round(performance.now() - started) };
+    this.#restored = { snapshotTenants, replayedEvents, ms: Math.round(performance.now() - started), discarded };
     return this.#restored;
   }
 
@@ -121,6 +130,14 @@ export class GraphRegistry {
     await writeFile(join(this.#dir, 'snapshot.json.tmp'), JSON.stringify(meta));
     await rename(join(this.#dir, 'snapshot.json.tmp'), join(this.#dir, 'snapshot.json'));
   }
+}
+
+export interface RestoreResult {
+  snapshotTenants: number;
+  replayedEvents: number;
+  ms: number;
+  /** Why the snapshots were dropped in favour of a full replay, when they were. */
+  discarded?: string;
 }
 
 async function readMeta(dir: string): Promise<SnapshotMeta | undefined> {
