@@ -32,11 +32,11 @@ export class Adjacency {
   scratchTarget = new Int32Array(64);
   scratchEdge = new Int32Array(64);
 
-  constructor(nodeCapacity: number, base?: CsrArrays) {
+  constructor(nodeCapacity: number, base?: CsrArrays, deltaCapacity = 1024) {
     this.head = new Int32Array(nodeCapacity).fill(-1);
-    this.dTarget = new Int32Array(1024);
-    this.dEdge = new Int32Array(1024);
-    this.dNext = new Int32Array(1024);
+    this.dTarget = new Int32Array(deltaCapacity);
+    this.dEdge = new Int32Array(deltaCapacity);
+    this.dNext = new Int32Array(deltaCapacity);
     if (base) {
       this.offsets = base.offsets;
       this.targets = base.targets;
@@ -49,8 +49,13 @@ export class Adjacency {
     if (capacity > this.head.length) this.head = grown(this.head, capacity, -1);
   }
 
-  /** Appends the directed half-edge v -> w of edge e to the delta. */
-  add(v: number, w: number, e: number): void {
+  /** Appends edge e between v and w to the delta: entries v -> w and w -> v, in that order. */
+  addPair(v: number, w: number, e: number): void {
+    this.#add(v, w, e);
+    this.#add(w, v, e);
+  }
+
+  #add(v: number, w: number, e: number): void {
     const i = this.deltaSize++;
     if (i >= this.dTarget.length) {
       this.dTarget = grown(this.dTarget, i + 1);
@@ -98,42 +103,43 @@ export class Adjacency {
     }
   }
 
-  /** Folds the delta into a new base over nodes 0..nodeCount-1, dropping dead edges. O(nodes + links). */
+  /**
+   * Folds the delta into a new base over nodes 0..nodeCount-1, dropping dead edges. O(nodes + links),
+   * reading base and delta sequentially: delta entries come in pairs (v -> w, w -> v, see addPair),
+   * so an entry's source is its partner's target, and entries are in edge-id order.
+   */
   compact(nodeCount: number, edgeFirst: Uint32Array): void {
     const offsets = new Uint32Array(nodeCount + 1);
-    const { targets, slotEdges, dNext, dEdge } = this;
-    for (let v = 0; v < nodeCount; v++) {
+    const { targets, slotEdges, dTarget, dEdge, baseNodes } = this;
+    const oldOffsets = this.offsets;
+    for (let v = 0; v < baseNodes; v++) {
       let live = 0;
-      if (v < this.baseNodes) {
-        for (let s = this.offsets[v], end = this.offsets[v + 1]; s < end; s++) {
-          if (edgeFirst[slotEdges[s]] !== DEAD) live++;
-        }
-      }
-      for (let i = this.head[v]; i >= 0; i = dNext[i]) if (edgeFirst[dEdge[i]] !== DEAD) live++;
-      offsets[v + 1] = offsets[v] + live;
+      for (let s = oldOffsets[v], end = oldOffsets[v + 1]; s < end; s++) if (edgeFirst[slotEdges[s]] !== DEAD) live++;
+      offsets[v + 1] = live;
     }
+    const size = this.deltaSize;
+    for (let j = 0; j < size; j++) if (edgeFirst[dEdge[j]] !== DEAD) offsets[dTarget[j ^ 1] + 1]++;
+    for (let v = 0; v < nodeCount; v++) offsets[v + 1] += offsets[v];
     const total = offsets[nodeCount];
     const newTargets = new Int32Array(total);
     const newEdges = new Int32Array(total);
-    for (let v = 0; v < nodeCount; v++) {
-      let k = offsets[v];
-      if (v < this.baseNodes) {
-        for (let s = this.offsets[v], end = this.offsets[v + 1]; s < end; s++) {
-          const e = slotEdges[s];
-          if (edgeFirst[e] === DEAD) continue;
-          newTargets[k] = targets[s];
-          newEdges[k++] = e;
-        }
+    const cursor = offsets.slice(0, nodeCount);
+    for (let v = 0; v < baseNodes; v++) {
+      let k = cursor[v];
+      for (let s = oldOffsets[v], end = oldOffsets[v + 1]; s < end; s++) {
+        const e = slotEdges[s];
+        if (edgeFirst[e] === DEAD) continue;
+        newTargets[k] = targets[s];
+        newEdges[k++] = e;
       }
-      if (this.head[v] >= 0) {
-        const n = this.deltaInto(v);
-        for (let i = 0; i < n; i++) {
-          const e = this.scratchEdge[i];
-          if (edgeFirst[e] === DEAD) continue;
-          newTargets[k] = this.scratchTarget[i];
-          newEdges[k++] = e;
-        }
-      }
+      cursor[v] = k;
+    }
+    for (let j = 0; j < size; j++) {
+      const e = dEdge[j];
+      if (edgeFirst[e] === DEAD) continue;
+      const k = cursor[dTarget[j ^ 1]]++;
+      newTargets[k] = dTarget[j];
+      newEdges[k] = e;
     }
     this.offsets = offsets;
     this.targets = newTargets;

@@ -62,8 +62,10 @@ interface PathArrays {
 }
 
 export interface GraphEngineOptions {
-  /** Expected number of nodes (customers + identifiers), to size arrays up front. */
+  /** Expected number of nodes (customers + identifiers), to size arrays up front (bulk loads). */
   capacity?: number;
+  /** Expected number of links, to size the edge columns and the delta up front (bulk loads). */
+  linkCapacity?: number;
   /** Compact automatically when the delta holds more than this share of the base's links (default 0.25). */
   compactRatio?: number;
   /** ...and at least this many links (default 65,536). */
@@ -119,10 +121,11 @@ export class GraphEngine {
     this.#meta = new Uint8Array(capacity);
     this.#score = new Float32Array(capacity).fill(NaN);
     this.#visit = new Uint16Array(capacity);
-    this.#edgeFirst = new Uint32Array(capacity);
-    this.#edgeLast = new Uint32Array(capacity);
-    this.#edgeCount = new Uint16Array(capacity);
-    this.#adj = new Adjacency(capacity);
+    const links = Math.max(1024, options.linkCapacity ?? 1024);
+    this.#edgeFirst = new Uint32Array(links);
+    this.#edgeLast = new Uint32Array(links);
+    this.#edgeCount = new Uint16Array(links);
+    this.#adj = new Adjacency(capacity, undefined, links * 2);
     this.#uf = new UnionFind(capacity);
   }
 
@@ -145,8 +148,7 @@ export class GraphEngine {
       this.#edgeFirst[e] = t;
       this.#edgeLast[e] = t;
       this.#edgeCount[e] = 1;
-      this.#adj.add(c, i, e);
-      this.#adj.add(i, c, e);
+      this.#adj.addPair(c, i, e);
       this.#liveLinks++;
       if (!this.#ufStale) this.#uf.union(c, i);
     } else {
@@ -527,7 +529,7 @@ export class GraphEngine {
   }
 
   /** Restores a snapshot written by save(). Throws an Error naming the problem for a damaged or foreign file. */
-  static load(file: string, options: Omit<GraphEngineOptions, 'capacity'> = {}): GraphEngine {
+  static load(file: string, options: Omit<GraphEngineOptions, 'capacity' | 'linkCapacity'> = {}): GraphEngine {
     const contents = readSnapshot(file);
     requireSections(file, contents, SECTIONS);
     const { meta, sections } = contents;
@@ -570,7 +572,7 @@ export class GraphEngine {
     const nodeKind = get<Uint8Array>('nodeKind');
     for (let v = 0; v < n; v++) if (nodeKind[v] >= kinds.length) throw snapshotError(`node ${v} has an unknown kind`);
 
-    const engine = new GraphEngine({ ...options, capacity: 1024 });
+    const engine = new GraphEngine({ ...options, capacity: 1024, linkCapacity: 1024 });
     engine.#ids = new Interner(0, { pool, poolUsed: pool.length, starts, count: n, table, tags });
     engine.#kindNames = kinds;
     kinds.forEach((k, code) => code > 0 && engine.#kindCodes.set(k, code));
