@@ -23,6 +23,32 @@ for (const { who, nav, hidden, searchStatus } of expectations) {
   });
 }
 
+test('the admin lands on Access, lists the users and reads no customer data', async ({ page }) => {
+  await signInAs(page, 'admin');
+  await expect(page).toHaveURL(/\/t\/[^/]+\/access$/);
+  await expect(page.getByTestId('nav-access')).toBeVisible();
+  for (const item of ['search', 'queue', 'audit', 'overview'])
+    await expect(page.getByTestId(`nav-${item}`)).toHaveCount(0);
+  await expect(page.getByTestId('access-user').filter({ hasText: 'ada.analyst@demo.redoubt.dev' })).toContainText(
+    'analyst',
+  );
+  await expect(page.getByTestId('grant-email')).toBeVisible();
+  const tenant = new URL(page.url()).pathname.split('/')[2];
+  const response = await page.request.get(`/api/tenants/${tenant}/customers/search?q=a`);
+  expect(response.status()).toBe(403);
+
+  // A grant and its revocation go through (the XSRF token travels with both writes).
+  await page.getByTestId('grant-email').fill('new.lead@demo.redoubt.dev');
+  await page.getByTestId('grant-role').selectOption('lead');
+  await page.getByTestId('grant-submit').click();
+  const granted = page.getByTestId('access-user').filter({ hasText: 'new.lead@demo.redoubt.dev' });
+  await expect(granted).toContainText('lead');
+  await expect(granted).toContainText(tenant);
+  await granted.getByTestId('access-revoke').click();
+  await expect(page.getByTestId('access-done')).toContainText('no longer has access');
+  await expect(granted.getByTestId('access-revoke')).toHaveCount(0);
+});
+
 test('a merchant cannot read another organisation, even by typing its address', async ({ page }) => {
   await signInAs(page, 'merchant-acme-shop');
   const response = await page.request.get('/api/tenants/globex-travel/overview');

@@ -41,6 +41,12 @@ export const routes: Routes = [
         canActivate: [sectionAccess('overview')],
         loadComponent: () => import('./overview/overview-page').then((m) => m.OverviewPage),
       },
+      {
+        path: 'access',
+        title: 'Access · Redoubt',
+        canActivate: [sectionAccess('access')],
+        loadComponent: () => import('./admin/access-page').then((m) => m.AccessPage),
+      },
       { path: '**', redirectTo: '' },
     ],
   },

@@ -1,27 +1,33 @@
 import type { Role } from '../session/session';
 
-/** A top-level screen of a tenant, with the roles allowed to use it (the BFF enforces the same). */
+/**
+ * A top-level screen of a tenant, with the roles allowed to use it. Mirrors the BFF's access table
+ * (apps/bff/src/access.ts), which enforces it: a role listed here but not there meets only 403s.
+ */
 export interface Section {
-  readonly path: 'search' | 'queue' | 'audit' | 'overview';
+  readonly path: 'search' | 'queue' | 'audit' | 'overview' | 'access';
   readonly label: string;
   readonly icon: string;
   readonly roles: readonly Role[];
 }
 
+// Admins administer access only: no customer, queue, audit or overview data. Analysts may read the
+// overview too, but their screens are search and the queue.
 export const SECTIONS: readonly Section[] = [
-  { path: 'search', label: 'Search', icon: 'search', roles: ['analyst', 'lead', 'admin'] },
-  { path: 'queue', label: 'Queue', icon: 'inbox', roles: ['analyst', 'lead', 'admin'] },
-  { path: 'audit', label: 'Audit', icon: 'policy', roles: ['lead', 'admin'] },
-  { path: 'overview', label: 'Overview', icon: 'monitoring', roles: ['merchant', 'lead', 'admin'] },
+  { path: 'search', label: 'Search', icon: 'search', roles: ['analyst', 'lead'] },
+  { path: 'queue', label: 'Queue', icon: 'inbox', roles: ['analyst', 'lead'] },
+  { path: 'audit', label: 'Audit', icon: 'policy', roles: ['lead'] },
+  { path: 'overview', label: 'Overview', icon: 'monitoring', roles: ['merchant', 'lead'] },
+  { path: 'access', label: 'Access', icon: 'manage_accounts', roles: ['admin'] },
 ];
 
 export function sectionsFor(role: Role | undefined): Section[] {
   return role ? SECTIONS.filter((s) => s.roles.includes(role)) : [];
 }
 
-/** Customer pages belong to the investigators; merchants only see their aggregate overview. */
+/** Customer pages belong to the investigators; merchants and admins never read customer data. */
 export function canOpenCustomers(role: Role | undefined): boolean {
-  return role !== undefined && role !== 'merchant';
+  return role === 'analyst' || role === 'lead';
 }
 
 /** Where a role lands after sign-in or a tenant switch. */

@@ -66,6 +66,31 @@ describe('Shell', () => {
     expect(navLabels(document.body)).toEqual(['Overview']);
   });
 
+  it('sends an admin to Access and keeps them off the customer screens', async () => {
+    const harness = await signIn({ ...analyst, role: 'admin' });
+    const router = TestBed.inject(Router);
+    await harness.navigateByUrl('/');
+    expect(router.url).toBe('/t/acme/access');
+    expect(navLabels(document.body)).toEqual(['Access']);
+    for (const url of [
+      '/t/acme/search',
+      '/t/acme/queue',
+      '/t/acme/audit',
+      '/t/acme/overview',
+      '/t/acme/customers/c-1',
+    ]) {
+      await harness.navigateByUrl(url);
+      expect(router.url).toBe('/t/acme/access');
+    }
+  });
+
+  it('offers Access to nobody but admins', async () => {
+    const harness = await signIn({ ...analyst, role: 'lead' });
+    await harness.navigateByUrl('/t/acme/access');
+    expect(TestBed.inject(Router).url).toBe('/t/acme/search');
+    expect(navLabels(document.body)).not.toContain('Access');
+  });
+
   it('shows the user, the tenant and the demo badge with a switch-user link', async () => {
     const harness = await signIn(analyst);
     await harness.navigateByUrl('/t/globex/queue');
