@@ -3,7 +3,7 @@
 // base. Neighbours are always visited in link-creation order (ascending edge id): base slots hold
 // older edges than any delta entry, so the order survives compaction and traversals stay
 // deterministic.
-import { grown } from './ids.ts';
+import { column, extended, grown, nextCapacity } from './growable.ts';
 
 /** edgeFirst value of an unlinked edge: also fails every `firstSeen <= asOf` test. */
 export const DEAD = 0xffffffff;
@@ -34,9 +34,9 @@ export class Adjacency {
 
   constructor(nodeCapacity: number, base?: CsrArrays, deltaCapacity = 1024) {
     this.head = new Int32Array(nodeCapacity).fill(-1);
-    this.dTarget = new Int32Array(deltaCapacity);
-    this.dEdge = new Int32Array(deltaCapacity);
-    this.dNext = new Int32Array(deltaCapacity);
+    this.dTarget = column(Int32Array, deltaCapacity);
+    this.dEdge = column(Int32Array, deltaCapacity);
+    this.dNext = column(Int32Array, deltaCapacity);
     if (base) {
       this.offsets = base.offsets;
       this.targets = base.targets;
@@ -58,9 +58,10 @@ export class Adjacency {
   #add(v: number, w: number, e: number): void {
     const i = this.deltaSize++;
     if (i >= this.dTarget.length) {
-      this.dTarget = grown(this.dTarget, i + 1);
-      this.dEdge = grown(this.dEdge, i + 1);
-      this.dNext = grown(this.dNext, i + 1);
+      const length = nextCapacity(this.dTarget.length, i + 1);
+      this.dTarget = extended(this.dTarget, length);
+      this.dEdge = extended(this.dEdge, length);
+      this.dNext = extended(this.dNext, length);
     }
     this.dTarget[i] = w;
     this.dEdge[i] = e;
@@ -147,9 +148,9 @@ export class Adjacency {
     this.baseNodes = nodeCount;
     this.head.fill(-1);
     this.deltaSize = 0;
-    this.dTarget = new Int32Array(1024);
-    this.dEdge = new Int32Array(1024);
-    this.dNext = new Int32Array(1024);
+    this.dTarget = column(Int32Array, 1024);
+    this.dEdge = column(Int32Array, 1024);
+    this.dNext = column(Int32Array, 1024);
   }
 
   byteSize(): number {

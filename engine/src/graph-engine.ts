@@ -4,7 +4,8 @@
 // seen (seconds) and a count in edge-id-indexed columns. Queries reuse preallocated scratch arrays
 // and an epoch-stamped visited array: no per-query Set or Map on the traversal path.
 import { Adjacency, DEAD } from './csr.ts';
-import { CUSTOMER, Interner, grown, normaliseKind, normaliseValue } from './ids.ts';
+import { column, columnOf, extended, grown, nextCapacity } from './growable.ts';
+import { CUSTOMER, Interner, normaliseKind, normaliseValue } from './ids.ts';
 import { readSnapshot, requireSections, writeSnapshot } from './snapshot.ts';
 import type { SnapshotSection } from './snapshot.ts';
 import type {
@@ -120,13 +121,13 @@ export class GraphEngine {
     this.#compactMin = options.compactMin ?? 65536;
     this.#ids = new Interner(capacity);
     this.#nodeKind = new Uint8Array(capacity);
-    this.#meta = new Uint8Array(capacity);
-    this.#score = new Float32Array(capacity).fill(NaN);
+    this.#meta = column(Uint8Array, capacity);
+    this.#score = column(Float32Array, capacity, NaN);
     this.#visit = new Uint16Array(capacity);
     const links = Math.max(1024, options.linkCapacity ?? 1024);
-    this.#edgeFirst = new Uint32Array(links);
-    this.#edgeLast = new Uint32Array(links);
-    this.#edgeCount = new Uint16Array(links);
+    this.#edgeFirst = column(Uint32Array, links);
+    this.#edgeLast = column(Uint32Array, links);
+    this.#edgeCount = column(Uint16Array, links);
     this.#adj = new Adjacency(capacity, undefined, links * 2);
     this.#uf = new UnionFind(capacity);
   }
@@ -236,9 +237,9 @@ export class GraphEngine {
     this.#renumber();
     const edgeCap = headroom(this.#edges);
     if (this.#edgeFirst.length > edgeCap + (edgeCap >>> 3)) {
-      this.#edgeFirst = this.#edgeFirst.slice(0, edgeCap);
-      this.#edgeLast = this.#edgeLast.slice(0, edgeCap);
-      this.#edgeCount = this.#edgeCount.slice(0, edgeCap);
+      this.#edgeFirst = columnOf(this.#edgeFirst, edgeCap);
+      this.#edgeLast = columnOf(this.#edgeLast, edgeCap);
+      this.#edgeCount = columnOf(this.#edgeCount, edgeCap);
     }
   }
 
@@ -288,10 +289,10 @@ export class GraphEngine {
     const want = headroom(n);
     const cap = this.#nodeKind.length > want + (want >>> 3) ? want : this.#nodeKind.length;
     const nodeKind = new Uint8Array(cap);
-    const meta = new Uint8Array(cap);
-    const score = new Float32Array(cap).fill(NaN);
-    const parent = new Int32Array(cap).fill(-1);
-    const customers = new Int32Array(cap);
+    const meta = column(Uint8Array, cap);
+    const score = column(Float32Array, cap, NaN);
+    const parent = column(Int32Array, cap, -1);
+    const customers = column(Int32Array, cap);
     const uf = this.#uf;
     for (let i = 0; i < n; i++) {
       const v = order[i];
@@ -624,20 +625,22 @@ export class GraphEngine {
     return v;
   }
 
+  /** Grows every node column to one capacity (#node checks nodeKind's length for all of them). */
   #growNodes(min: number): void {
-    this.#nodeKind = grown(this.#nodeKind, min);
-    const cap = this.#nodeKind.length;
-    this.#meta = grown(this.#meta, cap);
-    this.#score = grown(this.#score, cap, NaN);
+    const cap = nextCapacity(this.#nodeKind.length, min);
+    this.#nodeKind = grown(this.#nodeKind, cap);
+    this.#meta = extended(this.#meta, cap);
+    this.#score = extended(this.#score, cap, NaN);
     this.#visit = grown(this.#visit, cap);
     this.#adj.ensureNodes(cap);
     this.#uf.ensure(cap);
   }
 
   #growEdges(min: number): void {
-    this.#edgeFirst = grown(this.#edgeFirst, min);
-    this.#edgeLast = grown(this.#edgeLast, this.#edgeFirst.length);
-    this.#edgeCount = grown(this.#edgeCount, this.#edgeFirst.length);
+    const cap = nextCapacity(this.#edgeFirst.length, min);
+    this.#edgeFirst = extended(this.#edgeFirst, cap);
+    this.#edgeLast = extended(this.#edgeLast, cap);
+    this.#edgeCount = extended(this.#edgeCount, cap);
   }
 
   /** Caches the normalised name of a kind as the caller spells it (normaliseKind allocates). */

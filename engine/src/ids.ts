@@ -1,6 +1,7 @@
 // Interning: every customer and identifier gets a dense integer id. Keys live in one UTF-8 byte pool
 // with an open-addressing hash table of ids, all typed arrays, so a snapshot restores them as they
 // are (no string -> id map to rebuild on load) and the heap holds no per-key string objects.
+import { column, extended, nextCapacity } from './growable.ts';
 
 /** Node kind code of customers; identifier kinds get codes 1..255 in a per-engine table. */
 export const CUSTOMER = 0;
@@ -87,8 +88,8 @@ export class Interner {
       this.#mask = this.#table.length - 1;
       return;
     }
-    this.#pool = Buffer.allocUnsafe(capacity * 16);
-    this.#starts = new Uint32Array(capacity + 1);
+    this.#pool = poolOf(column(Uint8Array, capacity * 16));
+    this.#starts = column(Uint32Array, capacity + 1);
     const size = tableSizeFor(capacity);
     this.#table = new Int32Array(size);
     this.#tags = new Uint8Array(size);
@@ -138,8 +139,8 @@ export class Interner {
     const n = this.#count;
     const old = this.#pool;
     const oldStarts = this.#starts;
-    const pool = Buffer.allocUnsafe(this.#used + (this.#used >>> 6) + 64);
-    const starts = new Uint32Array(n + (n >>> 6) + 16);
+    const pool = poolOf(column(Uint8Array, this.#used + (this.#used >>> 6) + 64));
+    const starts = column(Uint32Array, n + (n >>> 6) + 16);
     let at = 0;
     for (let i = 0; i < n; i++) {
       const v = order[i];
@@ -202,7 +203,7 @@ export class Interner {
     }
     if (!create) return -1;
     const id = this.#count;
-    if (id + 2 > this.#starts.length) this.#starts = grown(this.#starts, id + 2);
+    if (id + 2 > this.#starts.length) this.#starts = extended(this.#starts, nextCapacity(this.#starts.length, id + 2));
     this.#starts[id + 1] = end;
     this.#count = id + 1;
     this.#used = end;
@@ -213,9 +214,9 @@ export class Interner {
   }
 
   #growPool(extra: number): void {
-    const pool = Buffer.allocUnsafe(Math.max(this.#used + extra, this.#pool.length * 2));
-    this.#pool.copy(pool, 0, 0, this.#used);
-    this.#pool = pool;
+    const pool = this.#pool; // as a plain Uint8Array: extended() must not call Buffer's constructor
+    const length = nextCapacity(pool.length, this.#used + extra);
+    this.#pool = poolOf(extended(new Uint8Array(pool.buffer, pool.byteOffset, pool.length), length));
   }
 
   #rehash(size: number): void {
@@ -234,6 +235,11 @@ export class Interner {
     this.#tags = tags;
     this.#mask = mask;
   }
+}
+
+/** The key pool as a Buffer (for its UTF-8 encode and decode) over a column's memory. */
+function poolOf(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function tableSizeFor(capacity: number): number {
@@ -261,16 +267,4 @@ function finish(h: number): number {
 /** FNV-1a with a murmur finaliser; stable across versions because snapshots store the table. */
 export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   return finish(fnv(bytes, start, end));
-}
-
-type Growable = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array;
-
-/** A copy of `array` with room for at least `min` elements (doubling; compact() trims the slack). */
-export function grown<T extends Growable>(array: T, min: number, fill?: number): T {
-  const size = Math.max(min, array.length * 2 + 16);
-  const Ctor = array.constructor as new (n: number) => T;
-  const next = new Ctor(size);
-  next.set(array);
-  if (fill !== undefined) next.fill(fill, array.length);
-  return next;
 }

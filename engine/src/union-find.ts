@@ -1,7 +1,7 @@
 // Connected components maintained on insert, so component size and fraud share are O(α(n)) reads
 // instead of a traversal in the request path. Deletes cannot be undone in a union-find: the engine
 // marks it stale and rebuilds it from the live links (O(nodes + links)) before the next read.
-import { grown } from './ids.ts';
+import { column, extended } from './growable.ts';
 
 export interface UnionFindArrays {
   parent: Int32Array;
@@ -18,22 +18,22 @@ export class UnionFind {
   fraudsters: Map<number, number>;
 
   constructor(capacity: number, arrays?: UnionFindArrays) {
-    this.parent = arrays?.parent ?? new Int32Array(capacity).fill(-1);
-    this.customers = arrays?.customers ?? new Int32Array(capacity);
+    this.parent = arrays?.parent ?? column(Int32Array, capacity, -1);
+    this.customers = arrays?.customers ?? column(Int32Array, capacity);
     this.fraudsters = arrays?.fraudsters ?? new Map();
   }
 
   ensure(capacity: number): void {
     if (capacity <= this.parent.length) return;
-    this.parent = grown(this.parent, capacity, -1);
-    this.customers = grown(this.customers, this.parent.length);
+    this.parent = extended(this.parent, capacity, -1);
+    this.customers = extended(this.customers, capacity);
   }
 
   /** Reallocates to exactly `capacity` slots (>= the nodes in use). */
   resize(capacity: number): void {
-    const parent = new Int32Array(capacity).fill(-1);
+    const parent = column(Int32Array, capacity, -1);
     parent.set(this.parent.subarray(0, Math.min(capacity, this.parent.length)));
-    const customers = new Int32Array(capacity);
+    const customers = column(Int32Array, capacity);
     customers.set(this.customers.subarray(0, Math.min(capacity, this.customers.length)));
     this.parent = parent;
     this.customers = customers;
