@@ -1,7 +1,9 @@
 // Side-by-side benchmark: GraphEngine vs graphology on the same seeded synthetic bipartite graph.
 //   npm run bench:engine -- --customers 1000000 [--queries 1000] [--seed 7] [--inserts 500000]
+//     [--insert-batch 1000] [--engine-only] [--no-hints] [--profile-inserts file.cpuprofile]
 // Prints each figure and the ratios; the last line is one JSON object (see engine/bench/RESULTS.md).
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,14 +16,18 @@ const { values: args } = parseArgs({
     queries: { type: 'string', default: '1000' },
     seed: { type: 'string', default: '7' },
     inserts: { type: 'string', default: '500000' },
+    'insert-batch': { type: 'string', default: '1000' },
     'engine-only': { type: 'boolean', default: false },
     'no-hints': { type: 'boolean', default: false },
+    // Writes a CPU profile of the live-insert loop alone (open it in Chrome DevTools).
+    'profile-inserts': { type: 'string' },
   },
 });
 const CUSTOMERS = Number(args.customers);
 const QUERIES = Number(args.queries);
 const SEED = Number(args.seed);
 const INSERTS = Number(args.inserts);
+const INSERT_BATCH = Number(args['insert-batch']);
 const COMPONENT_CAP = 10_000;
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc (npm run bench:engine does)');
@@ -153,11 +159,16 @@ function timeEach(items: string[], fn: (id: string) => unknown): number[] {
   return times.sort((a, b) => a - b);
 }
 
+/** JS heap plus ArrayBuffer memory, after full collections. */
 function heapBytes(): number {
-  gc!();
-  gc!();
-  const m = process.memoryUsage();
+  const m = memoryAfterGc();
   return m.heapUsed + m.arrayBuffers;
+}
+
+function memoryAfterGc(): NodeJS.MemoryUsage {
+  gc!();
+  gc!();
+  return process.memoryUsage();
 }
 
 const fmt = (n: number, digits = 3): string => n.toFixed(digits);
@@ -202,38 +213,54 @@ function graphologyBfs(
   return truncated;
 }
 
-// Live inserts (new customers linking to existing and new identifiers, a depth-3 query after every
-// 1,000 links), then compaction and a snapshot round trip. Run after graphology is released, so its
-// 2 GB heap does not charge every large allocation here with a full garbage collection.
+// Live inserts: new customers linking to existing and new identifiers, with a depth-3 query after
+// every --insert-batch links; then a control run, compaction and a snapshot round trip. Run after
+// graphology is released, so its 2 GB heap does not charge every allocation here with a full
+// garbage collection.
 function liveAndSnapshot(sample: string[], baseline99: number): Record<string, number> {
-  const depth3 = (id: string): number => engine.traverse(id, { depth: 3 })!.nodes.length;
   const insertRandom = mulberry32(SEED + 2);
-  const duringInserts: number[] = [];
-  let insertMs = 0;
-  const batch = 1000;
   const now = Date.UTC(2026, 0, 1);
-  for (let done = 0; done < INSERTS; done += batch) {
-    const t0 = process.hrtime.bigint();
-    for (let k = done; k < done + batch && k < INSERTS; k++) {
-      const kind = Math.floor(insertRandom() * 4);
-      const pool = data.values[kind];
-      const value = insertRandom() < 0.5 ? pool[Math.floor(insertRandom() * pool.length)] : `new-${k}`;
-      engine.link(`live_${k >>> 2}`, KINDS[kind], value, now + k);
-    }
-    insertMs += Number(process.hrtime.bigint() - t0) / 1e6;
-    const id = sample[(done / batch) % sample.length];
-    const t1 = process.hrtime.bigint();
-    depth3(id);
-    duringInserts.push(Number(process.hrtime.bigint() - t1) / 1e6);
+  // The links are made up front, as a host's parsed events would be: the timed loop measures link(),
+  // not string formatting, and its garbage does not push the heap into collections charged to it.
+  const liveCustomers: string[] = [];
+  const liveKinds: string[] = [];
+  const liveValues: string[] = [];
+  for (let k = 0; k < INSERTS; k++) {
+    const kind = Math.floor(insertRandom() * 4);
+    const pool = data.values[kind];
+    liveCustomers.push(`live_${k >>> 2}`);
+    liveKinds.push(KINDS[kind]);
+    liveValues.push(insertRandom() < 0.5 ? pool[Math.floor(insertRandom() * pool.length)] : `new-${k}`);
   }
-  duringInserts.sort((a, b) => a - b);
-  const insertsPerSec = INSERTS / (insertMs / 1000);
-  const during99 = percentile(duringInserts, 0.99);
+  gc!(); // start from a settled heap, as the idle query phases do
+  const profiler = args['profile-inserts'] ? startProfile() : undefined;
+  const live = interleaved(sample, (k) => void engine.link(liveCustomers[k], liveKinds[k], liveValues[k], now + k));
+  profiler?.stop(args['profile-inserts']!);
+  const insertsPerSec = INSERTS / (live.workMs / 1000);
+  const during99 = percentile(live.queryMs, 0.99);
+
+  // Control: the same schedule with each link() replaced by 10 random reads of 64 MiB of unrelated
+  // memory (about the cache lines a link touches). It shows what the queries lose to cache eviction
+  // alone, which no engine can avoid; the gap between the two is the engine's own interference.
+  const unrelated = new Uint8Array(64 * 2 ** 20).fill(1); // written, so its pages are real, distinct memory
+  let x = SEED;
+  let sink = 0;
+  const control = interleaved(sample, () => {
+    for (let j = 0; j < 10; j++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      sink += unrelated[x >>> 6];
+    }
+  });
+  if (sink === 0) throw new Error('control read nothing');
+  const control99 = percentile(control.queryMs, 0.99);
   t = performance.now();
   engine.compact();
   const compactMs = performance.now() - t;
   log(
-    `live inserts ${fmt(insertsPerSec, 0)} links/s; depth-3 p99 while inserting ${fmt(during99)} ms (${fmt(during99 / baseline99, 2)}x the idle p99); compact ${fmt(compactMs, 0)} ms`,
+    `live inserts ${fmt(insertsPerSec, 0)} links/s; depth-3 p99 while inserting ${fmt(during99)} ms (${fmt(during99 / baseline99, 2)}x the idle p99), one query per ${INSERT_BATCH} links`,
+  );
+  log(
+    `control, same schedule without inserts (cache eviction only): depth-3 p99 ${fmt(control99)} ms (${fmt(control99 / baseline99, 2)}x the idle p99); compact ${fmt(compactMs, 0)} ms`,
   );
 
   // Snapshot.
@@ -252,7 +279,42 @@ function liveAndSnapshot(sample: string[], baseline99: number): Record<string, n
   }
   log(`snapshot of ${loaded.stats().links} links: save ${fmt(saveMs, 0)} ms, load ${fmt(loadMs, 0)} ms`);
 
-  return { insertsPerSec, during99, compactMs, saveMs, loadMs };
+  return { insertsPerSec, during99, control99, compactMs, saveMs, loadMs };
+}
+
+/** INSERTS steps of `work`, with a timed depth-3 query after every INSERT_BATCH of them. */
+function interleaved(sample: string[], work: (k: number) => void): { workMs: number; queryMs: number[] } {
+  const queryMs: number[] = [];
+  let workMs = 0;
+  for (let done = 0; done < INSERTS; done += INSERT_BATCH) {
+    const t0 = process.hrtime.bigint();
+    for (let k = done; k < done + INSERT_BATCH && k < INSERTS; k++) work(k);
+    workMs += Number(process.hrtime.bigint() - t0) / 1e6;
+    const id = sample[(done / INSERT_BATCH) % sample.length];
+    const t1 = process.hrtime.bigint();
+    engine.traverse(id, { depth: 3 });
+    queryMs.push(Number(process.hrtime.bigint() - t1) / 1e6);
+  }
+  return { workMs, queryMs: queryMs.sort((a, b) => a - b) };
+}
+
+/** An in-process CPU profile (the inspector session dispatches synchronously on this thread). */
+function startProfile(): { stop(file: string): void } {
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable');
+  session.post('Profiler.setSamplingInterval', { interval: 100 });
+  session.post('Profiler.start');
+  return {
+    stop(file) {
+      session.post('Profiler.stop', (error, result) => {
+        if (error) throw error;
+        writeFileSync(file, JSON.stringify(result.profile));
+        log(`insert profile written to ${file}`);
+      });
+      session.disconnect();
+    },
+  };
 }
 
 // ---- run ----
@@ -261,11 +323,14 @@ log(`engine bench: ${CUSTOMERS} customers, seed ${SEED}, ${QUERIES} queries, Nod
 let t = performance.now();
 const data = generate(CUSTOMERS, SEED);
 log(`generated ${data.links} links in ${fmt((performance.now() - t) / 1000, 1)} s`);
-const customerKeys = data.customerIds.map((id) => `c:${id}`);
-const valueKeys = data.values.map((vs, k) => vs.map((v) => `${KINDS[k]}:${v}`));
+// graphology's node keys: only the side-by-side run needs them (released before the live phase).
+const customerKeys = args['engine-only'] ? [] : data.customerIds.map((id) => `c:${id}`);
+const valueKeys = args['engine-only'] ? [] : data.values.map((vs, k) => vs.map((v) => `${KINDS[k]}:${v}`));
 
 // Engine build.
-let before = heapBytes();
+// The engine's columns live partly in resizable ArrayBuffers, which process.memoryUsage() leaves out
+// of arrayBuffers: its memory is the JS heap it adds plus its own count of its typed arrays' bytes.
+const heapBefore = memoryAfterGc().heapUsed;
 t = performance.now();
 // Bulk load: no auto-compaction while loading, one compaction at the end (a host restoring from the
 // profile store does the same); the live-insert phase below uses the same engine.
@@ -291,19 +356,20 @@ engine.compact();
 const engineBuildMs = performance.now() - t;
 const engineCpu = process.cpuUsage(cpu);
 const engineBuildCpuMs = (engineCpu.user + engineCpu.system) / 1000;
-const engineBytes = heapBytes() - before;
+const engineBytes = memoryAfterGc().heapUsed - heapBefore + engine.stats().bytes;
 const stats = engine.stats();
 log(
   `engine build ${fmt(engineBuildMs / 1000, 2)} s (CPU ${fmt(engineBuildCpuMs / 1000, 2)} s); ${stats.customers} customers, ${stats.identifiers} identifiers, ${stats.links} links`,
 );
 log(
-  `engine memory ${fmt(engineBytes / 2 ** 20, 1)} MiB (${fmt(engineBytes / stats.links, 1)} B/link; typed arrays ${fmt(stats.bytes / stats.links, 1)} B/link)`,
+  `engine memory ${fmt(engineBytes / 2 ** 20, 1)} MiB (${fmt(engineBytes / stats.links, 1)} B/link, of which typed arrays ${fmt(stats.bytes / stats.links, 1)} B/link)`,
 );
 
 if (args['engine-only']) {
   // Quick mode: the engine alone (build, idle depth-3 p99, live inserts, snapshot).
   const random = mulberry32(SEED + 1);
   const sample = Array.from({ length: QUERIES }, () => data.customerIds[Math.floor(random() * CUSTOMERS)]);
+  timeEach(sample, (id) => engine.traverse(id, { depth: 3 })!.nodes.length); // warm-up, as in the full run
   const idle = timeEach(sample, (id) => engine.traverse(id, { depth: 3 })!.nodes.length);
   row('network depth 3 (node set)', idle, undefined);
   row(
@@ -311,20 +377,28 @@ if (args['engine-only']) {
     timeEach(sample, (id) => engine.component(id, { maxNodes: COMPONENT_CAP })),
     undefined,
   );
-  liveAndSnapshot(sample, percentile(idle, 0.99));
+  const idle99 = percentile(idle, 0.99);
+  const live = liveAndSnapshot(sample, idle99);
   log(
     JSON.stringify({
-      bench: 'engine-build',
+      bench: 'engine-only',
       customers: stats.customers,
       links: stats.links,
       buildMs: Math.round(engineBuildMs),
+      bytesPerLink: +(engineBytes / stats.links).toFixed(1),
+      depth3P99Ms: +idle99.toFixed(4),
+      insertsPerSec: Math.round(live.insertsPerSec),
+      queryP99WhileInsertingRatio: +(live.during99 / idle99).toFixed(2),
+      controlQueryP99Ratio: +(live.control99 / idle99).toFixed(2),
+      insertBatch: INSERT_BATCH,
+      loadMs: Math.round(live.loadMs),
     }),
   );
   process.exit(0);
 }
 
 // graphology build.
-before = heapBytes();
+const before = heapBytes();
 t = performance.now();
 cpu = process.cpuUsage();
 const graph = new UndirectedGraph({ allowSelfLoops: false });
@@ -448,7 +522,10 @@ row(`path, random pairs (${pathsFound} found)`, pathTimes, undefined);
 graph.clear();
 customerKeys.length = 0;
 valueKeys.length = 0;
-const { insertsPerSec, during99, compactMs, saveMs, loadMs } = liveAndSnapshot(sample, percentile(d3E, 0.99));
+const { insertsPerSec, during99, control99, compactMs, saveMs, loadMs } = liveAndSnapshot(
+  sample,
+  percentile(d3E, 0.99),
+);
 
 const result = {
   bench: 'engine',
@@ -474,6 +551,8 @@ const result = {
   insertsPerSec: Math.round(insertsPerSec),
   queryP99WhileInsertingRatio: +(during99 / percentile(d3E, 0.99)).toFixed(2),
   depth3P99WhileInsertingMs: +during99.toFixed(4),
+  controlQueryP99Ratio: +(control99 / percentile(d3E, 0.99)).toFixed(2),
+  insertBatch: INSERT_BATCH,
   compactMs: Math.round(compactMs),
   saveMs: Math.round(saveMs),
   loadMs: Math.round(loadMs),
