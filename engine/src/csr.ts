@@ -23,6 +23,12 @@ export class Adjacency {
 
   /** Delta: head[v] is v's newest entry (-1: none); entries chain to older ones through next. */
   head: Int32Array;
+  /**
+   * Bit v set: v has delta entries. A traversal tests this instead of head[v]: the bitmap is 1/32 of
+   * head's size, so it stays in cache while inserts churn memory, and a query during a burst of
+   * inserts does not pay a cache miss per expanded node to learn that it has no new links.
+   */
+  hasDelta: Uint32Array;
   dTarget: Int32Array;
   dEdge: Int32Array;
   dNext: Int32Array;
@@ -34,6 +40,7 @@ export class Adjacency {
 
   constructor(nodeCapacity: number, base?: CsrArrays, deltaCapacity = 1024) {
     this.head = new Int32Array(nodeCapacity).fill(-1);
+    this.hasDelta = new Uint32Array((nodeCapacity + 31) >>> 5);
     this.dTarget = column(Int32Array, deltaCapacity);
     this.dEdge = column(Int32Array, deltaCapacity);
     this.dNext = column(Int32Array, deltaCapacity);
@@ -47,6 +54,14 @@ export class Adjacency {
 
   ensureNodes(capacity: number): void {
     if (capacity > this.head.length) this.head = grown(this.head, capacity, -1);
+    const words = (capacity + 31) >>> 5;
+    if (words > this.hasDelta.length) this.hasDelta = grown(this.hasDelta, words);
+  }
+
+  /** Empties the delta's per-node state for `capacity` nodes (after compaction renumbered them). */
+  resetNodes(capacity: number): void {
+    this.head = new Int32Array(capacity).fill(-1);
+    this.hasDelta = new Uint32Array((capacity + 31) >>> 5);
   }
 
   /** Appends edge e between v and w to the delta: entries v -> w and w -> v, in that order. */
@@ -67,6 +82,7 @@ export class Adjacency {
     this.dEdge[i] = e;
     this.dNext[i] = this.head[v];
     this.head[v] = i;
+    this.hasDelta[v >>> 5] |= 1 << (v & 31);
   }
 
   baseDegree(v: number): number {
@@ -147,6 +163,7 @@ export class Adjacency {
     this.slotEdges = newEdges;
     this.baseNodes = nodeCount;
     this.head.fill(-1);
+    this.hasDelta.fill(0);
     this.deltaSize = 0;
     this.dTarget = column(Int32Array, 1024);
     this.dEdge = column(Int32Array, 1024);
@@ -159,6 +176,7 @@ export class Adjacency {
       this.targets.byteLength +
       this.slotEdges.byteLength +
       this.head.byteLength +
+      this.hasDelta.byteLength +
       this.dTarget.byteLength * 3 +
       this.scratchTarget.byteLength * 2
     );

@@ -312,7 +312,7 @@ export class GraphEngine {
     uf.customers = customers;
     uf.fraudsters = fraudsters;
     this.#ids.renumber(perm, order);
-    if (this.#adj.head.length !== cap) this.#adj.head = new Int32Array(cap).fill(-1);
+    if (this.#adj.head.length !== cap) this.#adj.resetNodes(cap);
     this.#visit = new Uint16Array(cap);
     this.#epoch = 0;
     this.#pathArrays = undefined; // its stamps and sizes belong to the old numbering
@@ -753,7 +753,7 @@ export class GraphEngine {
     // Edge columns are only read when something can fail the test: an asOf, or tombstones.
     const checkEdges = asOf !== NO_AS_OF || this.#deadSlots > 0;
     const adj = this.#adj;
-    const { offsets, targets, slotEdges, head: deltaHead, baseNodes } = adj;
+    const { offsets, targets, slotEdges, hasDelta: deltaBits, baseNodes } = adj;
     const hasDelta = adj.deltaSize > 0; // saves a random read per expanded node after compaction
     let queue = this.#queue;
     const ends = this.#depthEnds;
@@ -782,7 +782,7 @@ export class GraphEngine {
             queue[count++] = w;
           }
         }
-        if (hasDelta && deltaHead[v] >= 0) {
+        if (hasDelta && (deltaBits[v >>> 5] & (1 << (v & 31))) !== 0) {
           const n = adj.deltaInto(v);
           const dt = adj.scratchTarget;
           const de = adj.scratchEdge;
