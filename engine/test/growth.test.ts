@@ -95,7 +95,10 @@ describe('an engine growing far past its initial capacity', () => {
       }
     }
     assert.equal(engine.stats().links, reference.edges.length);
-    assert.ok(engine.stats().customers + engine.stats().identifiers > 2 * 1024, 'grew well past the initial 1,024 nodes');
+    assert.ok(
+      engine.stats().customers + engine.stats().identifiers > 2 * 1024,
+      'grew well past the initial 1,024 nodes',
+    );
     check(engine, reference, 1200);
 
     const file = join(dir, 'grown.snap');
