@@ -8,6 +8,20 @@ import { column, extended, grown, nextCapacity } from './growable.ts';
 /** edgeFirst value of an unlinked edge: also fails every `firstSeen <= asOf` test. */
 export const DEAD = 0xffffffff;
 
+/**
+ * A fold in progress: a new base over nodes 0..nodes-1 holding the live links with edge ids below
+ * `edges`, built a run of nodes at a time while reads keep using the current base and delta.
+ */
+interface Fold {
+  nodes: number;
+  edges: number;
+  next: number; // next node to copy
+  at: number; // next free slot
+  offsets: Uint32Array;
+  targets: Int32Array;
+  slotEdges: Int32Array;
+}
+
 export interface CsrArrays {
   offsets: Uint32Array;
   targets: Int32Array;
@@ -33,6 +47,8 @@ export class Adjacency {
   dEdge: Int32Array;
   dNext: Int32Array;
   deltaSize = 0;
+
+  #fold: Fold | undefined;
 
   /** deltaInto() output, oldest first; reused by every call (no allocation per query). */
   scratchTarget = new Int32Array(64);
@@ -168,6 +184,116 @@ export class Adjacency {
     this.dTarget = column(Int32Array, 1024);
     this.dEdge = column(Int32Array, 1024);
     this.dNext = column(Int32Array, 1024);
+  }
+
+  /** True while a fold (beginFold) is in progress. */
+  get folding(): boolean {
+    return this.#fold !== undefined;
+  }
+
+  /**
+   * Starts folding the delta into a new base, without stopping reads or writes: foldStep() copies
+   * a run of nodes at a time into new arrays (the current ones are only read), and the last step
+   * swaps the new base in. Links made meanwhile get edge ids >= edgeCount and stay in the delta.
+   * Nodes keep their ids (only compact() renumbers), so ids held by callers stay valid.
+   */
+  beginFold(nodeCount: number, edgeCount: number): void {
+    const slots = this.offsets[this.baseNodes] + this.deltaSize; // every half-edge that can be copied
+    this.#fold = {
+      nodes: nodeCount,
+      edges: edgeCount,
+      next: 0,
+      at: 0,
+      offsets: new Uint32Array(nodeCount + 1),
+      targets: new Int32Array(slots),
+      slotEdges: new Int32Array(slots),
+    };
+  }
+
+  /** Drops a fold in progress (compact() does the whole job at once instead). */
+  abortFold(): void {
+    this.#fold = undefined;
+  }
+
+  /**
+   * Copies nodes into the fold until about `budget` nodes and slots are done, dropping unlinked
+   * edges; returns true when the fold is complete and swapped in. A node is copied in one go, so a
+   * link unlinked meanwhile is either copied (and read as dead, like any tombstone) or dropped.
+   */
+  foldStep(budget: number, edgeFirst: Uint32Array): boolean {
+    const fold = this.#fold!;
+    const { offsets, targets, slotEdges, nodes, edges } = fold;
+    const { offsets: baseOffsets, targets: baseTargets, slotEdges: baseEdges, baseNodes, head } = this;
+    let at = fold.at;
+    let v = fold.next;
+    for (; v < nodes && budget > 0; v++) {
+      if (v < baseNodes) {
+        const start = baseOffsets[v];
+        const end = baseOffsets[v + 1];
+        for (let s = start; s < end; s++) {
+          const e = baseEdges[s];
+          if (edgeFirst[e] === DEAD) continue;
+          targets[at] = baseTargets[s];
+          slotEdges[at++] = e;
+        }
+        budget -= end - start;
+      }
+      if (head[v] >= 0) {
+        const n = this.deltaInto(v);
+        const dt = this.scratchTarget;
+        const de = this.scratchEdge;
+        for (let k = 0; k < n; k++) {
+          const e = de[k];
+          if (e >= edges || edgeFirst[e] === DEAD) continue;
+          targets[at] = dt[k];
+          slotEdges[at++] = e;
+        }
+        budget -= n;
+      }
+      offsets[v + 1] = at;
+      budget--;
+    }
+    fold.next = v;
+    fold.at = at;
+    if (v < nodes) return false;
+    this.#swapIn(fold);
+    return true;
+  }
+
+  /** Makes the fold the base; the delta keeps only the entries of links made since it began. */
+  #swapIn(fold: Fold): void {
+    const { dTarget, dEdge, deltaSize } = this;
+    let kept = 0;
+    for (let j = 0; j < deltaSize; j++) if (dEdge[j] >= fold.edges) kept++;
+    const head = new Int32Array(this.head.length).fill(-1);
+    const hasDelta = new Uint32Array(this.hasDelta.length);
+    const capacity = Math.max(1024, kept + (kept >>> 2));
+    const nextTarget = column(Int32Array, capacity);
+    const nextEdge = column(Int32Array, capacity);
+    const nextNext = column(Int32Array, capacity);
+    let i = 0;
+    // Entries come in pairs (see addPair) in edge-id order, so kept entries stay paired and ordered.
+    for (let j = 0; j < deltaSize; j++) {
+      if (dEdge[j] < fold.edges) continue;
+      const source = dTarget[j ^ 1];
+      nextTarget[i] = dTarget[j];
+      nextEdge[i] = dEdge[j];
+      nextNext[i] = head[source];
+      head[source] = i;
+      hasDelta[source >>> 5] |= 1 << (source & 31);
+      i++;
+    }
+    this.offsets = fold.offsets;
+    this.targets = fold.targets.subarray(0, fold.at);
+    this.slotEdges = fold.slotEdges.subarray(0, fold.at);
+    this.baseNodes = fold.nodes;
+    this.head = head;
+    this.hasDelta = hasDelta;
+    this.dTarget = nextTarget;
+    this.dEdge = nextEdge;
+    this.dNext = nextNext;
+    this.deltaSize = kept;
+    this.#fold = undefined;
   }
 
   byteSize(): number {

@@ -67,10 +67,18 @@ export interface GraphEngineOptions {
   capacity?: number;
   /** Expected number of links, to size the edge columns and the delta up front (bulk loads). */
   linkCapacity?: number;
-  /** Compact automatically when the delta holds more than this share of the base's links (default 0.25). */
+  /**
+   * Start folding the delta into the base when it holds more than this share of the base's links
+   * (default 0.5; Infinity: only explicit compact() calls)...
+   */
   compactRatio?: number;
   /** ...and at least this many links (default 65,536). */
   compactMin?: number;
+  /**
+   * Nodes and links each write copies into a fold in progress (default 256). The fold's O(nodes +
+   * links) work is spread over the writes that follow it, so no write pauses for a whole compaction.
+   */
+  foldWork?: number;
 }
 
 export class GraphEngine {
@@ -105,6 +113,8 @@ export class GraphEngine {
   #ufStale = false;
   #compactRatio: number;
   #compactMin: number;
+  #foldWork: number;
+  #deadAtFold = 0; // #deadSlots when the fold in progress began: those are all dropped by it
 
   // Query scratch.
   #queue = new Int32Array(1024);
@@ -119,6 +129,7 @@ export class GraphEngine {
     const capacity = Math.max(1024, options.capacity ?? 1024);
     this.#compactRatio = options.compactRatio ?? 0.5;
     this.#compactMin = options.compactMin ?? 65536;
+    this.#foldWork = Math.max(1, options.foldWork ?? 256);
     this.#ids = new Interner(capacity);
     this.#nodeKind = new Uint8Array(capacity);
     this.#meta = column(Uint8Array, capacity);
@@ -165,8 +176,7 @@ export class GraphEngine {
       if (t > this.#edgeLast[e]) this.#edgeLast[e] = t;
       if (this.#edgeCount[e] < 0xffff) this.#edgeCount[e]++;
     }
-    const delta = this.#adj.deltaSize >>> 1;
-    if (delta > this.#compactMin && delta > (this.#adj.targets.length >>> 1) * this.#compactRatio) this.compact();
+    this.#maintain();
     if (this.#listeners.size > 0) {
       this.#emit({
         type: 'link',
@@ -229,8 +239,13 @@ export class GraphEngine {
     if (this.#listeners.size > 0) this.#emit({ type: 'customer', customerId: id, ...this.#attributes(c) });
   }
 
-  /** Folds live links into the CSR base. O(nodes + links); the host may call it from a timer at quiet times. */
+  /**
+   * Folds live links into the CSR base and renumbers nodes for locality, all at once: O(nodes +
+   * links), 1–2 s at 4M links. Writes do the folding on their own in small steps (see foldWork), so
+   * hosts call this for bulk loads and quiet moments; save() calls it. Ids from traverse() change.
+   */
   compact(): void {
+    this.#adj.abortFold();
     const n = this.#ids.count;
     this.#adj.compact(n, this.#edgeFirst);
     this.#deadSlots = 0;
@@ -317,6 +332,36 @@ export class GraphEngine {
     this.#epoch = 0;
     this.#pathArrays = undefined; // its stamps and sizes belong to the old numbering
     this.#lastCustomer = -1;
+  }
+
+  /**
+   * Advances the fold in progress by `work` nodes and links, starting one if there are live links
+   * to fold; returns true while a fold is still in progress. For hosts that finish folds in idle
+   * time rather than leave them to the next writes.
+   */
+  fold(work = Infinity): boolean {
+    const adj = this.#adj;
+    if (!adj.folding) {
+      if (adj.deltaSize === 0 && this.#deadSlots === 0) return false;
+      this.#deadAtFold = this.#deadSlots;
+      adj.beginFold(this.#ids.count, this.#edges);
+    }
+    if (work > 0 && adj.foldStep(work, this.#edgeFirst)) this.#deadSlots -= this.#deadAtFold;
+    return adj.folding;
+  }
+
+  /** After a write: advances the fold in progress, or starts one when the delta has grown enough. */
+  #maintain(): void {
+    const adj = this.#adj;
+    if (adj.folding) {
+      if (adj.foldStep(this.#foldWork, this.#edgeFirst)) this.#deadSlots -= this.#deadAtFold;
+      return;
+    }
+    const delta = adj.deltaSize >>> 1;
+    if (delta > this.#compactMin && delta > (adj.offsets[adj.baseNodes] >>> 1) * this.#compactRatio) {
+      this.#deadAtFold = this.#deadSlots;
+      adj.beginFold(this.#ids.count, this.#edges);
+    }
   }
 
   /** Live links of v: O(delta entries of v), or O(links of v) after unlinks not yet compacted. */
@@ -451,6 +496,7 @@ export class GraphEngine {
       identifiers: this.#ids.count - this.#kindCounts[CUSTOMER],
       links: this.#liveLinks,
       deltaLinks: this.#adj.deltaSize >>> 1,
+      folding: this.#adj.folding,
       identifiersByKind,
       bytes: this.#byteSize(),
     };

@@ -131,6 +131,8 @@ export interface EngineStats {
   links: number;
   /** Links added since the last compaction (in the delta). */
   deltaLinks: number;
+  /** True while writes are folding the delta into the base (see GraphEngineOptions.foldWork). */
+  folding: boolean;
   identifiersByKind: Record<string, number>;
   /** Bytes held in the engine's typed arrays. */
   bytes: number;

@@ -31,6 +31,10 @@ graphEngineSpec('compacting on every write', {
   create: () => new GraphEngine({ compactMin: 0, compactRatio: 0 }),
   settle: (g) => g,
 });
+graphEngineSpec('folding one node per write', {
+  create: () => new GraphEngine({ compactMin: 0, compactRatio: 0, foldWork: 1 }),
+  settle: (g) => g,
+});
 graphEngineSpec('restored from a snapshot', { create: () => new GraphEngine(), settle: roundTrip });
 
 describe('change feed', () => {
@@ -89,6 +93,64 @@ describe('change feed', () => {
     g.link('d', 'ip', '1.1.1.1', T); // after the abort: not delivered
     await reader;
     assert.deepEqual(seen, ['link:a', 'customer:b', 'link:c']);
+  });
+});
+
+describe('folds (compaction spread over writes)', () => {
+  const ids = (g: GraphEngine, c: string): string[] => g.network(c)!.nodes.map((n) => n.id);
+
+  it('keeps a link unlinked while a fold is copying it out of the delta', () => {
+    const g = new GraphEngine({ compactMin: 0, compactRatio: 0, foldWork: 1 });
+    g.link('c1', 'email', 'a@x.io', T); // starts a fold of c1, email:a@x.io and their link
+    g.link('c2', 'email', 'a@x.io', T); // the fold copies c1 with its link
+    assert.equal(g.unlink('c1', 'email', 'a@x.io'), true); // then the link goes
+    g.link('c3', 'email', 'b@x.io', T); // the fold finishes; c1's copy of the link is a tombstone
+    assert.equal(g.stats().deltaLinks, 2, 'the fold swapped in, keeping only the links made since it began');
+    assert.deepEqual(ids(g, 'c1'), ['c:c1']);
+    assert.deepEqual(ids(g, 'c2'), ['c:c2', 'email:a@x.io']);
+    assert.equal(g.path('c1', 'c2'), null);
+    assert.deepEqual(g.component('c1'), { customers: 1, identifiers: 0, fraudsters: 0, share: 0, truncated: false });
+  });
+
+  it('answers from the old base and delta until the fold swaps in, and the same after', () => {
+    const g = new GraphEngine({ compactMin: 10, compactRatio: 0.1, foldWork: 3 });
+    const whole = new GraphEngine({ compactRatio: Infinity });
+    const link = (k: number): void => {
+      // (k mod 97, 7k mod 89) never repeats below 8,633 links: every link is new and grows the delta
+      for (const engine of [g, whole]) engine.link(`c${k % 97}`, k % 3 ? 'device' : 'ip', `v${(k * 7) % 89}`, T + k);
+    };
+    let folds = 0;
+    for (let k = 0; k < 400; k++) {
+      link(k);
+      if (g.stats().folding) folds++;
+      if (k % 20 === 19) assert.deepEqual(ids(g, `c${k % 97}`), ids(whole, `c${k % 97}`), `after ${k + 1} links`);
+    }
+    assert.ok(folds > 50, `writes spent ${folds} steps folding`);
+    let k = 400;
+    while (!g.stats().folding) link(k++);
+    g.compact(); // an explicit compaction drops the fold in progress and does the whole job
+    assert.equal(g.stats().folding, false);
+    for (const end = k + 60; k < end; k++) link(k);
+    for (let c = 0; c < 97; c += 7) assert.deepEqual(ids(g, `c${c}`), ids(whole, `c${c}`));
+  });
+});
+
+describe('fold() for hosts', () => {
+  it('starts and advances a fold on request, and finishes it in one call when asked', () => {
+    const g = new GraphEngine({ compactRatio: Infinity });
+    assert.equal(g.fold(), false, 'nothing to fold');
+    for (let k = 0; k < 50; k++) g.link(`c${k}`, 'ip', `10.0.0.${k % 7}`, T + k);
+    assert.equal(g.fold(0), true, 'started, nothing copied yet');
+    assert.equal(g.stats().deltaLinks, 50);
+    while (g.fold(5));
+    assert.deepEqual(g.stats(), { ...g.stats(), deltaLinks: 0, folding: false });
+    assert.deepEqual(
+      g.network('c0')!.nodes.map((n) => n.id),
+      ['c:c0', 'ip:10.0.0.0', 'c:c7', 'c:c14', 'c:c21', 'c:c28', 'c:c35', 'c:c42', 'c:c49'],
+    );
+    g.link('c99', 'ip', '10.0.0.0', T);
+    assert.equal(g.fold(), false, 'a whole fold in one call');
+    assert.equal(g.stats().deltaLinks, 0);
   });
 });
 

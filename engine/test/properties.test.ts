@@ -11,6 +11,9 @@ import type { NetworkOptions } from '../src/index.ts';
 import { ReferenceGraph } from './reference.ts';
 
 const KINDS = ['email', 'phone', 'device'];
+// Folds start after a few links and advance two nodes per write, so sequences interleave links,
+// unlinks, labels, explicit compactions and queries with folds in progress.
+const SMALL_FOLDS = { compactMin: 4, compactRatio: 0.5, foldWork: 2 };
 const T0 = Date.UTC(2025, 0, 1);
 const dir = mkdtempSync(join(tmpdir(), 'engine-props-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -113,7 +116,7 @@ describe('GraphEngine matches the reference implementation', () => {
   it('network(): same nodes in the same breadth-first order, same edges, exact caps, asOf, kinds, excludes', () => {
     fc.assert(
       fc.property(ops, fc.array(queryArb, { minLength: 1, maxLength: 6 }), (sequence, queries) => {
-        const engine = new GraphEngine({ compactMin: 4, compactRatio: 0.5 });
+        const engine = new GraphEngine(SMALL_FOLDS);
         const reference = new ReferenceGraph();
         apply(sequence, engine, reference);
         for (const q of queries) {
@@ -148,7 +151,7 @@ describe('GraphEngine matches the reference implementation', () => {
         fc.nat(11),
         fc.option(fc.integer({ min: 1, max: 25 }), { nil: undefined }),
         (sequence, c, maxNodes) => {
-          const engine = new GraphEngine({ compactMin: 4 });
+          const engine = new GraphEngine(SMALL_FOLDS);
           const reference = new ReferenceGraph();
           apply(sequence, engine, reference);
           assert.deepEqual(engine.component(`u${c}`, { maxNodes }), reference.component(`u${c}`, maxNodes));
@@ -161,7 +164,7 @@ describe('GraphEngine matches the reference implementation', () => {
   it('path(): shortest chain length, a valid chain, and the nearest labelled customer', () => {
     fc.assert(
       fc.property(ops, fc.nat(11), fc.nat(11), fc.integer({ min: 0, max: 10 }), (sequence, a, b, maxDepth) => {
-        const engine = new GraphEngine({ compactMin: 4 });
+        const engine = new GraphEngine(SMALL_FOLDS);
         const reference = new ReferenceGraph();
         apply(sequence, engine, reference);
         const known = reference.nodes.has(`c:u${a}`) && reference.nodes.has(`c:u${b}`);
@@ -186,12 +189,12 @@ describe('GraphEngine matches the reference implementation', () => {
     let run = 0;
     fc.assert(
       fc.property(ops, ops, fc.array(queryArb, { minLength: 1, maxLength: 4 }), (before, afterLoad, queries) => {
-        const engine = new GraphEngine({ compactMin: 4 });
+        const engine = new GraphEngine(SMALL_FOLDS);
         const reference = new ReferenceGraph();
         apply(before, engine, reference);
         const file = join(dir, `round-trip-${run++}.snap`);
         engine.save(file);
-        const loaded = GraphEngine.load(file, { compactMin: 4 });
+        const loaded = GraphEngine.load(file, SMALL_FOLDS);
         assert.deepEqual(loaded.stats().links, engine.stats().links);
         apply(afterLoad, loaded, reference);
         for (const q of queries) {
@@ -214,7 +217,7 @@ describe('GraphEngine matches the reference implementation', () => {
   it('stats() counts customers, identifiers and live links', () => {
     fc.assert(
       fc.property(ops, (sequence) => {
-        const engine = new GraphEngine({ compactMin: 4 });
+        const engine = new GraphEngine(SMALL_FOLDS);
         const reference = new ReferenceGraph();
         apply(sequence, engine, reference);
         const stats = engine.stats();
