@@ -257,6 +257,33 @@ function liveAndSnapshot(sample: string[], baseline99: number): Record<string, n
   });
   if (sink === 0) throw new Error('control read nothing');
   const control99 = percentile(control.queryMs, 0.99);
+
+  // A fold under load: the writes that follow fold the delta the live phase left into the base,
+  // foldWork nodes and links each, with a timed query every INSERT_BATCH writes. Its figure is the
+  // slowest single write, against the pause of one whole compact() below.
+  const foldCustomers = Array.from({ length: 400_000 }, (_, k) => `fold_${k >>> 2}`);
+  const foldValues = Array.from({ length: 400_000 }, (_, k) => `fold-${k}`);
+  gc!();
+  engine.fold(0);
+  const foldQueryMs: number[] = [];
+  let slowestWriteMs = 0;
+  let foldWrites = 0;
+  while (engine.stats().folding && foldWrites < foldCustomers.length) {
+    for (let end = foldWrites + INSERT_BATCH; foldWrites < end; foldWrites++) {
+      const t0 = performance.now();
+      engine.link(foldCustomers[foldWrites], KINDS[foldWrites & 3], foldValues[foldWrites], now + foldWrites);
+      slowestWriteMs = Math.max(slowestWriteMs, performance.now() - t0);
+    }
+    const t1 = performance.now();
+    engine.traverse(sample[(foldWrites / INSERT_BATCH) % sample.length], { depth: 3 });
+    foldQueryMs.push(performance.now() - t1);
+  }
+  if (engine.stats().folding) throw new Error(`the fold did not finish in ${foldWrites} writes`);
+  const foldQuery99 = percentile(
+    foldQueryMs.sort((a, b) => a - b),
+    0.99,
+  );
+
   t = performance.now();
   engine.compact();
   const compactMs = performance.now() - t;
@@ -264,7 +291,10 @@ function liveAndSnapshot(sample: string[], baseline99: number): Record<string, n
     `live inserts ${fmt(insertsPerSec, 0)} links/s; depth-3 p99 while inserting ${fmt(during99)} ms (${fmt(during99 / baseline99, 2)}x the idle p99), one query per ${INSERT_BATCH} links`,
   );
   log(
-    `control, same schedule without inserts (cache eviction only): depth-3 p99 ${fmt(control99)} ms (${fmt(control99 / baseline99, 2)}x the idle p99); compact ${fmt(compactMs, 0)} ms`,
+    `control, same schedule without inserts (cache eviction only): depth-3 p99 ${fmt(control99)} ms (${fmt(control99 / baseline99, 2)}x the idle p99)`,
+  );
+  log(
+    `fold under load: done by ${foldWrites} writes, slowest write ${fmt(slowestWriteMs)} ms, depth-3 p99 ${fmt(foldQuery99)} ms (${fmt(foldQuery99 / baseline99, 2)}x the idle p99); a whole compact() pauses ${fmt(compactMs, 0)} ms`,
   );
 
   // Snapshot.
@@ -283,7 +313,7 @@ function liveAndSnapshot(sample: string[], baseline99: number): Record<string, n
   }
   log(`snapshot of ${loaded.stats().links} links: save ${fmt(saveMs, 0)} ms, load ${fmt(loadMs, 0)} ms`);
 
-  return { insertsPerSec, during99, control99, compactMs, saveMs, loadMs };
+  return { insertsPerSec, during99, control99, foldWrites, slowestWriteMs, foldQuery99, compactMs, saveMs, loadMs };
 }
 
 /** INSERTS steps of `work`, with a timed depth-3 query after every INSERT_BATCH of them. */
@@ -395,6 +425,10 @@ if (args['engine-only']) {
       queryP99WhileInsertingRatio: +(live.during99 / idle99).toFixed(2),
       controlQueryP99Ratio: +(live.control99 / idle99).toFixed(2),
       insertBatch: INSERT_BATCH,
+      foldWrites: live.foldWrites,
+      foldSlowestWriteMs: +live.slowestWriteMs.toFixed(3),
+      depth3P99WhileFoldingMs: +live.foldQuery99.toFixed(4),
+      compactMs: Math.round(live.compactMs),
       loadMs: Math.round(live.loadMs),
     }),
   );
@@ -528,10 +562,8 @@ row(`path, random pairs (${pathsFound} found)`, pathTimes, undefined);
 graph.clear();
 customerKeys.length = 0;
 valueKeys.length = 0;
-const { insertsPerSec, during99, control99, compactMs, saveMs, loadMs } = liveAndSnapshot(
-  sample,
-  percentile(d3E, 0.99),
-);
+const { insertsPerSec, during99, control99, foldWrites, slowestWriteMs, foldQuery99, compactMs, saveMs, loadMs } =
+  liveAndSnapshot(sample, percentile(d3E, 0.99));
 
 const result = {
   bench: 'engine',
@@ -559,6 +591,9 @@ const result = {
   depth3P99WhileInsertingMs: +during99.toFixed(4),
   controlQueryP99Ratio: +(control99 / percentile(d3E, 0.99)).toFixed(2),
   insertBatch: INSERT_BATCH,
+  foldWrites,
+  foldSlowestWriteMs: +slowestWriteMs.toFixed(3),
+  depth3P99WhileFoldingMs: +foldQuery99.toFixed(4),
   compactMs: Math.round(compactMs),
   saveMs: Math.round(saveMs),
   loadMs: Math.round(loadMs),

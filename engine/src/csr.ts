@@ -15,6 +15,7 @@ export const DEAD = 0xffffffff;
 interface Fold {
   nodes: number;
   edges: number;
+  deltaStart: number; // delta entries from here on were made during the fold (edge ids >= edges)
   next: number; // next node to copy
   at: number; // next free slot
   offsets: Uint32Array;
@@ -202,6 +203,7 @@ export class Adjacency {
     this.#fold = {
       nodes: nodeCount,
       edges: edgeCount,
+      deltaStart: this.deltaSize,
       next: 0,
       at: 0,
       offsets: new Uint32Array(nodeCount + 1),
@@ -263,8 +265,7 @@ export class Adjacency {
   /** Makes the fold the base; the delta keeps only the entries of links made since it began. */
   #swapIn(fold: Fold): void {
     const { dTarget, dEdge, deltaSize } = this;
-    let kept = 0;
-    for (let j = 0; j < deltaSize; j++) if (dEdge[j] >= fold.edges) kept++;
+    const kept = deltaSize - fold.deltaStart;
     const head = new Int32Array(this.head.length).fill(-1);
     const hasDelta = new Uint32Array(this.hasDelta.length);
     const capacity = Math.max(1024, kept + (kept >>> 2));
@@ -272,9 +273,8 @@ export class Adjacency {
     const nextEdge = column(Int32Array, capacity);
     const nextNext = column(Int32Array, capacity);
     let i = 0;
-    // Entries come in pairs (see addPair) in edge-id order, so kept entries stay paired and ordered.
-    for (let j = 0; j < deltaSize; j++) {
-      if (dEdge[j] < fold.edges) continue;
+    // Entries are appended in pairs (see addPair) in edge-id order: the kept ones are the tail.
+    for (let j = fold.deltaStart; j < deltaSize; j++) {
       const source = dTarget[j ^ 1];
       nextTarget[i] = dTarget[j];
       nextEdge[i] = dEdge[j];
