@@ -262,36 +262,29 @@ export class Adjacency {
     return true;
   }
 
-  /** Makes the fold the base; the delta keeps only the entries of links made since it began. */
+  /**
+   * Makes the fold the base; the delta keeps only its tail, the links made since the fold began,
+   * moved to the front of its own arrays: the swap allocates nothing (an allocation here could hand
+   * the write that finishes the fold a garbage collection).
+   */
   #swapIn(fold: Fold): void {
-    const { dTarget, dEdge, deltaSize } = this;
+    const { dTarget, dEdge, dNext, head, hasDelta, deltaSize } = this;
     const kept = deltaSize - fold.deltaStart;
-    const head = new Int32Array(this.head.length).fill(-1);
-    const hasDelta = new Uint32Array(this.hasDelta.length);
-    const capacity = Math.max(1024, kept + (kept >>> 2));
-    const nextTarget = column(Int32Array, capacity);
-    const nextEdge = column(Int32Array, capacity);
-    const nextNext = column(Int32Array, capacity);
-    let i = 0;
-    // Entries are appended in pairs (see addPair) in edge-id order: the kept ones are the tail.
-    for (let j = fold.deltaStart; j < deltaSize; j++) {
-      const source = dTarget[j ^ 1];
-      nextTarget[i] = dTarget[j];
-      nextEdge[i] = dEdge[j];
-      nextNext[i] = head[source];
+    dTarget.copyWithin(0, fold.deltaStart, deltaSize);
+    dEdge.copyWithin(0, fold.deltaStart, deltaSize);
+    head.fill(-1);
+    hasDelta.fill(0);
+    // Entries come in pairs (see addPair) from an even index, so the tail's pairs stay aligned.
+    for (let i = 0; i < kept; i++) {
+      const source = dTarget[i ^ 1];
+      dNext[i] = head[source];
       head[source] = i;
       hasDelta[source >>> 5] |= 1 << (source & 31);
-      i++;
     }
     this.offsets = fold.offsets;
     this.targets = fold.targets.subarray(0, fold.at);
     this.slotEdges = fold.slotEdges.subarray(0, fold.at);
     this.baseNodes = fold.nodes;
-    this.head = head;
-    this.hasDelta = hasDelta;
-    this.dTarget = nextTarget;
-    this.dEdge = nextEdge;
-    this.dNext = nextNext;
     this.deltaSize = kept;
     this.#fold = undefined;
   }
