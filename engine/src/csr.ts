@@ -37,13 +37,13 @@ export class Adjacency {
   slotEdges: Int32Array = new Int32Array(0);
 
   /** Delta: head[v] is v's newest entry (-1: none); entries chain to older ones through next. */
-  head: Int32Array;
+  head!: Int32Array;
   /**
    * Bit v set: v has delta entries. A traversal tests this instead of head[v]: the bitmap is 1/32 of
    * head's size, so it stays in cache while inserts churn memory, and a query during a burst of
    * inserts does not pay a cache miss per expanded node to learn that it has no new links.
    */
-  hasDelta: Uint32Array;
+  hasDelta!: Uint32Array;
   dTarget: Int32Array;
   dEdge: Int32Array;
   dNext: Int32Array;
@@ -56,8 +56,7 @@ export class Adjacency {
   scratchEdge = new Int32Array(64);
 
   constructor(nodeCapacity: number, base?: CsrArrays, deltaCapacity = 1024) {
-    this.head = new Int32Array(nodeCapacity).fill(-1);
-    this.hasDelta = new Uint32Array((nodeCapacity + 31) >>> 5);
+    this.resetNodes(nodeCapacity);
     this.dTarget = column(Int32Array, deltaCapacity);
     this.dEdge = column(Int32Array, deltaCapacity);
     this.dNext = column(Int32Array, deltaCapacity);
@@ -75,7 +74,7 @@ export class Adjacency {
     if (words > this.hasDelta.length) this.hasDelta = grown(this.hasDelta, words);
   }
 
-  /** Empties the delta's per-node state for `capacity` nodes (after compaction renumbered them). */
+  /** Empties the delta's per-node state for `capacity` nodes (new, or renumbered by compaction). */
   resetNodes(capacity: number): void {
     this.head = new Int32Array(capacity).fill(-1);
     this.hasDelta = new Uint32Array((capacity + 31) >>> 5);
@@ -197,6 +196,8 @@ export class Adjacency {
    * a run of nodes at a time into new arrays (the current ones are only read), and the last step
    * swaps the new base in. Links made meanwhile get edge ids >= edgeCount and stay in the delta.
    * Nodes keep their ids (only compact() renumbers), so ids held by callers stay valid.
+   * compact() keeps its own one-pass fold: it reads the delta in order, where a fold walks each
+   * node's list, and after a bulk load the whole graph sits in the delta.
    */
   beginFold(nodeCount: number, edgeCount: number): void {
     const slots = this.offsets[this.baseNodes] + this.deltaSize; // every half-edge that can be copied

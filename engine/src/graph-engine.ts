@@ -354,14 +354,11 @@ export class GraphEngine {
   #maintain(): void {
     const adj = this.#adj;
     if (adj.folding) {
-      if (adj.foldStep(this.#foldWork, this.#edgeFirst)) this.#deadSlots -= this.#deadAtFold;
+      this.fold(this.#foldWork);
       return;
     }
     const delta = adj.deltaSize >>> 1;
-    if (delta > this.#compactMin && delta > (adj.offsets[adj.baseNodes] >>> 1) * this.#compactRatio) {
-      this.#deadAtFold = this.#deadSlots;
-      adj.beginFold(this.#ids.count, this.#edges);
-    }
+    if (delta > this.#compactMin && delta > (adj.offsets[adj.baseNodes] >>> 1) * this.#compactRatio) this.fold(0);
   }
 
   /** Live links of v: O(delta entries of v), or O(links of v) after unlinks not yet compacted. */

@@ -29,16 +29,6 @@ export class UnionFind {
     this.customers = extended(this.customers, capacity);
   }
 
-  /** Reallocates to exactly `capacity` slots (>= the nodes in use). */
-  resize(capacity: number): void {
-    const parent = column(Int32Array, capacity, -1);
-    parent.set(this.parent.subarray(0, Math.min(capacity, this.parent.length)));
-    const customers = column(Int32Array, capacity);
-    customers.set(this.customers.subarray(0, Math.min(capacity, this.customers.length)));
-    this.parent = parent;
-    this.customers = customers;
-  }
-
   /** Resets nodes 0..n-1 to singletons. */
   reset(n: number, isCustomer: (v: number) => boolean, isFraudster: (v: number) => boolean): void {
     this.parent.fill(-1, 0, n);
