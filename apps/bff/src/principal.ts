@@ -1,7 +1,7 @@
 // Who is calling. Set by the auth plugin from a verified IAP assertion and the users table;
 // routes read it, never a header or a body field.
 import type { FastifyRequest } from 'fastify';
-import { HttpError } from './plugins/errors.ts';
+import { Unauthenticated } from './domain/errors.ts';
 import type { Actor } from './ports/review-store.ts';
 
 export type Role = 'analyst' | 'lead' | 'merchant' | 'admin' | 'service';
@@ -22,7 +22,7 @@ declare module 'fastify' {
 }
 
 export function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new HttpError(401, 'UNAUTHENTICATED', 'Sign-in required');
+  if (!request.principal) throw new Unauthenticated();
   return request.principal;
 }
 

@@ -63,25 +63,36 @@ export class Forbidden extends DomainError {
 // 404
 export class NotFound extends DomainError {
   readonly code: string = 'NOT_FOUND';
-  constructor(message = 'Not found') {
-    super(message);
+  constructor(message = 'Not found', options: { details?: FieldError[] } = {}) {
+    super(message, options);
   }
 }
 
 export class CustomerNotFound extends NotFound {
   override readonly code = 'CUSTOMER_NOT_FOUND';
+  readonly tenant: string;
   readonly customerId: string;
-  constructor(customerId: string) {
-    super('No such customer');
+  constructor(tenant: string, customerId: string) {
+    super(`No customer "${customerId}" in tenant "${tenant}"`);
+    this.tenant = tenant;
     this.customerId = customerId;
+  }
+}
+
+/** Two customers exist but no chain of shared identifiers links them (within the depth asked). */
+export class PathNotFound extends NotFound {
+  override readonly code = 'NO_PATH';
+  constructor(from: string, to: string) {
+    super(`No chain of shared identifiers links "${from}" and "${to}"`);
   }
 }
 
 export class TenantNotFound extends NotFound {
   override readonly code = 'TENANT_NOT_FOUND';
   readonly tenant: string;
-  constructor(tenant: string) {
-    super(`Unknown tenant ${tenant}`);
+  /** field: where the request named the tenant (e.g. /params/tenant), reported in details. */
+  constructor(tenant: string, field?: string) {
+    super(`No tenant "${tenant}"`, field ? { details: [{ field, reason: 'is not a known tenant' }] } : {});
     this.tenant = tenant;
   }
 }
@@ -137,13 +148,20 @@ export class RateLimited extends DomainError {
 }
 
 // 503: a backing store did not answer. The message names the store, never the driver's text.
-export type StoreName = 'search' | 'profiles' | 'reviews' | 'directory' | 'graph' | 'audit';
+// 'identity-keys': IAP's signing keys; 'ingest': one of the stores an ingest batch writes to.
+export type StoreName =
+  'search' | 'profiles' | 'reviews' | 'directory' | 'graph' | 'audit' | 'identity-keys' | 'ingest';
 
 export class StoreUnavailable extends DomainError {
   readonly code = 'STORE_UNAVAILABLE';
   readonly store: StoreName;
-  constructor(store: StoreName, cause?: unknown, retryAfterSeconds = 5) {
-    super(`The ${store} store is unavailable; try again shortly`, { cause, retryAfterSeconds });
+  constructor(
+    store: StoreName,
+    cause?: unknown,
+    retryAfterSeconds = 5,
+    message = `The ${store} store is unavailable; try again shortly`,
+  ) {
+    super(message, { cause, retryAfterSeconds });
     this.store = store;
   }
 }

@@ -9,7 +9,7 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import rateLimit from '@fastify/rate-limit';
 import type { AccessRule } from '../access.ts';
-import { HttpError } from './errors.ts';
+import { Forbidden, RateLimited, UnsupportedMediaType } from '../domain/errors.ts';
 import { principalOf } from '../principal.ts';
 
 export const XSRF_COOKIE = 'XSRF-TOKEN';
@@ -89,7 +89,9 @@ export default fp<SecurityOptions>(
         timeWindow: 60_000,
         keyGenerator: (request) => `${bucket}:${request.principal?.sub ?? request.ip}`,
         errorResponseBuilder: (_request, context) =>
-          new HttpError(429, 'RATE_LIMITED', `Too many requests; retry in ${context.after}`),
+          new RateLimited(`Too many requests; retry in ${context.after}`, {
+            retryAfterSeconds: Math.ceil(context.ttl / 1000),
+          }),
       });
     const limiters = {
       write: perMinute('write', options.limits?.writesPerMinute ?? 240),
@@ -116,7 +118,7 @@ export default fp<SecurityOptions>(
         const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         const allowed = rule.bodies ?? ['application/json'];
         if ((hasBody || type !== '') && !allowed.includes(type)) {
-          throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Send ${allowed.join(' or ')}`);
+          throw new UnsupportedMediaType(`Send ${allowed.join(' or ')}`);
         }
         // Service principals are not browser sessions: no cookies, so no CSRF to defend against.
         if (principalOf(request).kind === 'service') return;
@@ -127,16 +129,15 @@ export default fp<SecurityOptions>(
         const originOk = origin === undefined || (origin !== 'null' && sameOrigin(request, origin));
         const siteOk =
           site === undefined || site === 'same-origin' || (origin !== undefined && allowedOrigins.has(origin));
-        if (!originOk || !siteOk) throw new HttpError(403, 'CROSS_ORIGIN', 'Writes are only accepted from this site');
+        if (!originOk || !siteOk) throw new Forbidden('CROSS_ORIGIN', 'Writes are only accepted from this site');
         if (!request.headers[XSRF_HEADER] || !request.cookies[secretCookie]) {
-          throw new HttpError(403, 'XSRF_TOKEN_MISSING', 'Missing X-XSRF-TOKEN; reload the page and try again');
+          throw new Forbidden('XSRF_TOKEN_MISSING', 'Missing X-XSRF-TOKEN; reload the page and try again');
         }
         let passed = false;
         app.csrfProtection(request, reply, () => {
           passed = true;
         });
-        if (!passed)
-          throw new HttpError(403, 'XSRF_TOKEN_INVALID', 'Invalid X-XSRF-TOKEN; reload the page and try again');
+        if (!passed) throw new Forbidden('XSRF_TOKEN_INVALID', 'Invalid X-XSRF-TOKEN; reload the page and try again');
       },
       issueXsrf(request, reply, force = false) {
         if (!force && request.cookies[XSRF_COOKIE] && request.cookies[secretCookie]) return;

@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorBody, errorResponses, TenantId } from '../schemas/common.ts';
 import { actorOf } from '../principal.ts';
-import { HttpError } from '../plugins/errors.ts';
+import { InvalidInput, NotFound } from '../domain/errors.ts';
 import { UnknownTenantError } from '../ports/user-directory.ts';
 
 const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' });
@@ -61,9 +61,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return entry;
       } catch (error) {
         if (error instanceof UnknownTenantError) {
-          throw new HttpError(400, 'UNKNOWN_TENANT', error.message, [
-            { field: '/body/tenant', reason: 'is not a tenant' },
-          ]);
+          throw new InvalidInput('/body/tenant', 'is not a tenant', error.message);
         }
         throw error;
       }
@@ -82,7 +80,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const entry = await app.users.revoke(actorOf(request), request.body.email, request.body.tenant);
       app.forgetPrincipals();
-      if (!entry) throw new HttpError(404, 'NO_SUCH_USER', `No user ${request.body.email}`);
+      if (!entry) throw new NotFound(`No user ${request.body.email}`);
       return entry;
     },
   );

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Action, CustomerPath, CustomerProfile, Label, Network, SearchResult, Timeline } from '@redoubt/contracts/api';
 import type { CustomerHit } from '@redoubt/contracts/api';
 import { CustomerId, CustomerParams, TenantParams, errorResponses } from '../schemas/common.ts';
-import { HttpError } from '../plugins/errors.ts';
+import { CustomerNotFound, PathNotFound } from '../domain/errors.ts';
 import type { CustomerRecord, ProfileStore, StoredEvent } from '../ports/profile-store.ts';
 import type { SearchIndex } from '../ports/search-index.ts';
 import type { GraphRegistry } from '../services/graphs.ts';
@@ -72,10 +72,6 @@ const PathParams = Type.Object(
   { tenant: TenantParams.properties.tenant, id: CustomerId, otherId: CustomerId },
   { additionalProperties: false },
 );
-
-function notFound(tenant: string, id: string): HttpError {
-  return new HttpError(404, 'CUSTOMER_NOT_FOUND', `No customer "${id}" in tenant "${tenant}"`);
-}
 
 export function toProfile(record: CustomerRecord): CustomerProfile {
   return {
@@ -203,7 +199,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteOptions> = a
     async (request) => {
       const { tenant, id } = request.params;
       const record = (await profiles.getCustomers(tenant, [id])).get(id);
-      if (!record) throw notFound(tenant, id);
+      if (!record) throw new CustomerNotFound(tenant, id);
       return toProfile(record);
     },
   );
@@ -224,7 +220,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteOptions> = a
       const { before, limit } = request.query as Static<typeof TimelineQuery>;
       const page = await profiles.timeline(tenant, id, { limit, ...(before !== undefined && { before }) });
       if (page.events.length === 0 && !before && (await profiles.getCustomers(tenant, [id])).size === 0) {
-        throw notFound(tenant, id);
+        throw new CustomerNotFound(tenant, id);
       }
       return {
         events: page.events.map((e) => ({
@@ -260,7 +256,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteOptions> = a
         ...(query.asOf && { asOf: Date.parse(query.asOf) }),
         ...(query.exclude && { excludeValues: query.exclude }),
       });
-      if (!network) throw notFound(tenant, id);
+      if (!network) throw new CustomerNotFound(tenant, id);
       return network;
     },
   );
@@ -282,9 +278,9 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteOptions> = a
     async (request): Promise<CustomerPath> => {
       const { tenant, id, otherId } = request.params;
       const path = toPath(graphs.get(tenant), id, otherId, request.query.maxDepth);
-      if (path === undefined) throw notFound(tenant, id);
+      if (path === undefined) throw new CustomerNotFound(tenant, id);
       if (path === null) {
-        throw new HttpError(404, 'NO_PATH', `No chain of shared identifiers links "${id}" and "${otherId}"`);
+        throw new PathNotFound(id, otherId);
       }
       return path;
     },

@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IngestError, IngestReport, MAX_BATCH_EVENTS } from '@redoubt/contracts';
 import { ErrorBody, TenantParams, errorResponses } from '../schemas/common.ts';
-import { HttpError } from '../plugins/errors.ts';
+import { InvalidInput, PayloadTooLarge, StoreUnavailable, TenantNotFound } from '../domain/errors.ts';
 import type { BatchLine, Ingest } from '../services/ingest.ts';
 import { parseNdjson } from '../services/ingest.ts';
 
@@ -58,9 +58,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteOptions> = async (
     async (request, reply) => {
       const { tenant } = request.params;
       if (!(await tenantExists(tenant))) {
-        throw new HttpError(404, 'UNKNOWN_TENANT', `No tenant "${tenant}"`, [
-          { field: '/params/tenant', reason: 'is not a known tenant' },
-        ]);
+        throw new TenantNotFound(tenant, '/params/tenant');
       }
       const body = request.body as unknown;
       const lines: BatchLine[] =
@@ -70,12 +68,10 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteOptions> = async (
             ? body.map((value, i) => ({ line: i + 1, value }))
             : [{ line: 1, value: body }];
       if (lines.length === 0) {
-        throw new HttpError(400, 'EMPTY_BATCH', 'The body holds no events', [{ field: '/body', reason: 'is empty' }]);
+        throw new InvalidInput('/body', 'is empty', 'The body holds no events');
       }
       if (lines.length > MAX_BATCH_EVENTS) {
-        throw new HttpError(
-          413,
-          'BATCH_TOO_LARGE',
+        throw new PayloadTooLarge(
           `A batch holds at most ${MAX_BATCH_EVENTS} events; this one has ${lines.length}. Split it.`,
         );
       }
@@ -86,12 +82,11 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteOptions> = async (
         // A store failed mid-batch: the batch was not recorded as stored (see services/ingest.ts),
         // so the sender's retry is the repair.
         request.log.error({ err: error }, 'ingestion failed');
-        throw new HttpError(
-          503,
-          'STORE_UNAVAILABLE',
+        throw new StoreUnavailable(
+          'ingest',
+          error,
+          5,
           'A store is unavailable; this batch was not recorded as stored. Resend it (event ids make that safe).',
-          undefined,
-          { 'retry-after': '5' },
         );
       }
       if (report.accepted + report.duplicates > 0) return report;

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NewNote, Note } from '@redoubt/contracts';
 import { CustomerParams, errorResponses, ErrorBody } from '../schemas/common.ts';
 import { actorOf } from '../principal.ts';
-import { HttpError } from '../plugins/errors.ts';
+import { Conflict } from '../domain/errors.ts';
 import type { Services } from '../services.ts';
 
 export const noteRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -42,7 +42,7 @@ export const noteRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
         customerId: request.params.id,
         body: request.body.body,
       });
-      if ('conflict' in result) throw new HttpError(409, 'NOTE_ID_TAKEN', 'A different note already has this id');
+      if ('conflict' in result) throw new Conflict('NOTE_ID_TAKEN', 'A different note already has this id');
       return reply.status(result.created ? 201 : 200).send(result.note);
     },
   );

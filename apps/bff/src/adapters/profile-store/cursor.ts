@@ -1,5 +1,5 @@
 // Timeline cursors: the (time, event id) of the last event on a page, opaque to clients.
-import { HttpError } from '../../plugins/errors.ts';
+import { BadCursor } from '../../domain/errors.ts';
 
 export function encodeCursor(at: number, eventId: string): string {
   return Buffer.from(JSON.stringify([at, eventId])).toString('base64url');
@@ -12,7 +12,5 @@ export function decodeCursor(cursor: string): { at: number; eventId: string } {
   } catch {
     // fall through to the 400 below
   }
-  throw new HttpError(400, 'BAD_CURSOR', 'The cursor is not one this server issued', [
-    { field: '/query/before', reason: 'is not a valid cursor' },
-  ]);
+  throw new BadCursor('/query/before');
 }

@@ -12,7 +12,7 @@ import { Client } from '@elastic/elasticsearch';
 import type { ClientOptions } from '@elastic/elasticsearch';
 import type { CustomerDoc, SearchIndex, SearchPage, SearchQuery } from '../../ports/search-index.ts';
 import { normalizeIdentifier } from '../../ports/search-index.ts';
-import { HttpError } from '../../plugins/errors.ts';
+import { BadCursor } from '../../domain/errors.ts';
 
 export interface ElasticsearchOptions {
   node: string;
@@ -240,7 +240,5 @@ function decodeAfter(cursor: string): (string | number | null)[] {
   } catch {
     // fall through
   }
-  throw new HttpError(400, 'BAD_CURSOR', 'The cursor is not one this server issued', [
-    { field: '/query/after', reason: 'is not a valid cursor' },
-  ]);
+  throw new BadCursor('/query/after');
 }

@@ -6,7 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { StatementSync } from 'node:sqlite';
 import type { CustomerDoc, SearchHit, SearchIndex, SearchPage, SearchQuery } from '../../ports/search-index.ts';
 import { normalizeIdentifier } from '../../ports/search-index.ts';
-import { HttpError } from '../../plugins/errors.ts';
+import { BadCursor } from '../../domain/errors.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS docs (
@@ -388,9 +388,7 @@ function encodeOffset(offset: number): string {
 function decodeOffset(cursor: string): number {
   const m = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!m) {
-    throw new HttpError(400, 'BAD_CURSOR', 'The cursor is not one this server issued', [
-      { field: '/query/after', reason: 'is not a valid cursor' },
-    ]);
+    throw new BadCursor('/query/after');
   }
   return Number(m[1]);
 }

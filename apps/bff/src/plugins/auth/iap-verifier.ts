@@ -2,7 +2,7 @@
 // proxy signs the same kind of token, and this same function verifies it against the proxy's keys.
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
-import { HttpError } from '../errors.ts';
+import { InvalidIdentity, StoreUnavailable, Unauthenticated } from '../../domain/errors.ts';
 
 export const IAP_HEADER = 'x-goog-iap-jwt-assertion';
 
@@ -55,7 +55,7 @@ const REJECTED = [
 ];
 
 export async function verifyIapAssertion(token: string | undefined, options: IapVerifierOptions): Promise<IapIdentity> {
-  if (!token) throw new HttpError(401, 'UNAUTHENTICATED', 'Sign-in required');
+  if (!token) throw new Unauthenticated();
   let payload;
   try {
     ({ payload } = await jwtVerify(token, options.keys, {
@@ -68,18 +68,10 @@ export async function verifyIapAssertion(token: string | undefined, options: Iap
     }));
   } catch (error) {
     if (REJECTED.some((kind) => error instanceof kind)) {
-      throw new HttpError(401, 'INVALID_IDENTITY', `Identity assertion rejected (${(error as errors.JOSEError).code})`);
+      throw new InvalidIdentity(`Identity assertion rejected (${(error as errors.JOSEError).code})`);
     }
     // Fail closed: without keys nobody gets in, but it is our fault, not the caller's.
-    throw new HttpError(
-      503,
-      'IDENTITY_KEYS_UNAVAILABLE',
-      'Identity keys are unavailable; try again shortly',
-      undefined,
-      {
-        'retry-after': '5',
-      },
-    );
+    throw new StoreUnavailable('identity-keys', error, 5, 'Identity keys are unavailable; try again shortly');
   }
   const { sub, email, hd, exp, iat } = payload as {
     sub?: unknown;
@@ -89,13 +81,13 @@ export async function verifyIapAssertion(token: string | undefined, options: Iap
     iat: number;
   };
   if (typeof sub !== 'string' || sub === '' || typeof email !== 'string' || !email.includes('@')) {
-    throw new HttpError(401, 'INVALID_IDENTITY', 'Identity assertion rejected (sub and email required)');
+    throw new InvalidIdentity('Identity assertion rejected (sub and email required)');
   }
   if (exp - iat > MAX_LIFETIME_SECONDS) {
-    throw new HttpError(401, 'INVALID_IDENTITY', 'Identity assertion rejected (lifetime too long)');
+    throw new InvalidIdentity('Identity assertion rejected (lifetime too long)');
   }
   if (options.allowedDomains.length > 0 && (typeof hd !== 'string' || !options.allowedDomains.includes(hd))) {
-    throw new HttpError(401, 'INVALID_IDENTITY', 'Identity assertion rejected (domain not allowed)');
+    throw new InvalidIdentity('Identity assertion rejected (domain not allowed)');
   }
   return { sub, email: email.toLowerCase(), expiresAt: exp };
 }

@@ -15,7 +15,7 @@ import type { Services } from '../../services.ts';
 import type { Principal } from '../../principal.ts';
 import { ruleFor, WRITE_METHODS } from '../../access.ts';
 import type { AccessRule } from '../../access.ts';
-import { HttpError } from '../errors.ts';
+import { Forbidden, InvalidInput, NotFound, StoreUnavailable, Unauthenticated } from '../../domain/errors.ts';
 import security from '../security.ts';
 import type { SecurityOptions } from '../security.ts';
 import { cachingVerifier, IAP_HEADER, remoteIapKeys } from './iap-verifier.ts';
@@ -133,9 +133,7 @@ async function authPlugin(app: FastifyInstance, { config, services, auth = {} }:
     } catch (error) {
       // Fail closed (F3): without the directory nobody gets in, and it is our fault, not theirs.
       app.log.error({ err: error }, 'user directory unavailable');
-      throw new HttpError(503, 'DIRECTORY_UNAVAILABLE', 'Access data is unavailable; try again shortly', undefined, {
-        'retry-after': '5',
-      });
+      throw new StoreUnavailable('directory', error, 5, 'Access data is unavailable; try again shortly');
     }
     if (cache.size > 10_000) cache.clear();
     if (cacheMs > 0) cache.set(key, { at: Date.now(), principal });
@@ -160,7 +158,7 @@ async function authPlugin(app: FastifyInstance, { config, services, auth = {} }:
           const principal = await principalFor({ sub, email });
           if (!principal) {
             request.log.warn({ event: 'auth.not_provisioned', sub }, 'identity has no access');
-            throw new HttpError(403, 'NOT_PROVISIONED', 'You have no access to Redoubt; ask an administrator');
+            throw new Forbidden('NOT_PROVISIONED', 'You have no access to Redoubt; ask an administrator');
           }
           done(null, principal);
         })
@@ -170,7 +168,7 @@ async function authPlugin(app: FastifyInstance, { config, services, auth = {} }:
   await app.register(passport.initialize());
   const authenticate = passport.authenticate('iap', { session: false }, async (request, _reply, err, user) => {
     if (err) throw err;
-    if (!user) throw new HttpError(401, 'UNAUTHENTICATED', 'Sign-in required');
+    if (!user) throw new Unauthenticated();
     request.principal = user as Principal;
   });
 
@@ -190,7 +188,7 @@ async function authPlugin(app: FastifyInstance, { config, services, auth = {} }:
     const rule = ruleFor(request.method, url);
     if (!rule) {
       request.log.error({ method: request.method, url }, 'route has no access rule');
-      throw new HttpError(403, 'NO_ACCESS_RULE', 'This route has no access rule');
+      throw new Forbidden('NO_ACCESS_RULE', 'This route has no access rule');
     }
     if (rule.roles === 'public') return;
 
@@ -205,23 +203,18 @@ async function authPlugin(app: FastifyInstance, { config, services, auth = {} }:
 
     if (!rule.roles.includes(principal.role)) {
       request.log.warn({ ...denial, role: principal.role }, 'role may not call this route');
-      throw new HttpError(403, 'FORBIDDEN', 'Your role may not do this');
+      throw new Forbidden('FORBIDDEN', 'Your role may not do this');
     }
     if (rule.tenant) {
       const source = rule.tenant === 'param' ? request.params : request.query;
       const tenant = (source as Record<string, unknown> | undefined)?.tenant;
       if (typeof tenant !== 'string' || tenant === '') {
-        throw new HttpError(
-          400,
-          'TENANT_REQUIRED',
-          `/${rule.tenant === 'param' ? 'params' : 'query'}/tenant is required`,
-          [{ field: `/${rule.tenant === 'param' ? 'params' : 'query'}/tenant`, reason: 'is required' }],
-        );
+        throw new InvalidInput(`/${rule.tenant === 'param' ? 'params' : 'query'}/tenant`, 'is required');
       }
       if (!principal.tenants.includes(tenant)) {
         // Same answer as a tenant that does not exist (Z1); the attempt is logged for the audit trail.
         request.log.warn({ ...denial, tenant }, 'cross-tenant access refused');
-        throw new HttpError(404, 'NOT_FOUND', 'Not found');
+        throw new NotFound('Not found');
       }
     }
 
