@@ -11,8 +11,9 @@
 //   32      ...   metadata JSON (UTF-8), zero-padded to 8 bytes; its `sections` lists
 //                 { name, type, length } in file order
 //   ...           sections, each zero-padded to 8 bytes
-import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { writeFileAtomic } from './atomic-file.ts';
 
 export const SNAPSHOT_MAGIC = 'RDBTGRPH';
 export const SNAPSHOT_VERSION = 1;
@@ -76,21 +77,7 @@ export function writeSnapshot(file: string, meta: Record<string, unknown>, secti
   header.writeUInt32LE(crc >>> 0, 16);
   header.writeUInt32LE(sections.length, 20);
   header.writeDoubleLE(payload, 24);
-  const temporary = `${file}.${process.pid}.tmp`;
-  const fd = openSync(temporary, 'w');
-  try {
-    writeSync(fd, header);
-    for (const chunk of chunks) {
-      // writeSync may write less than asked for large buffers.
-      for (let done = 0; done < chunk.length;) done += writeSync(fd, chunk, done, chunk.length - done);
-    }
-  } catch (error) {
-    closeSync(fd);
-    unlinkSync(temporary);
-    throw error;
-  }
-  closeSync(fd);
-  renameSync(temporary, file);
+  writeFileAtomic(file, [header, ...chunks]);
 }
 
 export interface SnapshotContents {

@@ -1,0 +1,167 @@
+// Breadth-first reach from a customer, and the answers built on it: network() and capped component
+// figures. The traversal reuses the state's queue and epoch-stamped visit array: no per-query Set
+// or Map, no allocation unless the queue must grow.
+import { grown } from './growable.ts';
+import { CUSTOMER, normaliseKind } from './ids.ts';
+import { NO_AS_OF, toSeconds } from './state.ts';
+import type { EngineState } from './state.ts';
+import type { ComponentResult, Network, NetworkEdge, NetworkNode, NetworkOptions } from './types.ts';
+
+export const DEFAULT_NETWORK_CAP = 2000;
+
+/**
+ * Breadth-first search from `start` into s.queue; returns the node count and leaves level
+ * boundaries in s.depthEnds and the cap flag in s.truncated. Excluded nodes are stamped epoch - 1
+ * and included ones epoch, so both are skipped and network() can tell them apart.
+ */
+export function traverse(s: EngineState, start: number, options: NetworkOptions, maxNodes: number): number {
+  const maxDepth = options.depth ?? 3;
+  if (!(maxDepth >= 0)) throw new RangeError('depth must be >= 0');
+  if (!(maxNodes >= 1)) throw new RangeError('maxNodes must be >= 1');
+  const asOf = options.asOf === undefined ? NO_AS_OF : toSeconds(options.asOf, 'asOf');
+  const epoch = s.nextEpoch();
+  const visit = s.visit;
+  if (options.excludeValues) {
+    for (const value of options.excludeValues) {
+      const v = s.parseNodeId(value);
+      if (v >= 0) visit[v] = epoch - 1;
+    }
+  }
+  let kindMask: Uint8Array | undefined;
+  if (options.kinds) {
+    kindMask = s.kindMask;
+    kindMask.fill(0);
+    kindMask[CUSTOMER] = 1;
+    for (const k of options.kinds) {
+      const code = s.kindCodes.get(normaliseKind(k));
+      if (code !== undefined) kindMask[code] = 1;
+    }
+  }
+  const nodeKind = s.nodeKind;
+  const first = s.edgeFirst;
+  // Edge columns are only read when something can fail the test: an asOf, or tombstones.
+  const checkEdges = asOf !== NO_AS_OF || s.deadSlots > 0;
+  const adj = s.adj;
+  const { offsets, targets, slotEdges, hasDelta: deltaBits, baseNodes } = adj;
+  const hasDelta = adj.deltaSize > 0; // saves a random read per expanded node after compaction
+  let queue = s.queue;
+  const ends = s.depthEnds;
+  ends.length = 0;
+  queue[0] = start;
+  visit[start] = epoch;
+  let count = 1;
+  let next = 0;
+  let truncated = false;
+  ends.push(1);
+  // The base loop and the delta loop share their body on purpose, written out twice: the cap
+  // leaves the whole search with `break levels`, which cannot cross a function boundary, and the
+  // two sources differ in shape (a CSR slice; a linked list copied oldest-first into scratch).
+  // A shared helper would return a status per neighbour and be checked after each call.
+  levels: for (let depth = 0; depth < maxDepth && next < count; depth++) {
+    const levelEnd = count;
+    for (; next < levelEnd; next++) {
+      const v = queue[next];
+      if (v < baseNodes) {
+        for (let k = offsets[v], end = offsets[v + 1]; k < end; k++) {
+          const w = targets[k];
+          if (visit[w] >= epoch - 1 || (checkEdges && first[slotEdges[k]] > asOf)) continue;
+          if (kindMask !== undefined && kindMask[nodeKind[w]] === 0) continue;
+          if (count >= maxNodes) {
+            truncated = true;
+            break levels;
+          }
+          if (count === queue.length) queue = s.queue = grown(queue, count * 2);
+          visit[w] = epoch;
+          queue[count++] = w;
+        }
+      }
+      if (hasDelta && (deltaBits[v >>> 5] & (1 << (v & 31))) !== 0) {
+        const n = adj.deltaInto(v);
+        const dt = adj.scratchTarget;
+        const de = adj.scratchEdge;
+        for (let k = 0; k < n; k++) {
+          const w = dt[k];
+          if (visit[w] >= epoch - 1 || (checkEdges && first[de[k]] > asOf)) continue;
+          if (kindMask !== undefined && kindMask[nodeKind[w]] === 0) continue;
+          if (count >= maxNodes) {
+            truncated = true;
+            break levels;
+          }
+          if (count === queue.length) queue = s.queue = grown(queue, count * 2);
+          visit[w] = epoch;
+          queue[count++] = w;
+        }
+      }
+    }
+    ends.push(count);
+  }
+  if (truncated) ends.push(count);
+  s.truncated = truncated;
+  return count;
+}
+
+/** The full network answer for a known customer: nodes, the links among them, component figures. */
+export function network(s: EngineState, start: number, options: NetworkOptions): Network {
+  const asOf = options.asOf === undefined ? NO_AS_OF : toSeconds(options.asOf, 'asOf');
+  const count = traverse(s, start, options, options.maxNodes ?? DEFAULT_NETWORK_CAP);
+  const included = s.epoch; // traverse() marks included nodes with the current epoch
+  const queue = s.queue;
+  const ends = s.depthEnds;
+  const nodes: NetworkNode[] = new Array(count);
+  const names = new Map<number, string>();
+  let depth = 0;
+  for (let k = 0; k < count; k++) {
+    while (k >= ends[depth]) depth++;
+    const v = queue[k];
+    const node = s.describe(v) as NetworkNode;
+    node.depth = depth;
+    node.degree = s.degreeOf(v);
+    if (node.type === 'customer') Object.assign(node, s.attributes(v));
+    names.set(v, node.id);
+    nodes[k] = node;
+  }
+  const edges: NetworkEdge[] = [];
+  const visit = s.visit;
+  for (let k = 0; k < count; k++) {
+    const c = queue[k];
+    if (s.nodeKind[c] !== CUSTOMER) continue;
+    s.adj.forEach(c, (i, e) => {
+      if (visit[i] !== included || s.edgeFirst[e] > asOf) return;
+      edges.push({
+        source: names.get(c)!,
+        target: names.get(i)!,
+        firstSeen: s.edgeFirst[e] * 1000,
+        lastSeen: s.edgeLast[e] * 1000,
+        count: s.edgeCount[e],
+      });
+    });
+  }
+  const truncated = s.truncated;
+  return { nodes, edges, truncated, component: s.componentStats(start) };
+}
+
+/** Component figures: exact from union-find, or over the first maxNodes nodes (breadth-first) when the component is larger. */
+export function component(s: EngineState, start: number, max: number | undefined): ComponentResult {
+  const stats = s.componentStats(start);
+  if (max === undefined || stats.customers + stats.identifiers <= max) return { ...stats, truncated: false };
+  const count = traverse(s, start, { depth: Infinity }, max);
+  // The graph is bipartite and starts at a customer: even levels are customers, odd ones identifiers.
+  const ends = s.depthEnds;
+  let customers = 0;
+  let fraudsters = 0;
+  for (let d = 0, from = 0; d < ends.length; d++) {
+    const to = ends[d];
+    if (d % 2 === 0) {
+      customers += to - from;
+      if (stats.fraudsters > 0) for (let k = from; k < to; k++) if (s.isFraud(s.queue[k])) fraudsters++;
+    }
+    from = to;
+  }
+  return {
+    customers,
+    identifiers: count - customers,
+    fraudsters,
+    share: customers ? fraudsters / customers : 0,
+    truncated: true,
+  };
+}
