@@ -178,3 +178,184 @@ export const DemoStatus = Type.Object({
   error: Type.Optional(Type.String()),
 });
 export type DemoStatus = Static<typeof DemoStatus>;
+
+// ---- Reviews, the queue and cluster labels (apps/bff/src/domain/review-state.ts has the machine) ----
+
+export const ReviewStatus = Type.Union(
+  [Type.Literal('none'), Type.Literal('open'), Type.Literal('claimed'), Type.Literal('decided')],
+  { description: 'none: never queued; open: waiting; claimed: an analyst holds it; decided' },
+);
+export type ReviewStatus = Static<typeof ReviewStatus>;
+
+export const Person = Type.Object({ sub: Type.String(), email: Type.String() });
+export type Person = Static<typeof Person>;
+
+/** A customer's review state; `version` is sent as the ETag and expected back in If-Match. */
+export const ReviewState = Type.Object({
+  customerId: Type.String(),
+  status: ReviewStatus,
+  version: Type.Integer({ minimum: 0 }),
+  action: Type.Union([Action, Type.Null()]),
+  label: Type.Union([Label, Type.Null()]),
+  assignee: Type.Union([Person, Type.Null()]),
+  claimExpiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  queuedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  queueReason: Type.Union([Type.String(), Type.Null()]),
+  updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  updatedBy: Type.Union([Person, Type.Null()]),
+});
+export type ReviewState = Static<typeof ReviewState>;
+
+export const Review = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  customerId: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  reviewer: Person,
+  kind: Type.Union(
+    [
+      Type.Literal('decision'),
+      Type.Literal('undo'),
+      Type.Literal('reopen'),
+      Type.Literal('batch'),
+      Type.Literal('batch-revert'),
+    ],
+    { description: 'decision: an analyst decided; undo: reverts the reviewer’s own last one; batch: a cluster label' },
+  ),
+  action: Type.Union([Action, Type.Null()]),
+  label: Type.Union([Label, Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  reasonText: Type.Union([Type.String(), Type.Null()]),
+  note: Type.Union([Type.String(), Type.Null()]),
+  before: Type.Object({
+    status: ReviewStatus,
+    action: Type.Union([Action, Type.Null()]),
+    label: Type.Union([Label, Type.Null()]),
+  }),
+  after: Type.Object({
+    status: ReviewStatus,
+    action: Type.Union([Action, Type.Null()]),
+    label: Type.Union([Label, Type.Null()]),
+  }),
+  version: Type.Integer(),
+  undoes: Type.Union([Type.String(), Type.Null()]),
+  batchId: Type.Union([Type.String(), Type.Null()]),
+  /** True while the reviewer may still undo it (their own latest review, inside the window). */
+  undoable: Type.Boolean(),
+});
+export type Review = Static<typeof Review>;
+
+/** A decision and/or a label. `label: null` clears the label; leaving a field out keeps it. */
+export const NewReview = Type.Object(
+  {
+    action: Type.Optional(Action),
+    label: Type.Optional(Type.Union([Label, Type.Null()])),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'One of the tenant’s reasons' })),
+    reasonText: Type.Optional(Type.String({ maxLength: 2000 })),
+    note: Type.Optional(Type.String({ maxLength: 4000 })),
+    reopen: Type.Optional(Type.Boolean({ description: 'Send the customer back to the queue (needs a reason)' })),
+    undo: Type.Optional(
+      Type.String({ format: 'uuid', description: 'Revert this review of yours (your latest, within the window)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type NewReview = Static<typeof NewReview>;
+
+export const ReviewSettings = Type.Object({
+  slaHours: Type.Number(),
+  claimIdleMinutes: Type.Number(),
+  undoMinutes: Type.Number(),
+  reasons: Type.Array(Type.Object({ id: Type.String(), text: Type.String() })),
+});
+export type ReviewSettings = Static<typeof ReviewSettings>;
+
+export const ReviewHistory = Type.Object({ state: ReviewState, reviews: Type.Array(Review), settings: ReviewSettings });
+export type ReviewHistory = Static<typeof ReviewHistory>;
+
+/** A 412's `current`: the state now and the review that changed it, so a screen can say what changed. */
+export const ReviewConflict = Type.Object({
+  error: Type.String(),
+  message: Type.String(),
+  requestId: Type.String(),
+  current: Type.Object({ state: ReviewState, lastReview: Type.Union([Review, Type.Null()]) }),
+});
+export type ReviewConflict = Static<typeof ReviewConflict>;
+
+export const QueueSort = Type.Union([Type.Literal('age'), Type.Literal('score'), Type.Literal('risk')]);
+export type QueueSort = Static<typeof QueueSort>;
+
+export const NetworkRisk = Type.Object({
+  /** Links to the nearest FRAUDSTER (customer–identifier–customer is 2); null when none within reach. */
+  hops: Type.Union([Type.Integer(), Type.Null()]),
+  /** Share of FRAUDSTERs among the customers of the component. */
+  componentShare: Type.Number(),
+  componentCustomers: Type.Integer(),
+  /** 0..1, higher first when sorting by risk. */
+  rank: Type.Number(),
+  reason: Type.String({ description: 'e.g. "2 hops from a FRAUDSTER through device d-91"' }),
+});
+export type NetworkRisk = Static<typeof NetworkRisk>;
+
+export const QueueItem = Type.Object({
+  customerId: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  status: ReviewStatus,
+  version: Type.Integer(),
+  score: Type.Union([Type.Number(), Type.Null()]),
+  action: Type.Union([Action, Type.Null()]),
+  label: Type.Union([Label, Type.Null()]),
+  queuedAt: Type.String({ format: 'date-time' }),
+  ageMinutes: Type.Number(),
+  sla: Type.Union([Type.Literal('ok'), Type.Literal('near'), Type.Literal('breached')]),
+  slaDueAt: Type.String({ format: 'date-time' }),
+  assignee: Type.Union([Person, Type.Null()]),
+  claimExpiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  why: Type.String({ description: 'Why the customer is in the queue' }),
+  risk: Type.Optional(NetworkRisk),
+});
+export type QueueItem = Static<typeof QueueItem>;
+
+export const QueuePage = Type.Object({
+  items: Type.Array(QueueItem),
+  total: Type.Integer(),
+  slaHours: Type.Number(),
+});
+export type QueuePage = Static<typeof QueuePage>;
+
+export const ClusterSelection = Type.Object(
+  {
+    customerIds: Type.Array(Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:@-]+$' }), {
+      minItems: 1,
+      maxItems: 500,
+    }),
+    label: Label,
+    /** GENUINE customers are left out unless listed here. */
+    confirmGenuine: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 500 })),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    reasonText: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+export type ClusterSelection = Static<typeof ClusterSelection>;
+
+export const ClusterPreview = Type.Object({
+  label: Label,
+  changes: Type.Array(Type.Object({ customerId: Type.String(), from: Type.Union([Label, Type.Null()]) })),
+  unchanged: Type.Array(Type.String()),
+  genuineExcluded: Type.Array(Type.String()),
+  unknown: Type.Array(Type.String()),
+  components: Type.Array(
+    Type.Object({ customers: Type.Integer(), fraudShareBefore: Type.Number(), fraudShareAfter: Type.Number() }),
+  ),
+  /** Order value of the customers who change, per currency, in minor units. */
+  orderValue: Type.Record(Type.String(), Type.Number()),
+});
+export type ClusterPreview = Static<typeof ClusterPreview>;
+
+export const ClusterBatch = Type.Object({
+  batchId: Type.String({ format: 'uuid' }),
+  applied: Type.Array(Type.String()),
+  skipped: Type.Array(Type.Object({ customerId: Type.String(), reason: Type.String() })),
+  reverted: Type.Boolean(),
+});
+export type ClusterBatch = Static<typeof ClusterBatch>;

@@ -1,10 +1,25 @@
-// ReviewStore: analysts' notes (and, with the reviews issue, decisions and labels) plus the
-// audit row written in the same transaction. Adapters: PostgreSQL via pg, PGlite embedded.
+// ReviewStore: analysts' notes, decisions and labels, the review queue and cluster batches, each
+// with its audit row written in the same transaction. Adapters: PostgreSQL via pg, PGlite embedded.
+import type {
+  Action,
+  ClusterBatch,
+  Label,
+  NewReview,
+  QueueSort,
+  Review,
+  ReviewSettings,
+  ReviewState,
+} from '@redoubt/contracts/api';
+import type { ReviewerRole } from '../domain/review-state.ts';
 export interface Actor {
   sub: string;
   email: string;
+  /** The server's request id (generated per request; never taken from the caller). */
   requestId?: string;
+  /** The client address, behind TRUSTED_PROXY_HOPS proxies. */
   clientIp?: string;
+  /** The caller's own X-Request-Id, kept for correlation only: untrusted, never the row's id. */
+  callerRequestId?: string;
 }
 
 export interface Note {
@@ -13,6 +28,71 @@ export interface Note {
   authorEmail: string;
   body: string;
   createdAt: string;
+}
+
+/** The reviewer: who, in which role for this tenant. */
+export interface Reviewer extends Actor {
+  role: ReviewerRole;
+}
+
+/** A write that is safe to retry: the key replays the stored answer; another body with it is refused. */
+export interface Idempotent {
+  key: string;
+  /** The route it was sent to (keys are scoped to tenant, caller, route). */
+  route: string;
+}
+
+export interface StoredAnswer<T> {
+  status: number;
+  body: T;
+  /** True when this is a replay of an earlier answer for the same key. */
+  replayed: boolean;
+}
+
+export interface ReviewResult {
+  state: ReviewState;
+  review: Review;
+}
+
+/** A customer to put in the queue (from a score saying REVIEW or a POTENTIALLY_ label). */
+export interface QueueCandidate {
+  customerId: string;
+  name?: string;
+  score?: number;
+  action?: Action;
+  label?: Label;
+  reason: string;
+  /** Epoch ms the reason arose (default now). */
+  at?: number;
+}
+
+export interface QueueQuery {
+  sort: Exclude<QueueSort, 'risk'>;
+  limit: number;
+  offset: number;
+  /** Only items claimed by this subject ('me'), only unclaimed, or all. */
+  assignee?: string | 'unassigned';
+  /** Only items past (breached) or near their SLA. */
+  sla?: 'near' | 'breached';
+}
+
+export interface QueueRow {
+  state: ReviewState;
+  name: string | null;
+  score: number | null;
+}
+
+/** What the outbox carries to the search index, the graph and the live bus. */
+export interface ReviewChange {
+  outboxId: number;
+  tenant: string;
+  customerId: string;
+  action: Action | null;
+  label: Label | null;
+  status: ReviewState['status'];
+  version: number;
+  reviewId: string | null;
+  by: string;
 }
 
 export interface ReviewStore {
@@ -28,6 +108,69 @@ export interface ReviewStore {
     actor: Actor,
     note: { id: string; customerId: string; body: string },
   ): Promise<{ note: Note; created: boolean } | { conflict: true }>;
+  reviewSettings(tenant: string): Promise<ReviewSettings>;
+  reviewState(tenant: string, customerId: string): Promise<ReviewState>;
+  /** The review history, newest first, with `undoable` worked out for `viewer`. */
+  listReviews(
+    tenant: string,
+    customerId: string,
+    viewer: Actor,
+    limit: number,
+  ): Promise<{ state: ReviewState; reviews: Review[] }>;
+  /**
+   * Records a decision and/or label (or a reopen, or an undo). `ifMatch` is the version the
+   * reviewer read: VersionMismatch when it moved on. Audit row, outbox row, idempotency answer in
+   * the same transaction.
+   */
+  review(
+    tenant: string,
+    reviewer: Reviewer,
+    customerId: string,
+    ifMatch: number,
+    input: NewReview,
+    idempotent: Idempotent,
+  ): Promise<StoredAnswer<ReviewResult>>;
+  /** Puts customers in the queue; customers already queued get their score refreshed. */
+  enqueue(tenant: string, candidates: QueueCandidate[]): Promise<number>;
+  queue(tenant: string, query: QueueQuery, now?: number): Promise<{ rows: QueueRow[]; total: number }>;
+  /** The open (or expired-claim) items, for ranking by network risk in the service. */
+  queueCandidates(tenant: string, limit: number): Promise<QueueRow[]>;
+  claim(tenant: string, reviewer: Reviewer, customerId: string): Promise<ReviewState>;
+  release(tenant: string, reviewer: Reviewer, customerId: string): Promise<ReviewState>;
+  reassign(
+    tenant: string,
+    reviewer: Reviewer,
+    customerId: string,
+    to: { sub: string; email: string },
+    reason: string,
+  ): Promise<ReviewState>;
+  /**
+   * Claims the next item atomically: by age or score in SQL, or the first of `order` (customer ids
+   * ranked by the caller) that is still free. Null when nothing is left.
+   */
+  next(
+    tenant: string,
+    reviewer: Reviewer,
+    sort: Exclude<QueueSort, 'risk'> | { order: string[] },
+  ): Promise<ReviewState | null>;
+  /** Labels customers as one batch: one transaction, one review and one audit row each. */
+  applyBatch(
+    tenant: string,
+    reviewer: Reviewer,
+    batch: { label: Label; customerIds: string[]; reason?: string; reasonText?: string },
+    idempotent: Idempotent,
+  ): Promise<StoredAnswer<ClusterBatch>>;
+  /** Restores each customer of the batch whose label is still the batch's; the others are reported. */
+  revertBatch(tenant: string, reviewer: Reviewer, batchId: string): Promise<ClusterBatch>;
+  /** Outbox rows not yet applied, oldest first (every tenant). */
+  pendingChanges(limit: number): Promise<ReviewChange[]>;
+  markApplied(outboxId: number): Promise<void>;
+  markFailed(outboxId: number, error: string): Promise<void>;
+  /**
+   * Audits a refused cross-tenant attempt in the tenant that was asked for (outcome 'failure').
+   * Writes nothing when that tenant does not exist: there is no tenant log to write to, and no data.
+   */
+  recordAccessDenied(tenant: string, actor: Actor, attempt: { route: string; path: string }): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

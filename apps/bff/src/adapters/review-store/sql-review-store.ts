@@ -1,6 +1,31 @@
 // ReviewStore on PostgreSQL: the same code for node-postgres and PGlite (see db/database.ts).
+import { createHash, randomUUID } from 'node:crypto';
+import type {
+  Action,
+  ClusterBatch,
+  Label,
+  NewReview,
+  Review,
+  ReviewSettings,
+  ReviewState,
+} from '@redoubt/contracts/api';
 import type { Database, Queryable } from '../../db/database.ts';
-import type { Actor, Note, ReviewStore } from '../../ports/review-store.ts';
+import type {
+  Actor,
+  Idempotent,
+  Note,
+  QueueCandidate,
+  QueueQuery,
+  QueueRow,
+  ReviewChange,
+  ReviewResult,
+  Reviewer,
+  ReviewStore,
+  StoredAnswer,
+} from '../../ports/review-store.ts';
+import { Conflict, Forbidden, InvalidInput, NotFound, Unprocessable, VersionMismatch } from '../../domain/errors.ts';
+import { transition } from '../../domain/review-state.ts';
+import type { MachineState, ReviewEvent, ReviewStatus } from '../../domain/review-state.ts';
 
 interface NoteRow {
   id: string;
@@ -32,8 +57,8 @@ export async function audit(
   },
 ): Promise<void> {
   await tx.query(
-    `INSERT INTO audit_log (tenant_id, actor_sub, actor_email, action, outcome, object_type, object_id, request_id, client_ip, before, after)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    `INSERT INTO audit_log (tenant_id, actor_sub, actor_email, action, outcome, object_type, object_id, request_id, client_ip, before, after, caller_request_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     [
       tenant,
       actor.sub,
@@ -46,14 +71,175 @@ export async function audit(
       actor.clientIp ?? null,
       entry.before === undefined ? null : JSON.stringify(entry.before),
       entry.after === undefined ? null : JSON.stringify(entry.after),
+      actor.callerRequestId ?? null,
     ],
   );
 }
 
+/** Reasons offered until a tenant configures its own (review_settings.reasons). */
+export const DEFAULT_REASONS: ReviewSettings['reasons'] = [
+  { id: 'confirmed-fraud', text: 'Confirmed fraud (chargeback, stolen card)' },
+  { id: 'linked-to-fraud', text: 'Linked to known fraudsters' },
+  { id: 'account-takeover', text: 'Account takeover' },
+  { id: 'verified-genuine', text: 'Verified genuine (contact, documents)' },
+  { id: 'false-positive', text: 'False positive of the score' },
+  { id: 'needs-more-data', text: 'Needs more data' },
+  { id: 'other', text: 'Other (see text)' },
+];
+
+const STATE_COLUMNS = `customer_id, status, version, action, label, score, name, assignee_sub, assignee_email,
+  claim_expires_at, queued_at, queue_reason, updated_at, updated_by_sub, updated_by_email, last_review_id`;
+
+interface StateRow {
+  customer_id: string;
+  status: ReviewStatus;
+  version: number;
+  action: Action | null;
+  label: Label | null;
+  score: number | null;
+  name: string | null;
+  assignee_sub: string | null;
+  assignee_email: string | null;
+  claim_expires_at: Date | string | null;
+  queued_at: Date | string | null;
+  queue_reason: string | null;
+  updated_at: Date | string | null;
+  updated_by_sub: string | null;
+  updated_by_email: string | null;
+  last_review_id: string | null;
+}
+
+interface ReviewRow {
+  id: string;
+  customer_id: string;
+  kind: Review['kind'];
+  actor_sub: string;
+  actor_email: string;
+  action: Action | null;
+  label: Label | null;
+  reason: string | null;
+  reason_text: string | null;
+  note: string | null;
+  before: Review['before'];
+  after: Review['after'];
+  version: number;
+  undoes: string | null;
+  batch_id: string | null;
+  created_at: Date | string;
+}
+
+const isoOrNull = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
+const ms = (v: Date | string | null): number | null => (v === null ? null : new Date(v).getTime());
+
+function toState(r: StateRow): ReviewState {
+  return {
+    customerId: r.customer_id,
+    status: r.status,
+    version: r.version,
+    action: r.action,
+    label: r.label,
+    assignee: r.assignee_sub ? { sub: r.assignee_sub, email: r.assignee_email ?? '' } : null,
+    claimExpiresAt: isoOrNull(r.claim_expires_at),
+    queuedAt: isoOrNull(r.queued_at),
+    queueReason: r.queue_reason,
+    updatedAt: isoOrNull(r.updated_at),
+    updatedBy: r.updated_by_sub ? { sub: r.updated_by_sub, email: r.updated_by_email ?? '' } : null,
+  };
+}
+
+function emptyState(customerId: string): ReviewState {
+  return toState({
+    customer_id: customerId,
+    status: 'none',
+    version: 0,
+    action: null,
+    label: null,
+    score: null,
+    name: null,
+    assignee_sub: null,
+    assignee_email: null,
+    claim_expires_at: null,
+    queued_at: null,
+    queue_reason: null,
+    updated_at: null,
+    updated_by_sub: null,
+    updated_by_email: null,
+    last_review_id: null,
+  });
+}
+
+function toReview(r: ReviewRow, undoable = false): Review {
+  return {
+    id: r.id,
+    customerId: r.customer_id,
+    at: new Date(r.created_at).toISOString(),
+    reviewer: { sub: r.actor_sub, email: r.actor_email },
+    kind: r.kind,
+    action: r.action,
+    label: r.label,
+    reason: r.reason,
+    reasonText: r.reason_text,
+    note: r.note,
+    before: r.before,
+    after: r.after,
+    version: r.version,
+    undoes: r.undoes,
+    batchId: r.batch_id,
+    undoable,
+  };
+}
+
+const machineOf = (r: StateRow): MachineState => ({
+  status: r.status,
+  assignee: r.assignee_sub ? { sub: r.assignee_sub, email: r.assignee_email ?? '' } : null,
+  claimExpiresAt: ms(r.claim_expires_at),
+});
+
+/** Key order does not change a request: hash the canonical JSON. */
+function requestHash(value: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+        )
+      : Array.isArray(v)
+        ? v.map(canonical)
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
+}
+
+export interface ReviewStoreOptions {
+  /** Test hooks that throw to prove a write is all-or-nothing. Never set in production. */
+  faults?: { afterReviewInsert?: () => void | Promise<void> };
+}
+
 export class SqlReviewStore implements ReviewStore {
   readonly db: Database;
-  constructor(db: Database) {
+  readonly #faults: ReviewStoreOptions['faults'];
+  readonly #outboxListeners = new Set<() => void>();
+  constructor(db: Database, options: ReviewStoreOptions = {}) {
     this.db = db;
+    this.#faults = options.faults;
+  }
+
+  /** Called after each commit that wrote outbox rows (the follower drains then). */
+  onOutbox(listener: () => void): () => void {
+    this.#outboxListeners.add(listener);
+    return () => this.#outboxListeners.delete(listener);
+  }
+
+  #notify(): void {
+    for (const listener of this.#outboxListeners) {
+      try {
+        listener();
+      } catch {
+        // A failing follower is retried by its own timer; the write has committed.
+      }
+    }
   }
 
   async ensureTenant(id: string, name: string): Promise<void> {
@@ -107,6 +293,705 @@ export class SqlReviewStore implements ReviewStore {
       }
       return { conflict: true };
     });
+  }
+
+  async recordAccessDenied(tenant: string, actor: Actor, attempt: { route: string; path: string }): Promise<void> {
+    // An unknown tenant has no audit log (tenant_id references tenants) and nothing to protect.
+    const known = await this.db.query('SELECT 1 FROM tenants WHERE id = $1', [tenant]);
+    if (known.rows.length === 0) return;
+    await this.db.withTenant(tenant, (tx) =>
+      audit(tx, tenant, actor, {
+        action: 'access.denied',
+        outcome: 'failure',
+        objectType: 'route',
+        objectId: attempt.route,
+        after: { path: attempt.path },
+      }),
+    );
+  }
+
+  // ---- reviews ----
+
+  async #settings(tx: Queryable): Promise<ReviewSettings> {
+    const { rows } = await tx.query<{
+      sla_hours: string | number;
+      claim_idle_minutes: string | number;
+      undo_minutes: string | number;
+      reasons: ReviewSettings['reasons'] | null;
+    }>('SELECT sla_hours, claim_idle_minutes, undo_minutes, reasons FROM review_settings');
+    const r = rows[0];
+    return {
+      slaHours: r ? Number(r.sla_hours) : 24,
+      claimIdleMinutes: r ? Number(r.claim_idle_minutes) : 30,
+      undoMinutes: r ? Number(r.undo_minutes) : 10,
+      reasons: r?.reasons ?? DEFAULT_REASONS,
+    };
+  }
+
+  reviewSettings(tenant: string): Promise<ReviewSettings> {
+    return this.db.withTenant(tenant, (tx) => this.#settings(tx));
+  }
+
+  /** Sets a tenant's review settings (operators and tests; no route yet). */
+  configureReviews(tenant: string, settings: Partial<ReviewSettings>): Promise<void> {
+    return this.db.withTenant(tenant, async (tx) => {
+      const current = await this.#settings(tx);
+      const next = { ...current, ...settings };
+      await tx.query(
+        `INSERT INTO review_settings (tenant_id, sla_hours, claim_idle_minutes, undo_minutes, reasons)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (tenant_id) DO UPDATE SET sla_hours = $2, claim_idle_minutes = $3, undo_minutes = $4, reasons = $5`,
+        [tenant, next.slaHours, next.claimIdleMinutes, next.undoMinutes, JSON.stringify(next.reasons)],
+      );
+    });
+  }
+
+  async #stateRow(tx: Queryable, customerId: string, lock: boolean): Promise<StateRow | undefined> {
+    const { rows } = await tx.query<StateRow>(
+      `SELECT ${STATE_COLUMNS} FROM review_state WHERE customer_id = $1${lock ? ' FOR UPDATE' : ''}`,
+      [customerId],
+    );
+    return rows[0];
+  }
+
+  /** The row, created as 'none' if the customer has none yet, locked for this transaction. */
+  async #lockState(tx: Queryable, tenant: string, customerId: string): Promise<StateRow> {
+    await tx.query(
+      `INSERT INTO review_state (tenant_id, customer_id, status) VALUES ($1, $2, 'none') ON CONFLICT DO NOTHING`,
+      [tenant, customerId],
+    );
+    return (await this.#stateRow(tx, customerId, true))!;
+  }
+
+  reviewState(tenant: string, customerId: string): Promise<ReviewState> {
+    return this.db.withTenant(tenant, async (tx) => {
+      const row = await this.#stateRow(tx, customerId, false);
+      return row ? toState(row) : emptyState(customerId);
+    });
+  }
+
+  async #lastReview(tx: Queryable, customerId: string): Promise<ReviewRow | undefined> {
+    const { rows } = await tx.query<ReviewRow>(
+      'SELECT * FROM reviews WHERE customer_id = $1 ORDER BY seq DESC LIMIT 1',
+      [customerId],
+    );
+    return rows[0];
+  }
+
+  listReviews(
+    tenant: string,
+    customerId: string,
+    viewer: Actor,
+    limit: number,
+  ): Promise<{ state: ReviewState; reviews: Review[] }> {
+    return this.db.withTenant(tenant, async (tx) => {
+      const row = await this.#stateRow(tx, customerId, false);
+      const settings = await this.#settings(tx);
+      const { rows } = await tx.query<ReviewRow>(
+        'SELECT * FROM reviews WHERE customer_id = $1 ORDER BY seq DESC LIMIT $2',
+        [customerId, limit],
+      );
+      const now = Date.now();
+      return {
+        state: row ? toState(row) : emptyState(customerId),
+        reviews: rows.map((r, i) =>
+          toReview(r, i === 0 && this.#undoable(r, row, viewer, settings, now) === undefined),
+        ),
+      };
+    });
+  }
+
+  /** Why `viewer` may not undo review `r` now, or undefined when they may. */
+  #undoable(
+    r: ReviewRow,
+    state: StateRow | undefined,
+    viewer: Actor,
+    settings: ReviewSettings,
+    now: number,
+  ): string | undefined {
+    if (r.actor_sub !== viewer.sub) return 'only the reviewer who made it may undo a review';
+    if (r.kind !== 'decision') return 'only a decision can be undone';
+    if (!state || state.last_review_id !== r.id) return 'only the latest review of the customer can be undone';
+    if (now - new Date(r.created_at).getTime() > settings.undoMinutes * 60_000) {
+      return `the undo window of ${settings.undoMinutes} minutes has passed`;
+    }
+    return undefined;
+  }
+
+  /**
+   * Replays the stored answer for an Idempotency-Key, refuses the key with another body, or returns
+   * undefined for a new key. A per-key advisory lock makes concurrent retries wait for the first.
+   */
+  async #replay<T>(
+    tx: Queryable,
+    tenant: string,
+    actor: Actor,
+    idempotent: Idempotent,
+    hash: string,
+  ): Promise<StoredAnswer<T> | undefined> {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      JSON.stringify([tenant, actor.sub, idempotent.route, idempotent.key]),
+    ]);
+    const { rows } = await tx.query<{ request_hash: string; status_code: number; response: T }>(
+      'SELECT request_hash, status_code, response FROM idempotency_keys WHERE actor_sub = $1 AND route = $2 AND key = $3',
+      [actor.sub, idempotent.route, idempotent.key],
+    );
+    const stored = rows[0];
+    if (!stored) return undefined;
+    if (stored.request_hash !== hash) {
+      throw new Unprocessable('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request', [
+        { field: '/headers/idempotency-key', reason: 'was already used with a different request body' },
+      ]);
+    }
+    return { status: stored.status_code, body: stored.response, replayed: true };
+  }
+
+  async #remember(
+    tx: Queryable,
+    tenant: string,
+    actor: Actor,
+    idempotent: Idempotent,
+    hash: string,
+    status: number,
+    body: unknown,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO idempotency_keys (tenant_id, actor_sub, route, key, request_hash, status_code, response)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [tenant, actor.sub, idempotent.route, idempotent.key, hash, status, JSON.stringify(body)],
+    );
+  }
+
+  async #outbox(tx: Queryable, tenant: string, state: ReviewState, reviewId: string | null, by: string): Promise<void> {
+    await tx.query('INSERT INTO review_outbox (tenant_id, customer_id, payload) VALUES ($1, $2, $3)', [
+      tenant,
+      state.customerId,
+      JSON.stringify({
+        action: state.action,
+        label: state.label,
+        status: state.status,
+        version: state.version,
+        reviewId,
+        by,
+      }),
+    ]);
+  }
+
+  /** Writes the new state row (version + 1) and returns it. */
+  async #writeState(
+    tx: Queryable,
+    row: StateRow,
+    next: MachineState,
+    actor: Actor,
+    change: { action: Action | null; label: Label | null; reviewId?: string | null; now: number },
+  ): Promise<StateRow> {
+    const { rows } = await tx.query<StateRow>(
+      `UPDATE review_state SET status = $2, version = version + 1, action = $3, label = $4,
+         assignee_sub = $5, assignee_email = $6, claim_expires_at = $7,
+         queued_at = CASE WHEN $2 IN ('open', 'claimed') THEN COALESCE(queued_at, $8) ELSE queued_at END,
+         updated_at = $8, updated_by_sub = $9, updated_by_email = $10,
+         last_review_id = COALESCE($11, last_review_id)
+       WHERE customer_id = $1 RETURNING ${STATE_COLUMNS}`,
+      [
+        row.customer_id,
+        next.status,
+        change.action,
+        change.label,
+        next.assignee?.sub ?? null,
+        next.assignee?.email ?? null,
+        next.claimExpiresAt === null ? null : new Date(next.claimExpiresAt),
+        new Date(change.now),
+        actor.sub,
+        actor.email,
+        change.reviewId ?? null,
+      ],
+    );
+    return rows[0]!;
+  }
+
+  review(
+    tenant: string,
+    reviewer: Reviewer,
+    customerId: string,
+    ifMatch: number,
+    input: NewReview,
+    idempotent: Idempotent,
+  ): Promise<StoredAnswer<ReviewResult>> {
+    const hash = requestHash({ customerId, ifMatch, input });
+    return this.#afterCommit(
+      this.db.withTenant(tenant, async (tx) => {
+        const replayed = await this.#replay<ReviewResult>(tx, tenant, reviewer, idempotent, hash);
+        if (replayed) return replayed;
+        const settings = await this.#settings(tx);
+        if (input.reason !== undefined && !settings.reasons.some((r) => r.id === input.reason)) {
+          throw new InvalidInput(
+            '/body/reason',
+            `is not one of this tenant's reasons (${settings.reasons.map((r) => r.id).join(', ')})`,
+          );
+        }
+        const hasChange = input.action !== undefined || input.label !== undefined;
+        if (!hasChange && !input.reopen && !input.undo) {
+          throw new InvalidInput('/body', 'needs an action, a label, reopen or undo');
+        }
+        if (input.undo && (hasChange || input.reopen)) {
+          throw new InvalidInput('/body/undo', 'cannot be combined with action, label or reopen');
+        }
+        const row = await this.#lockState(tx, tenant, customerId);
+        if (row.version !== ifMatch) {
+          const last = await this.#lastReview(tx, customerId);
+          const by = row.updated_by_email ?? 'someone';
+          throw new VersionMismatch(
+            `The review changed since you read it (version ${ifMatch}); ${by} made version ${row.version}`,
+            {
+              state: toState(row),
+              lastReview: last ? toReview(last) : null,
+            },
+          );
+        }
+        const now = Date.now();
+        const before = { status: row.status, action: row.action, label: row.label };
+        let kind: Review['kind'] = 'decision';
+        let event: ReviewEvent = 'decide';
+        let action = input.action ?? row.action;
+        let label = input.label !== undefined ? input.label : row.label;
+        let undone: ReviewRow | undefined;
+        if (input.undo) {
+          undone = (
+            await tx.query<ReviewRow>('SELECT * FROM reviews WHERE id = $1 AND customer_id = $2', [
+              input.undo,
+              customerId,
+            ])
+          ).rows[0];
+          if (!undone) throw new NotFound(`No review ${input.undo} of customer "${customerId}"`);
+          const why = this.#undoable(undone, row, reviewer, settings, now);
+          if (why) throw new Conflict('UNDO_REFUSED', `Cannot undo: ${why}`);
+          kind = 'undo';
+          action = undone.before.action;
+          label = undone.before.label;
+          event = undone.before.status === 'decided' ? 'decide' : 'reopen';
+        } else if (input.reopen) {
+          kind = 'reopen';
+          event = 'reopen';
+        }
+        const next = transition(machineOf(row), {
+          event,
+          actor: reviewer,
+          now,
+          ...(kind === 'undo' ? { reason: 'undo' } : { reason: input.reasonText ?? input.reason ?? '' }),
+        });
+        const reviewId = randomUUID();
+        const after = { status: next.status, action, label };
+        const inserted = await tx.query<ReviewRow>(
+          `INSERT INTO reviews (tenant_id, id, customer_id, kind, actor_sub, actor_email, action, label, reason, reason_text, note, before, after, version, undoes)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *`,
+          [
+            tenant,
+            reviewId,
+            customerId,
+            kind,
+            reviewer.sub,
+            reviewer.email,
+            action,
+            label,
+            input.reason ?? null,
+            input.reasonText ?? null,
+            input.note ?? null,
+            JSON.stringify(before),
+            JSON.stringify(after),
+            row.version + 1,
+            undone?.id ?? null,
+          ],
+        );
+        await this.#faults?.afterReviewInsert?.();
+        const written = await this.#writeState(tx, row, next, reviewer, { action, label, reviewId, now });
+        const state = toState(written);
+        const review = toReview(inserted.rows[0]!, kind === 'decision' && settings.undoMinutes > 0);
+        await audit(tx, tenant, reviewer, {
+          action: `review.${kind}`,
+          objectType: 'customer',
+          objectId: customerId,
+          before: { ...before, version: row.version },
+          after: { ...after, version: state.version, reviewId, reason: input.reason ?? null },
+        });
+        await this.#outbox(tx, tenant, state, reviewId, reviewer.email);
+        const body: ReviewResult = { state, review };
+        await this.#remember(tx, tenant, reviewer, idempotent, hash, 201, body);
+        return { status: 201, body, replayed: false };
+      }),
+    );
+  }
+
+  async #afterCommit<T>(work: Promise<T>): Promise<T> {
+    const result = await work;
+    this.#notify();
+    return result;
+  }
+
+  // ---- the queue ----
+
+  async enqueue(tenant: string, candidates: QueueCandidate[]): Promise<number> {
+    if (candidates.length === 0) return 0;
+    const now = Date.now();
+    // The SQL form of the machine's `enqueue` (none → open) for many customers at once; customers
+    // already queued, claimed or decided keep their state and only get the fresher score and name.
+    const { rows } = await this.db.withTenant(tenant, (tx) =>
+      tx.query<{ n: string }>(
+        `WITH input AS (
+           SELECT * FROM unnest($2::text[], $3::text[], $4::float8[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])
+             AS t(customer_id, name, score, action, label, queued_at, queue_reason)
+         ), upserted AS (
+           INSERT INTO review_state AS s (tenant_id, customer_id, status, version, name, score, action, label, queued_at, queue_reason)
+           SELECT $1, customer_id, 'open', 1, name, score, action, label, queued_at, queue_reason FROM input
+           ON CONFLICT (tenant_id, customer_id) DO UPDATE SET
+             score = COALESCE(EXCLUDED.score, s.score),
+             name = COALESCE(EXCLUDED.name, s.name),
+             version = CASE WHEN s.status = 'none' THEN s.version + 1 ELSE s.version END,
+             queued_at = CASE WHEN s.status = 'none' THEN EXCLUDED.queued_at ELSE s.queued_at END,
+             queue_reason = CASE WHEN s.status = 'none' THEN EXCLUDED.queue_reason ELSE s.queue_reason END,
+             status = CASE WHEN s.status = 'none' THEN 'open' ELSE s.status END
+           RETURNING 1
+         ) SELECT count(*) AS n FROM upserted`,
+        [
+          tenant,
+          candidates.map((c) => c.customerId),
+          candidates.map((c) => c.name ?? null),
+          candidates.map((c) => c.score ?? null),
+          candidates.map((c) => c.action ?? null),
+          candidates.map((c) => c.label ?? null),
+          candidates.map((c) => new Date(c.at ?? now).toISOString()),
+          candidates.map((c) => c.reason),
+        ],
+      ),
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  queue(tenant: string, query: QueueQuery, now = Date.now()): Promise<{ rows: QueueRow[]; total: number }> {
+    return this.db.withTenant(tenant, async (tx) => {
+      const settings = await this.#settings(tx);
+      const where = [`status IN ('open', 'claimed')`];
+      const params: unknown[] = [];
+      const param = (v: unknown) => {
+        params.push(v);
+        return `$${params.length}`;
+      };
+      if (query.assignee === 'unassigned') {
+        where.push(`(status = 'open' OR claim_expires_at < ${param(new Date(now))})`);
+      } else if (query.assignee) {
+        where.push(`status = 'claimed' AND assignee_sub = ${param(query.assignee)}`);
+      }
+      if (query.sla) {
+        const fraction = query.sla === 'breached' ? 1 : 0.8;
+        where.push(`queued_at < ${param(new Date(now - settings.slaHours * 3_600_000 * fraction))}`);
+      }
+      const order = query.sort === 'score' ? 'score DESC NULLS LAST, queued_at, customer_id' : 'queued_at, customer_id';
+      const { rows } = await tx.query<StateRow & { total: string }>(
+        `SELECT ${STATE_COLUMNS}, count(*) OVER () AS total FROM review_state WHERE ${where.join(' AND ')}
+         ORDER BY ${order} LIMIT ${param(query.limit)} OFFSET ${param(query.offset)}`,
+        params,
+      );
+      return {
+        rows: rows.map((r) => ({ state: toState(r), name: r.name, score: r.score })),
+        total: rows[0] ? Number(rows[0].total) : 0,
+      };
+    });
+  }
+
+  queueCandidates(tenant: string, limit: number): Promise<QueueRow[]> {
+    return this.db.withTenant(tenant, async (tx) => {
+      const { rows } = await tx.query<StateRow>(
+        `SELECT ${STATE_COLUMNS} FROM review_state WHERE status IN ('open', 'claimed')
+           AND (status = 'open' OR claim_expires_at < now())
+         ORDER BY queued_at, customer_id LIMIT $1`,
+        [limit],
+      );
+      return rows.map((r) => ({ state: toState(r), name: r.name, score: r.score }));
+    });
+  }
+
+  /** Runs one machine event on a locked row, with its audit and outbox rows. */
+  async #move(
+    tx: Queryable,
+    tenant: string,
+    reviewer: Reviewer,
+    row: StateRow,
+    event: ReviewEvent,
+    extra: { reason?: string; to?: { sub: string; email: string } } = {},
+  ): Promise<ReviewState> {
+    const settings = await this.#settings(tx);
+    const now = Date.now();
+    const next = transition(machineOf(row), {
+      event,
+      actor: reviewer,
+      now,
+      claimIdleMs: settings.claimIdleMinutes * 60_000,
+      ...extra,
+    });
+    const written = toState(
+      await this.#writeState(tx, row, next, reviewer, { action: row.action, label: row.label, now }),
+    );
+    await audit(tx, tenant, reviewer, {
+      action: `queue.${event}`,
+      objectType: 'customer',
+      objectId: row.customer_id,
+      before: { status: row.status, assignee: row.assignee_email, version: row.version },
+      after: {
+        status: written.status,
+        assignee: written.assignee?.email ?? null,
+        version: written.version,
+        ...(extra.reason ? { reason: extra.reason } : {}),
+      },
+    });
+    await this.#outbox(tx, tenant, written, null, reviewer.email);
+    return written;
+  }
+
+  async #queued(tx: Queryable, customerId: string): Promise<StateRow> {
+    const row = await this.#stateRow(tx, customerId, true);
+    if (!row || row.status === 'none') throw new NotFound(`Customer "${customerId}" is not in the queue`);
+    return row;
+  }
+
+  claim(tenant: string, reviewer: Reviewer, customerId: string): Promise<ReviewState> {
+    return this.#afterCommit(
+      this.db.withTenant(tenant, async (tx) =>
+        this.#move(tx, tenant, reviewer, await this.#queued(tx, customerId), 'claim'),
+      ),
+    );
+  }
+
+  release(tenant: string, reviewer: Reviewer, customerId: string): Promise<ReviewState> {
+    return this.#afterCommit(
+      this.db.withTenant(tenant, async (tx) =>
+        this.#move(tx, tenant, reviewer, await this.#queued(tx, customerId), 'release'),
+      ),
+    );
+  }
+
+  reassign(
+    tenant: string,
+    reviewer: Reviewer,
+    customerId: string,
+    to: { sub: string; email: string },
+    reason: string,
+  ): Promise<ReviewState> {
+    return this.#afterCommit(
+      this.db.withTenant(tenant, async (tx) =>
+        this.#move(tx, tenant, reviewer, await this.#queued(tx, customerId), 'reassign', { reason, to }),
+      ),
+    );
+  }
+
+  next(
+    tenant: string,
+    reviewer: Reviewer,
+    sort: Exclude<QueueQuery['sort'], never> | { order: string[] },
+  ): Promise<ReviewState | null> {
+    return this.#afterCommit(
+      this.db.withTenant(tenant, async (tx) => {
+        // SKIP LOCKED: a row another analyst is claiming right now is passed over, never served twice.
+        const free = `status IN ('open', 'claimed') AND (status = 'open' OR claim_expires_at < $1)`;
+        let rows: StateRow[];
+        if (typeof sort === 'object') {
+          if (sort.order.length === 0) return null;
+          ({ rows } = await tx.query<StateRow>(
+            `SELECT ${STATE_COLUMNS} FROM review_state WHERE ${free} AND customer_id = ANY($2::text[])
+             ORDER BY array_position($2::text[], customer_id) LIMIT 1 FOR UPDATE SKIP LOCKED`,
+            [new Date(), sort.order],
+          ));
+        } else {
+          const order = sort === 'score' ? 'score DESC NULLS LAST, queued_at, customer_id' : 'queued_at, customer_id';
+          ({ rows } = await tx.query<StateRow>(
+            `SELECT ${STATE_COLUMNS} FROM review_state WHERE ${free} ORDER BY ${order} LIMIT 1 FOR UPDATE SKIP LOCKED`,
+            [new Date()],
+          ));
+        }
+        const row = rows[0];
+        if (!row) return null;
+        return this.#move(tx, tenant, reviewer, row, 'claim');
+      }),
+    );
+  }
+
+  // ---- cluster batches ----
+
+  applyBatch(
+    tenant: string,
+    reviewer: Reviewer,
+    batch: { label: Label; customerIds: string[]; reason?: string; reasonText?: string },
+    idempotent: Idempotent,
+  ): Promise<StoredAnswer<ClusterBatch>> {
+    const hash = requestHash(batch);
+    return this.#afterCommit(
+      this.db.withTenant(tenant, async (tx) => {
+        const replayed = await this.#replay<ClusterBatch>(tx, tenant, reviewer, idempotent, hash);
+        if (replayed) return replayed;
+        const settings = await this.#settings(tx);
+        if (batch.reason !== undefined && !settings.reasons.some((r) => r.id === batch.reason)) {
+          throw new InvalidInput('/body/reason', "is not one of this tenant's reasons");
+        }
+        const batchId = randomUUID();
+        await tx.query(
+          'INSERT INTO review_batches (tenant_id, id, label, actor_sub, actor_email) VALUES ($1, $2, $3, $4, $5)',
+          [tenant, batchId, batch.label, reviewer.sub, reviewer.email],
+        );
+        const applied: string[] = [];
+        const skipped: ClusterBatch['skipped'] = [];
+        const now = Date.now();
+        // Sorted, so two batches over overlapping customers lock rows in the same order (no deadlock).
+        for (const customerId of [...new Set(batch.customerIds)].sort()) {
+          const row = await this.#lockState(tx, tenant, customerId);
+          let next: MachineState;
+          try {
+            next = transition(machineOf(row), { event: 'decide', actor: reviewer, now });
+          } catch (error) {
+            skipped.push({ customerId, reason: (error as Error).message });
+            continue;
+          }
+          const reviewId = randomUUID();
+          const before = { status: row.status, action: row.action, label: row.label };
+          const after = { status: next.status, action: row.action, label: batch.label };
+          await tx.query(
+            `INSERT INTO reviews (tenant_id, id, customer_id, kind, actor_sub, actor_email, action, label, reason, reason_text, before, after, version, batch_id)
+             VALUES ($1, $2, $3, 'batch', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+            [
+              tenant,
+              reviewId,
+              customerId,
+              reviewer.sub,
+              reviewer.email,
+              row.action,
+              batch.label,
+              batch.reason ?? null,
+              batch.reasonText ?? null,
+              JSON.stringify(before),
+              JSON.stringify(after),
+              row.version + 1,
+              batchId,
+            ],
+          );
+          const state = toState(
+            await this.#writeState(tx, row, next, reviewer, { action: row.action, label: batch.label, reviewId, now }),
+          );
+          await audit(tx, tenant, reviewer, {
+            action: 'review.batch',
+            objectType: 'customer',
+            objectId: customerId,
+            before: { ...before, version: row.version },
+            after: { ...after, version: state.version, batchId, reviewId },
+          });
+          await this.#outbox(tx, tenant, state, reviewId, reviewer.email);
+          applied.push(customerId);
+        }
+        const body: ClusterBatch = { batchId, applied, skipped, reverted: false };
+        await this.#remember(tx, tenant, reviewer, idempotent, hash, 201, body);
+        return { status: 201, body, replayed: false };
+      }),
+    );
+  }
+
+  revertBatch(tenant: string, reviewer: Reviewer, batchId: string): Promise<ClusterBatch> {
+    return this.#afterCommit(
+      this.db.withTenant(tenant, async (tx) => {
+        const found = await tx.query<{ reverted_at: Date | null }>(
+          'SELECT reverted_at FROM review_batches WHERE id = $1 FOR UPDATE',
+          [batchId],
+        );
+        const batchRow = found.rows[0];
+        if (!batchRow) throw new NotFound(`No batch ${batchId}`);
+        if (batchRow.reverted_at) throw new Conflict('BATCH_REVERTED', 'This batch has already been reverted');
+        if (reviewer.role !== 'lead' && reviewer.role !== 'analyst') {
+          throw new Forbidden('REVIEW_ROLE', 'Only analysts and leads revert batches');
+        }
+        const { rows: members } = await tx.query<ReviewRow>(
+          "SELECT * FROM reviews WHERE batch_id = $1 AND kind = 'batch' ORDER BY customer_id",
+          [batchId],
+        );
+        const applied: string[] = [];
+        const skipped: ClusterBatch['skipped'] = [];
+        const now = Date.now();
+        for (const member of members) {
+          const row = (await this.#stateRow(tx, member.customer_id, true))!;
+          if (row.last_review_id !== member.id) {
+            skipped.push({
+              customerId: member.customer_id,
+              reason: `changed since the batch by ${row.updated_by_email ?? 'someone'}`,
+            });
+            continue;
+          }
+          // A claim cannot be restored (its holder has moved on): a customer claimed before goes back to open.
+          const status: ReviewStatus = member.before.status === 'claimed' ? 'open' : member.before.status;
+          const next: MachineState = { status, assignee: null, claimExpiresAt: null };
+          const reviewId = randomUUID();
+          const after = { status, action: member.before.action, label: member.before.label };
+          await tx.query(
+            `INSERT INTO reviews (tenant_id, id, customer_id, kind, actor_sub, actor_email, action, label, before, after, version, undoes, batch_id)
+             VALUES ($1, $2, $3, 'batch-revert', $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+            [
+              tenant,
+              reviewId,
+              member.customer_id,
+              reviewer.sub,
+              reviewer.email,
+              after.action,
+              after.label,
+              JSON.stringify({ status: row.status, action: row.action, label: row.label }),
+              JSON.stringify(after),
+              row.version + 1,
+              member.id,
+              batchId,
+            ],
+          );
+          const state = toState(
+            await this.#writeState(tx, row, next, reviewer, {
+              action: after.action,
+              label: after.label,
+              reviewId,
+              now,
+            }),
+          );
+          await audit(tx, tenant, reviewer, {
+            action: 'review.batch-revert',
+            objectType: 'customer',
+            objectId: member.customer_id,
+            before: { status: row.status, action: row.action, label: row.label, version: row.version },
+            after: { ...after, version: state.version, batchId, reviewId },
+          });
+          await this.#outbox(tx, tenant, state, reviewId, reviewer.email);
+          applied.push(member.customer_id);
+        }
+        await tx.query('UPDATE review_batches SET reverted_at = now(), reverted_by = $2 WHERE id = $1', [
+          batchId,
+          reviewer.email,
+        ]);
+        return { batchId, applied, skipped, reverted: true };
+      }),
+    );
+  }
+
+  // ---- the outbox (owner connection: it spans tenants) ----
+
+  async pendingChanges(limit: number): Promise<ReviewChange[]> {
+    const { rows } = await this.db.query<{
+      id: string | number;
+      tenant_id: string;
+      customer_id: string;
+      payload: Omit<ReviewChange, 'outboxId' | 'tenant' | 'customerId'>;
+    }>('SELECT id, tenant_id, customer_id, payload FROM review_outbox WHERE done_at IS NULL ORDER BY id LIMIT $1', [
+      limit,
+    ]);
+    return rows.map((r) => ({ outboxId: Number(r.id), tenant: r.tenant_id, customerId: r.customer_id, ...r.payload }));
+  }
+
+  async markApplied(outboxId: number): Promise<void> {
+    await this.db.query('UPDATE review_outbox SET done_at = now(), attempts = attempts + 1 WHERE id = $1', [outboxId]);
+  }
+
+  async markFailed(outboxId: number, error: string): Promise<void> {
+    await this.db.query('UPDATE review_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [
+      outboxId,
+      error.slice(0, 500),
+    ]);
   }
 
   async ping(): Promise<void> {
