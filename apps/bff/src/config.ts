@@ -1,6 +1,7 @@
 // One typed view of the environment. Every adapter choice is made here and nowhere else:
 // an unset variable means the embedded default, so `npm start` runs on a bare machine.
 import { resolve } from 'node:path';
+import { MIN_SECRET_LENGTH } from './secrets.ts';
 
 export interface Config {
   host: string;
@@ -21,10 +22,31 @@ export interface Config {
   /** Identity-Aware Proxy: required outside the embedded demo. */
   iap: {
     audience: string | undefined;
+    /** https only (loadConfig refuses anything else); tests pass their own key resolver instead. */
     jwksUrl: string;
     issuer: string;
+    /** Workspace domains (`hd`) allowed to sign in; empty allows any. */
     allowedDomains: string[];
+    /**
+     * Service-account emails allowed in although they carry no `hd` (IAP_ALLOWED_SERVICE_ACCOUNTS),
+     * so the domain check and machine callers can be used together.
+     */
+    allowedServiceAccounts?: string[];
   };
+  /**
+   * REDOUBT_SECRET (and REDOUBT_SECRET_PREVIOUS while rotating): the keys for CSRF tokens, the
+   * session cookie and signed cursors derive from it (secrets.ts). Required outside the embedded
+   * demo, which generates one under dataDir.
+   */
+  secret: { current: string | undefined; previous: string | undefined };
+  /**
+   * Proxies in front of the BFF whose X-Forwarded-For entries are trusted (TRUSTED_PROXY_HOPS):
+   * 0 = none, the socket peer is the client; Google's external load balancer appends two entries
+   * (client, load balancer), so 2 there.
+   */
+  trustedProxyHops: number;
+  /** Prometheus metrics on their own listener, loopback by default (METRICS_HOST, METRICS_PORT; 0 = off). */
+  metrics: { host: string; port: number };
   /**
    * The embedded demo's identity proxy signs the header. Only without IAP_AUDIENCE, and only for the
    * embedded demo (no external store configured) unless REDOUBT_DEMO_IDENTITY=true says so; in any
@@ -60,11 +82,72 @@ function optional(env: Env, name: string): string | undefined {
   return raw ? raw : undefined;
 }
 
+function list(env: Env, name: string): string[] {
+  return (optional(env, name) ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function secret(env: Env, name: string): string | undefined {
+  const value = optional(env, name);
+  if (value !== undefined && value.length < MIN_SECRET_LENGTH) {
+    throw new Error(`${name} must be at least ${MIN_SECRET_LENGTH} characters (e.g. openssl rand -base64 32)`);
+  }
+  return value;
+}
+
+/**
+ * The audiences IAP signs for (docs/decisions/0005-tenant-isolation.md): a global backend service
+ * (external Application Load Balancer, GKE), a regional backend service (regional load balancer),
+ * IAP on Cloud Run itself, and App Engine.
+ */
+export const IAP_AUDIENCE_SHAPES: readonly RegExp[] = [
+  /^\/projects\/\d+\/global\/backendServices\/\d+$/,
+  /^\/projects\/\d+\/regions\/[a-z]+(?:-[a-z]+)*\d+\/backendServices\/\d+$/,
+  /^\/projects\/\d+\/locations\/[a-z]+(?:-[a-z]+)*\d+\/services\/[a-z](?:[a-z0-9-]{0,47}[a-z0-9])?$/,
+  /^\/projects\/\d+\/apps\/[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+];
+
+export function isIapAudience(value: string): boolean {
+  return IAP_AUDIENCE_SHAPES.some((shape) => shape.test(value));
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(optional(env, 'REDOUBT_DATA_DIR') ?? 'data');
   const bigtableProject = optional(env, 'BIGTABLE_PROJECT');
   const audience = optional(env, 'IAP_AUDIENCE');
   const dashboardDir = optional(env, 'REDOUBT_DASHBOARD_DIR') ?? resolve('dist/apps/dashboard/browser');
+  if (audience !== undefined && !isIapAudience(audience)) {
+    throw new Error(
+      `IAP_AUDIENCE "${audience}" is not an IAP audience: /projects/NUMBER/global/backendServices/ID, ` +
+        '/projects/NUMBER/regions/REGION/backendServices/ID, /projects/NUMBER/locations/REGION/services/NAME ' +
+        'or /projects/NUMBER/apps/PROJECT_ID',
+    );
+  }
+  const jwksUrl = optional(env, 'IAP_JWKS_URL') ?? 'https://www.gstatic.com/iap/verify/public_key-jwk';
+  if (!jwksUrl.startsWith('https://')) {
+    // Keys fetched over plain http could be swapped on the way: anyone could then sign identities.
+    throw new Error(`IAP_JWKS_URL must be an https URL, got "${jwksUrl}"`);
+  }
+  const current = secret(env, 'REDOUBT_SECRET');
+  const previous = secret(env, 'REDOUBT_SECRET_PREVIOUS');
+  if (previous !== undefined && current === undefined) {
+    throw new Error('REDOUBT_SECRET_PREVIOUS is only accepted together with REDOUBT_SECRET');
+  }
+  const demoIdentityProxy =
+    audience === undefined &&
+    bool(
+      env,
+      'REDOUBT_DEMO_IDENTITY',
+      !optional(env, 'DATABASE_URL') && !optional(env, 'ELASTICSEARCH_URL') && !bigtableProject,
+    );
+  if (current === undefined && !demoIdentityProxy) {
+    // Replicas with random keys reject each other's CSRF tokens and cursors at random.
+    throw new Error(
+      `REDOUBT_SECRET is required outside the embedded demo (at least ${MIN_SECRET_LENGTH} characters, the same on every replica)`,
+    );
+  }
   return {
     host: optional(env, 'HOST') ?? '127.0.0.1',
     port: int(env, 'PORT', 8080, 0, 65535),
@@ -86,20 +169,15 @@ export function loadConfig(env: Env = process.env): Config {
     },
     iap: {
       audience,
-      jwksUrl: optional(env, 'IAP_JWKS_URL') ?? 'https://www.gstatic.com/iap/verify/public_key-jwk',
+      jwksUrl,
       issuer: optional(env, 'IAP_ISSUER') ?? 'https://cloud.google.com/iap',
-      allowedDomains: (optional(env, 'IAP_ALLOWED_DOMAINS') ?? '')
-        .split(',')
-        .map((d) => d.trim())
-        .filter(Boolean),
+      allowedDomains: list(env, 'IAP_ALLOWED_DOMAINS'),
+      allowedServiceAccounts: list(env, 'IAP_ALLOWED_SERVICE_ACCOUNTS').map((e) => e.toLowerCase()),
     },
-    demoIdentityProxy:
-      audience === undefined &&
-      bool(
-        env,
-        'REDOUBT_DEMO_IDENTITY',
-        !optional(env, 'DATABASE_URL') && !optional(env, 'ELASTICSEARCH_URL') && !bigtableProject,
-      ),
+    secret: { current, previous },
+    trustedProxyHops: int(env, 'TRUSTED_PROXY_HOPS', 0, 0, 10),
+    metrics: { host: optional(env, 'METRICS_HOST') ?? '127.0.0.1', port: int(env, 'METRICS_PORT', 9464, 0, 65535) },
+    demoIdentityProxy,
     allowedOrigins: (optional(env, 'REDOUBT_ALLOWED_ORIGINS') ?? '')
       .split(',')
       .map((o) => o.trim())

@@ -9,7 +9,15 @@ import { Action, Label } from './api.ts';
 /** Largest NDJSON batch one request may carry. */
 export const MAX_BATCH_EVENTS = 10_000;
 
-const Id = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:@-]+$' });
+/**
+ * Longest id (customer, event, order...) accepted anywhere: at ingest, in route parameters and by
+ * the BFF's router (its maxParamLength derives from this), so every stored id can be opened.
+ */
+export const MAX_ID_LENGTH = 128;
+/** The characters an id may hold (no '/', '%' or space: an id is one URL path segment as it is). */
+export const ID_PATTERN = '^[A-Za-z0-9._:@-]+$';
+
+const Id = Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH, pattern: ID_PATTERN });
 const Text = (maxLength = 256) => Type.String({ maxLength });
 /** ISO 8601 with a zone, e.g. 2026-11-27T18:00:00Z. */
 export const Timestamp = Type.String({
@@ -154,8 +162,8 @@ function eventSchema(type: EventType): TObject {
     {
       eventId: Type.String({
         minLength: 1,
-        maxLength: 128,
-        pattern: '^[A-Za-z0-9._:@-]+$',
+        maxLength: MAX_ID_LENGTH,
+        pattern: ID_PATTERN,
         description: 'Chosen by the sender; resending the same id stores nothing twice',
       }),
       type: Type.Literal(type),
@@ -227,12 +235,18 @@ export const IngestError = Type.Object({
 });
 export type IngestError = Static<typeof IngestError>;
 
+/** Most errors one ingest answer lists; the rest are counted in omittedErrors. */
+export const MAX_LISTED_ERRORS = 100;
+
 export const IngestReport = Type.Object({
   /** Events stored by this request. */
   accepted: Type.Integer(),
   /** Events whose id was already stored (a resend): nothing was written for them. */
   duplicates: Type.Integer(),
   rejected: Type.Integer(),
-  errors: Type.Array(IngestError),
+  /** The first MAX_LISTED_ERRORS errors, in line order. */
+  errors: Type.Array(IngestError, { maxItems: MAX_LISTED_ERRORS }),
+  /** Errors found beyond those listed (absent when every error is listed). */
+  omittedErrors: Type.Optional(Type.Integer({ minimum: 1 })),
 });
 export type IngestReport = Static<typeof IngestReport>;

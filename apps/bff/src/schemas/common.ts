@@ -1,8 +1,10 @@
 // Schemas shared by many routes. Every route declares params, query, body and responses.
 import { Type } from '@sinclair/typebox';
+import { ID_PATTERN, MAX_ID_LENGTH } from '@redoubt/contracts';
 
 export const TenantId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$', description: 'Tenant (organisation) id' });
-export const CustomerId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:@-]+$' });
+/** The same bounds as ingestion's ids (libs/contracts MAX_ID_LENGTH), so every stored id opens. */
+export const CustomerId = Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH, pattern: ID_PATTERN });
 
 export const TenantParams = Type.Object({ tenant: TenantId }, { additionalProperties: false });
 export const CustomerParams = Type.Object({ tenant: TenantId, id: CustomerId }, { additionalProperties: false });
