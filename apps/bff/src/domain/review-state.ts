@@ -57,7 +57,10 @@ export function claimedByOther(state: MachineState, actor: Person, now: number):
   return (
     state.status === 'claimed' &&
     state.assignee !== null &&
+    // Emails are unique per person (users.email); a lead may reassign to someone by email before
+    // their subject is known, so either matching means "the same person".
     state.assignee.sub !== actor.sub &&
+    state.assignee.email.toLowerCase() !== actor.email.toLowerCase() &&
     (state.claimExpiresAt === null || state.claimExpiresAt > now)
   );
 }

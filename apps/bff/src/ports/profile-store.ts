@@ -1,7 +1,7 @@
 // ProfileStore: each customer's profile row and their events, newest first (the Bigtable role).
 // Adapters: Bigtable (@google-cloud/bigtable) and an embedded node:sqlite file under the data folder.
 // One contract suite (test/contracts/profile-store.contract.ts) runs against every adapter.
-import type { Action, Label } from '@redoubt/contracts/api';
+import type { Action, Label, ReviewStatus } from '@redoubt/contracts/api';
 import type { EventType, RedoubtEvent } from '@redoubt/contracts';
 
 /** One stored event: the event as sent plus its time in epoch milliseconds. */
@@ -35,6 +35,8 @@ export interface CustomerRecord {
   score?: number;
   action?: Action;
   label?: Label;
+  /** Where the customer's review stands, kept on the row so re-indexing after new events keeps it. */
+  reviewState?: ReviewStatus;
   /** Identifier values by kind (email, phone, device, card, ip, address, order). */
   identifiers: Record<string, string[]>;
   /** Score history, newest first, bounded. */

@@ -157,7 +157,7 @@ export interface ReviewStore {
   applyBatch(
     tenant: string,
     reviewer: Reviewer,
-    batch: { label: Label; customerIds: string[]; reason?: string; reasonText?: string },
+    batch: { label: Label; customerIds: string[]; reason?: string; reasonText?: string; request?: unknown },
     idempotent: Idempotent,
   ): Promise<StoredAnswer<ClusterBatch>>;
   /** Restores each customer of the batch whose label is still the batch's; the others are reported. */
@@ -171,6 +171,8 @@ export interface ReviewStore {
    * Writes nothing when that tenant does not exist: there is no tenant log to write to, and no data.
    */
   recordAccessDenied(tenant: string, actor: Actor, attempt: { route: string; path: string }): Promise<void>;
+  /** Calls listener after each commit that wrote outbox rows; returns the unsubscribe function. */
+  onOutbox?(listener: () => void): () => void;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 // SearchIndex: one document per customer for the search page (the Elasticsearch role).
 // Adapters: Elasticsearch (@elastic/elasticsearch) and an embedded node:sqlite FTS5 index with a
 // trigram fallback for misspelt names. Every query is filtered by tenant.
-import type { Action, Label } from '@redoubt/contracts/api';
+import type { Action, Label, ReviewStatus } from '@redoubt/contracts/api';
 
 export interface CustomerDoc {
   id: string;
@@ -12,6 +12,8 @@ export interface CustomerDoc {
   score?: number;
   action?: Action;
   label?: Label;
+  /** Where the customer's review stands (set by the review follower; absent: never reviewed). */
+  reviewState?: ReviewStatus;
   /** Epoch ms. */
   lastSeen?: number;
   createdAt?: number;

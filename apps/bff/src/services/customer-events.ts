@@ -136,6 +136,7 @@ export function searchDocOf(record: CustomerRecord): CustomerDoc {
   if (record.score !== undefined) doc.score = record.score;
   if (record.action !== undefined) doc.action = record.action;
   if (record.label !== undefined) doc.label = record.label;
+  if (record.reviewState !== undefined) doc.reviewState = record.reviewState;
   if (record.lastSeen !== undefined) doc.lastSeen = record.lastSeen;
   if (record.createdAt !== undefined) doc.createdAt = record.createdAt;
   return doc;

@@ -6,6 +6,8 @@ import { MAX_BATCH_EVENTS } from '@redoubt/contracts';
 import type { CustomerRecord, ProfileStore, StoredEvent } from '../ports/profile-store.ts';
 import { emptyCustomer } from '../ports/profile-store.ts';
 import type { SearchIndex } from '../ports/search-index.ts';
+import type { QueueCandidate } from '../ports/review-store.ts';
+import type { Action, Label, ReviewStatus } from '@redoubt/contracts/api';
 import { applyEvent, searchDocOf } from './customer-events.ts';
 import { validateEvent } from './event-validation.ts';
 import type { GraphRegistry } from './graphs.ts';
@@ -19,6 +21,28 @@ export interface IngestDeps {
   search: SearchIndex;
   graphs: GraphRegistry;
   live: LiveBus;
+  /** Puts customers whose score says REVIEW, or whose label is POTENTIALLY_*, in the review queue. */
+  queue?: { enqueue(tenant: string, candidates: QueueCandidate[]): Promise<number> };
+}
+
+/** A committed review as the customer row, the search document, the graph and the live bus see it. */
+export interface AppliedReview {
+  customerId: string;
+  action: Action | null;
+  label: Label | null;
+  status: ReviewStatus;
+  version: number;
+  reviewId: string | null;
+  by: string;
+}
+
+/** Why a customer row belongs in the review queue, or undefined when it does not. */
+export function queueReason(record: CustomerRecord): string | undefined {
+  if (record.label?.startsWith('POTENTIALLY_')) return `labelled ${record.label}`;
+  if (record.action === 'REVIEW') {
+    return record.score === undefined ? 'score says REVIEW' : `score ${record.score} says REVIEW`;
+  }
+  return undefined;
 }
 
 /** Splits an NDJSON body into parsed lines; blank lines are skipped but keep the numbering. */
@@ -47,14 +71,54 @@ export class Ingest {
   readonly #deps: IngestDeps;
   readonly #queues = new Map<string, Promise<unknown>>();
   #events = 0;
+  #queueFailures = 0;
 
   constructor(deps: IngestDeps) {
     this.#deps = deps;
   }
 
+  /** Queue writes that failed since start (the batch itself was stored). */
+  get queueFailures(): number {
+    return this.#queueFailures;
+  }
+
   /** Events stored since the process started (metrics, demo progress). */
   get storedEvents(): number {
     return this.#events;
+  }
+
+  /** Runs fn after the tenant's earlier batches and before its later ones (read-modify-write of rows). */
+  #exclusive<T>(tenant: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(tenant) ?? Promise.resolve();
+    const next = previous.then(fn, fn);
+    const tail = next.catch(() => undefined);
+    this.#queues.set(tenant, tail);
+    void tail.then(() => {
+      if (this.#queues.get(tenant) === tail) this.#queues.delete(tenant);
+    });
+    return next;
+  }
+
+  /**
+   * Carries a committed review to the customer row (so later events do not undo it), the search
+   * document, the graph's labels and the live bus. Safe to repeat: it sets, never adds.
+   */
+  applyReview(tenant: string, review: AppliedReview): Promise<void> {
+    return this.#exclusive(tenant, async () => {
+      const { profiles, search, graphs, live } = this.#deps;
+      const record = (await profiles.getCustomers(tenant, [review.customerId])).get(review.customerId);
+      if (record) {
+        if (review.action === null) delete record.action;
+        else record.action = review.action;
+        if (review.label === null) delete record.label;
+        else record.label = review.label;
+        record.reviewState = review.status;
+        await search.upsert(tenant, [searchDocOf(record)]);
+        await profiles.write(tenant, [], [record]);
+      }
+      graphs.get(tenant).setCustomer(review.customerId, { label: review.label, action: review.action });
+      live.publish({ type: 'review', tenant, at: new Date().toISOString(), ...review });
+    });
   }
 
   /** Validates and stores a batch for one tenant. The tenant must exist (the route checks it). */
@@ -93,14 +157,7 @@ export class Ingest {
       const stored = await this.#store(tenant, valid);
       return { accepted: stored, duplicates: duplicates + valid.length - stored, rejected, errors };
     };
-    const previous = this.#queues.get(tenant) ?? Promise.resolve();
-    const next = previous.then(run, run);
-    const tail = next.catch(() => undefined);
-    this.#queues.set(tenant, tail);
-    void tail.then(() => {
-      if (this.#queues.get(tenant) === tail) this.#queues.delete(tenant);
-    });
-    return next;
+    return this.#exclusive(tenant, run);
   }
 
   async #store(tenant: string, valid: { event: RedoubtEvent; at: number; text?: string }[]): Promise<number> {
@@ -143,9 +200,35 @@ export class Ingest {
     // (the source of truth; once they are in, a resend is a duplicate), then the in-memory graph,
     // which cannot fail half-way and is rebuilt from the rows on restart. An index write followed
     // by a failed row write leaves the index ahead until the resend rewrites the same documents.
+    const candidates: QueueCandidate[] = [];
+    if (this.#deps.queue) {
+      for (const record of customers) {
+        const reason = queueReason(record);
+        if (!reason) continue;
+        // Mirrors the queue's none → open, so the search `state` filter finds queued customers.
+        record.reviewState ??= 'open';
+        candidates.push({
+          customerId: record.id,
+          reason,
+          ...(record.name !== undefined && { name: record.name }),
+          ...(record.score !== undefined && { score: record.score }),
+          ...(record.action !== undefined && { action: record.action }),
+          ...(record.label !== undefined && { label: record.label }),
+        });
+      }
+    }
     await search.upsert(tenant, customers.map(searchDocOf));
     await profiles.write(tenant, fresh, customers);
     const newLinks = graphs.apply(tenant, fresh);
+    // The rows are stored: a queue write that fails must not fail the batch (a resend would be a
+    // duplicate and never enqueue); it is counted, and the customer's next score enqueues again.
+    if (candidates.length > 0) {
+      try {
+        await this.#deps.queue!.enqueue(tenant, candidates);
+      } catch {
+        this.#queueFailures++;
+      }
+    }
     this.#events += fresh.length;
 
     if (live.hasListeners(tenant)) {

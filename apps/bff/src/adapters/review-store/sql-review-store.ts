@@ -818,10 +818,11 @@ export class SqlReviewStore implements ReviewStore {
   applyBatch(
     tenant: string,
     reviewer: Reviewer,
-    batch: { label: Label; customerIds: string[]; reason?: string; reasonText?: string },
+    batch: { label: Label; customerIds: string[]; reason?: string; reasonText?: string; request?: unknown },
     idempotent: Idempotent,
   ): Promise<StoredAnswer<ClusterBatch>> {
-    const hash = requestHash(batch);
+    // The caller's request, when given, is what a retry repeats (the resolved customer list may differ).
+    const hash = requestHash(batch.request ?? batch);
     return this.#afterCommit(
       this.db.withTenant(tenant, async (tx) => {
         const replayed = await this.#replay<ClusterBatch>(tx, tenant, reviewer, idempotent, hash);
@@ -899,7 +900,8 @@ export class SqlReviewStore implements ReviewStore {
         );
         const batchRow = found.rows[0];
         if (!batchRow) throw new NotFound(`No batch ${batchId}`);
-        if (batchRow.reverted_at) throw new Conflict('BATCH_REVERTED', 'This batch has already been reverted');
+        // Reverting twice is a retry, not a second revert: nothing more changes.
+        if (batchRow.reverted_at) return { batchId, applied: [], skipped: [], reverted: true };
         if (reviewer.role !== 'lead' && reviewer.role !== 'analyst') {
           throw new Forbidden('REVIEW_ROLE', 'Only analysts and leads revert batches');
         }
