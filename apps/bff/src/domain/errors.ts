@@ -166,6 +166,18 @@ export class StoreUnavailable extends DomainError {
   }
 }
 
+// 502: a backing store answered, but refused or failed this request in a way a retry will not
+// fix (a rejected query, bad credentials). Like StoreUnavailable, it names the store only: the
+// driver's message, status and headers stay in the server log (the error's cause).
+export class StoreFailed extends DomainError {
+  readonly code = 'STORE_FAILED';
+  readonly store: StoreName;
+  constructor(store: StoreName, cause?: unknown) {
+    super(`The ${store} store could not answer this request`, { cause });
+    this.store = store;
+  }
+}
+
 // 503: the server is shedding load or shutting down.
 export class Overloaded extends DomainError {
   readonly code = 'OVERLOADED';

@@ -15,6 +15,7 @@ import {
   Overloaded,
   PayloadTooLarge,
   RateLimited,
+  StoreFailed,
   StoreUnavailable,
   Unauthenticated,
   Unprocessable,
@@ -39,6 +40,7 @@ export const DOMAIN_STATUSES: ReadonlyMap<DomainErrorClass, number> = new Map<Do
   [Unprocessable, 422],
   [VersionRequired, 428],
   [RateLimited, 429],
+  [StoreFailed, 502],
   [StoreUnavailable, 503],
   [Overloaded, 503],
 ]);
@@ -81,9 +83,12 @@ export default fp(
       }
       if (status >= 500) {
         request.log.error({ err: error }, 'request failed');
+        // A domain error's message is written for clients (StoreUnavailable, StoreFailed name the
+        // store only); anything else may carry a driver's text and gets the generic one.
+        const told = error instanceof DomainError;
         return reply.status(status).send({
-          error: status === 503 ? statusText(503) : statusText(500),
-          message: status === 503 ? error.message : 'Something went wrong on our side; quote the request id.',
+          error: statusText(status),
+          message: told ? error.message : 'Something went wrong on our side; quote the request id.',
           requestId: request.id,
         });
       }

@@ -135,6 +135,30 @@ export function profileStoreContract(
       );
     });
 
+    it('refuses a timeline cursor of another customer or tenant, or one a client made or altered', async () => {
+      await store.write('acme', [storedEvent('c-a', 'ca-1', T0), storedEvent('c-a', 'ca-2', T0 + 1)], []);
+      await store.write('globex', [storedEvent('pager', 'g-1', T0), storedEvent('pager', 'g-2', T0 + 1)], []);
+      const first = await store.timeline('acme', 'pager', { limit: 2 });
+      assert.ok(first.next);
+      const refused = (tenant: string, customerId: string, before: string) =>
+        assert.rejects(
+          store.timeline(tenant, customerId, { limit: 2, before }),
+          (error: Error & { details?: unknown }) => {
+            assert.equal(error.name, 'BadCursor');
+            assert.deepEqual(error.details, [{ field: '/query/before', reason: 'is not a valid cursor' }]);
+            return true;
+          },
+        );
+      await refused('globex', 'pager', first.next);
+      await refused('acme', 'c-a', first.next);
+      const [body, mac] = first.next.split('.');
+      const made = Buffer.from(JSON.stringify([T0 + 10_000_000, 'zzz'])).toString('base64url');
+      for (const before of [made, `${made}.${mac}`, `${body}.${'A'.repeat(43)}`, `${body}A.${mac}`]) {
+        await refused('acme', 'pager', before);
+      }
+      assert.equal((await store.timeline('acme', 'pager', { limit: 2, before: first.next })).events.length, 2);
+    });
+
     it('reports which event ids are already stored, per tenant', async () => {
       await store.write('acme', [storedEvent('c5', 'dup-1', T0)], []);
       const known = await store.existingEvents('acme', ['dup-1', 'never']);

@@ -180,4 +180,119 @@ export function searchIndexContract(
       await index.ping();
     });
   });
+
+  // Tenant isolation (docs/decisions/0005-tenant-isolation.md): what one tenant indexes never
+  // changes what another tenant's search returns, so no tenant can hide another's customers or
+  // learn whether an identifier exists elsewhere. Each case compares whole pages: hits, totals,
+  // facets and whether there is a next page.
+  describe(`SearchIndex contract, tenant isolation: ${name}`, options, () => {
+    let index: SearchIndex;
+    let cleanup: () => Promise<void>;
+    const queries: Partial<SearchQuery>[] = [
+      { q: 'dev-shared' },
+      { q: 'tok_card_1' },
+      { q: 'john' },
+      { q: 'jo smi' },
+      { q: 'chloe' },
+      { q: 'Katherin Jonson' },
+      { q: 'john', country: ['GB'] },
+      { q: 'walker' },
+      { size: 2 },
+    ];
+    const pages = async (tenant: string) => {
+      const out = [];
+      for (const query of queries) {
+        const page = await index.search(tenant, q(query));
+        out.push({ query, ids: ids(page), total: page.total, facets: page.facets, more: page.next !== undefined });
+      }
+      return out;
+    };
+
+    before(async () => {
+      ({ index, cleanup } = await open());
+    });
+    after(async () => {
+      await index?.close();
+      await cleanup?.();
+    });
+
+    it("a tenant with thousands of matching documents cannot blank another tenant's results", async () => {
+      // Written first, so a shared index meets these before acme's documents.
+      const noise: CustomerDoc[] = Array.from({ length: 2_500 }, (_, i) => ({
+        id: `n${i}`,
+        name: i % 2 ? 'John Smith' : 'Katherine Johnson',
+        email: `john.smith${i}@gmail.com`,
+        country: 'GB',
+        score: 99,
+        action: 'PREVENT',
+        label: 'FRAUDSTER',
+        identifiers: ['dev-shared', 'tok_card_1', `dev-n${i}`],
+      }));
+      for (let i = 0; i < noise.length; i += 500) await index.upsert('noisy', noise.slice(i, i + 500));
+      await index.upsert('acme', docs);
+      await index.refresh();
+      assert.deepEqual(ids(await index.search('acme', q({ q: 'dev-shared' }))).sort(), ['c2', 'c3']);
+      assert.deepEqual(ids(await index.search('acme', q({ q: 'tok_card_1' }))), ['c1']);
+      assert.deepEqual(ids(await index.search('acme', q({ q: 'john', sort: 'name' }))), ['c1', 'c4', 'c2']);
+      assert.deepEqual(ids(await index.search('acme', q({ q: 'jo smi' }))), ['c1']);
+      assert.deepEqual(ids(await index.search('acme', q({ q: 'Katherin Jonson' }))), ['c2']);
+      const johns = await index.search('acme', q({ q: 'john' }));
+      assert.equal(johns.total, 3);
+      assert.deepEqual(johns.facets.label, [
+        { value: 'FRAUDSTER', count: 1 },
+        { value: 'GENUINE', count: 1 },
+      ]);
+      assert.equal(await index.count('acme'), 4);
+    });
+
+    it("what another tenant indexes never changes a tenant's results (no existence oracle)", async () => {
+      const before = await pages('acme');
+      // globex indexes, as identifiers, exactly what acme searches for: names, prefixes, card tokens.
+      await index.upsert('globex', [
+        {
+          id: 'g1',
+          name: 'Gina Lowe',
+          email: 'gina@globex.example',
+          country: 'DE',
+          score: 1,
+          action: 'ALLOW',
+          identifiers: ['john', 'chloe', 'walker', 'jo', 'dev-globex-only', 'tok_globex_card'],
+        },
+        { id: 'g2', name: 'Jon Smyth', identifiers: ['katherin', 'jonson', 'dev-shared', 'tok_card_1'] },
+      ]);
+      await index.refresh();
+      assert.deepEqual(await pages('acme'), before);
+      // An identifier only globex has looks, from acme, exactly like one nobody has.
+      for (const value of ['dev-globex-only', 'tok_globex_card', 'gina@globex.example']) {
+        const page = await index.search('acme', q({ q: value }));
+        assert.deepEqual(
+          { ids: ids(page), total: page.total, facets: page.facets, next: page.next },
+          { ids: [], total: 0, facets: { action: [], label: [], country: [] }, next: undefined },
+          value,
+        );
+      }
+      assert.deepEqual(ids(await index.search('globex', q({ q: 'dev-globex-only' }))), ['g1']);
+    });
+
+    it('a cursor pages only the tenant and query it was issued for; a tampered one is refused', async () => {
+      const first = await index.search('acme', q({ size: 2 }));
+      assert.ok(first.next);
+      const second = await index.search('acme', q({ size: 2, after: first.next }));
+      assert.deepEqual(ids(second), ['c3', 'c1']);
+      const refused = async (tenant: string, query: Partial<SearchQuery>) =>
+        assert.rejects(index.search(tenant, q(query)), (error: Error & { details?: unknown }) => {
+          assert.equal(error.name, 'BadCursor');
+          assert.deepEqual(error.details, [{ field: '/query/after', reason: 'is not a valid cursor' }]);
+          return true;
+        });
+      await refused('noisy', { size: 2, after: first.next });
+      await refused('acme', { size: 2, sort: 'name', after: first.next });
+      await refused('acme', { size: 2, country: ['GB'], after: first.next });
+      const [body, mac] = first.next.split('.');
+      const forged = Buffer.from(JSON.stringify([1, 'search', 'acme', 'x', 1])).toString('base64url');
+      for (const after of [`${forged}.${mac}`, `${body}.${'A'.repeat(43)}`, 'not-a-cursor', `${body}x.${mac}`]) {
+        await refused('acme', { size: 2, after });
+      }
+    });
+  });
 }

@@ -11,7 +11,10 @@
 import { Bigtable } from '@google-cloud/bigtable';
 import type { Instance, Table } from '@google-cloud/bigtable';
 import type { CustomerRecord, ProfileStore, StoredEvent, TimelinePage } from '../../ports/profile-store.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { TimelineCursors } from './cursor.ts';
+import { ephemeralSigner } from '../cursors.ts';
+import type { CursorSigner } from '../cursors.ts';
+import { guardStore, storeError } from '../store-errors.ts';
 
 export interface BigtableOptions {
   projectId: string;
@@ -22,6 +25,8 @@ export interface BigtableOptions {
   tablePrefix?: string;
   /** Per-call deadline. */
   timeoutMs?: number;
+  /** Signs timeline cursors (secrets.ts `signer('cursor')`); a random key when absent (tests). */
+  cursorSigner?: CursorSigner;
 }
 
 const MAX_TIME = 9_999_999_999_999; // ms, year 2286
@@ -42,6 +47,7 @@ export class BigtableProfileStore implements ProfileStore {
   readonly #ids: Table;
   readonly #names: { rows: string; ids: string };
   readonly #timeoutMs: number;
+  readonly #cursors: TimelineCursors;
 
   private constructor(options: BigtableOptions) {
     this.#client = new Bigtable({
@@ -57,14 +63,20 @@ export class BigtableProfileStore implements ProfileStore {
     this.#rows = this.#instance.table(this.#names.rows);
     this.#ids = this.#instance.table(this.#names.ids);
     this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#cursors = new TimelineCursors(options.cursorSigner ?? ephemeralSigner());
   }
 
   /** Connects and creates the tables and column families if missing. */
   static async open(options: BigtableOptions): Promise<BigtableProfileStore> {
     const store = new BigtableProfileStore(options);
-    await store.#ensureTable(store.#names.rows, ['profile', 'event']);
-    await store.#ensureTable(store.#names.ids, ['id']);
-    return store;
+    try {
+      await store.#ensureTable(store.#names.rows, ['profile', 'event']);
+      await store.#ensureTable(store.#names.ids, ['id']);
+    } catch (error) {
+      throw storeError('profiles', error);
+    }
+    // Callers only ever see domain errors (store-errors.ts), never gRPC's.
+    return guardStore('profiles', store);
   }
 
   async #ensureTable(name: string, families: string[]): Promise<void> {
@@ -180,7 +192,7 @@ export class BigtableProfileStore implements ProfileStore {
     { before, limit }: { before?: string; limit: number },
   ): Promise<TimelinePage> {
     const prefix = `${tenant}#${customerId}#`;
-    const cursor = before ? decodeCursor(before) : undefined;
+    const cursor = before ? this.#cursors.decode(tenant, customerId, before) : undefined;
     const start = cursor ? { value: `${prefix}${reverse(cursor.at)}#${cursor.eventId}`, inclusive: false } : prefix;
     // '$' sorts right after '#': the end of this customer's event rows.
     const [rows] = await this.#deadline(
@@ -195,7 +207,9 @@ export class BigtableProfileStore implements ProfileStore {
       return toStored(event);
     });
     const last = events.at(-1);
-    return rows.length > limit && last ? { events, next: encodeCursor(last.at, last.eventId) } : { events };
+    return rows.length > limit && last
+      ? { events, next: this.#cursors.encode(tenant, customerId, last.at, last.eventId) }
+      : { events };
   }
 
   async mark(): Promise<number> {

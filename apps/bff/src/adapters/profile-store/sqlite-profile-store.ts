@@ -5,7 +5,15 @@
 import { DatabaseSync } from 'node:sqlite';
 import type { StatementSync } from 'node:sqlite';
 import type { CustomerRecord, ProfileStore, StoredEvent, TimelinePage } from '../../ports/profile-store.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { TimelineCursors } from './cursor.ts';
+import { ephemeralSigner } from '../cursors.ts';
+import type { CursorSigner } from '../cursors.ts';
+import { guardStore } from '../store-errors.ts';
+
+export interface SqliteProfileStoreOptions {
+  /** Signs timeline cursors (secrets.ts `signer('cursor')`); a random key when absent (tests). */
+  cursorSigner?: CursorSigner;
+}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -35,9 +43,10 @@ export class SqliteProfileStore implements ProfileStore {
   readonly #upsertCustomer: StatementSync;
   readonly #timelineFirst: StatementSync;
   readonly #timelineAfter: StatementSync;
+  readonly #cursors: TimelineCursors;
 
   /** `path` is a file, or ':memory:' for tests. */
-  constructor(path: string) {
+  constructor(path: string, options: SqliteProfileStoreOptions = {}) {
     this.#db = new DatabaseSync(path);
     // WAL + synchronous=NORMAL: a crash loses at most the last transactions, never corrupts;
     // a 64 MiB page cache keeps the b-tree inserts of large batches in memory.
@@ -61,6 +70,9 @@ export class SqliteProfileStore implements ProfileStore {
     const order = 'ORDER BY at DESC, event_id DESC LIMIT ?';
     this.#timelineFirst = this.#db.prepare(`${timeline} ${order}`);
     this.#timelineAfter = this.#db.prepare(`${timeline} AND (at < ? OR (at = ? AND event_id < ?)) ${order}`);
+    this.#cursors = new TimelineCursors(options.cursorSigner ?? ephemeralSigner());
+    // Callers only ever see domain errors (store-errors.ts), never node:sqlite's.
+    return guardStore('profiles', this);
   }
 
   async existingEvents(tenant: string, eventIds: string[]): Promise<Set<string>> {
@@ -98,7 +110,7 @@ export class SqliteProfileStore implements ProfileStore {
     customerId: string,
     { before, limit }: { before?: string; limit: number },
   ): Promise<TimelinePage> {
-    const cursor = before ? decodeCursor(before) : undefined;
+    const cursor = before ? this.#cursors.decode(tenant, customerId, before) : undefined;
     const rows = (
       cursor
         ? this.#timelineAfter.all(tenant, customerId, cursor.at, cursor.at, cursor.eventId, limit + 1)
@@ -106,7 +118,9 @@ export class SqliteProfileStore implements ProfileStore {
     ) as { event_id: string; customer_id: string; type: string; at: number; body: string }[];
     const events = rows.slice(0, limit).map(toStored);
     const last = events.at(-1);
-    return rows.length > limit && last ? { events, next: encodeCursor(last.at, last.eventId) } : { events };
+    return rows.length > limit && last
+      ? { events, next: this.#cursors.encode(tenant, customerId, last.at, last.eventId) }
+      : { events };
   }
 
   async mark(): Promise<number> {

@@ -7,12 +7,18 @@
 //   searchable within the index's refresh interval, 1 s); `refresh: 'wait_for'` makes each bulk
 //   wait until searchable, for tests and low-volume writers.
 // - Reads: bool query; user text only in multi_match/match/term, never query_string; facets by
-//   terms aggregations; paging by search_after with the id as tie-breaker.
+//   terms aggregations; paging by search_after with the id as tie-breaker, the sort values sealed
+//   in a signed cursor bound to the tenant and the query (cursors.ts), so no client-made value
+//   reaches search_after.
+// - Errors: every call goes through guardStore (store-errors.ts): Elasticsearch's status, reason
+//   text and headers never reach a caller.
 import { Client } from '@elastic/elasticsearch';
-import type { ClientOptions } from '@elastic/elasticsearch';
+import type { ClientOptions, estypes } from '@elastic/elasticsearch';
 import type { CustomerDoc, SearchIndex, SearchPage, SearchQuery } from '../../ports/search-index.ts';
 import { normalizeIdentifier } from '../../ports/search-index.ts';
-import { BadCursor } from '../../domain/errors.ts';
+import { Cursors, ephemeralSigner, searchCursorScope } from '../cursors.ts';
+import type { CursorScope, CursorSigner } from '../cursors.ts';
+import { guardStore, storeError } from '../store-errors.ts';
 
 export interface ElasticsearchOptions {
   node: string;
@@ -21,17 +27,19 @@ export interface ElasticsearchOptions {
   refresh?: false | 'wait_for';
   /** Extra client options (tests pass the mock connection here). */
   client?: Partial<ClientOptions>;
+  /** Signs paging cursors (secrets.ts `signer('cursor')`); a random key when absent (tests). */
+  cursorSigner?: CursorSigner;
 }
 
 const BULK_DOCS = 1_000;
 const FACETS = ['action', 'label', 'country'] as const;
 
-export const INDEX_SETTINGS = {
+export const INDEX_SETTINGS: estypes.IndicesIndexSettings = {
   analysis: {
     normalizer: { lower: { type: 'custom', filter: ['lowercase', 'asciifolding'] } },
     analyzer: { folded: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding'] } },
   },
-} as const;
+};
 
 export const INDEX_MAPPINGS = {
   dynamic: 'strict',
@@ -56,7 +64,7 @@ export const INDEX_MAPPINGS = {
     createdAt: { type: 'date', format: 'epoch_millis' },
     identifiers: { type: 'keyword', normalizer: 'lower' },
   },
-} as const;
+} as const satisfies estypes.MappingTypeMapping;
 
 type Source = CustomerDoc & { tenant: string };
 
@@ -64,18 +72,20 @@ export class ElasticsearchSearchIndex implements SearchIndex {
   readonly #client: Client;
   readonly #index: string;
   readonly #refresh: false | 'wait_for';
+  readonly #cursors: Cursors;
 
   private constructor(options: ElasticsearchOptions) {
     this.#client = new Client({ node: options.node, requestTimeout: 10_000, maxRetries: 2, ...options.client });
     this.#index = options.index ?? 'customers';
     this.#refresh = options.refresh ?? false;
+    this.#cursors = new Cursors(options.cursorSigner ?? ephemeralSigner(), '/query/after');
   }
 
   /** Connects and creates the index with its mapping if it does not exist. */
   static async open(options: ElasticsearchOptions): Promise<ElasticsearchSearchIndex> {
     const index = new ElasticsearchSearchIndex(options);
-    await index.#ensureIndex();
-    return index;
+    await index.#ensureIndex().catch((error: unknown) => Promise.reject(storeError('search', error)));
+    return guardStore('search', index);
   }
 
   async #ensureIndex(): Promise<void> {
@@ -85,7 +95,7 @@ export class ElasticsearchSearchIndex implements SearchIndex {
         index: this.#index,
         settings: INDEX_SETTINGS,
         mappings: INDEX_MAPPINGS,
-      } as never);
+      });
     } catch (error) {
       // Another replica created it first.
       if (
@@ -117,11 +127,16 @@ export class ElasticsearchSearchIndex implements SearchIndex {
     }
   }
 
-  /** The request body for a query (exported shape, checked by the mock tests). */
-  searchRequest(tenant: string, query: SearchQuery) {
+  /**
+   * The request for a query (checked by the mock tests). The tenant is the first filter and the
+   * routing key of every request; a cursor is opened (and refused) before anything is sent.
+   */
+  searchRequest(tenant: string, query: SearchQuery): estypes.SearchRequest {
     const text = query.q?.trim();
     const sort = query.sort ?? (text ? 'relevance' : 'score');
-    const filter: object[] = [{ term: { tenant } }];
+    const scope = searchCursorScope(tenant, query, sort);
+    const searchAfter = query.after ? this.#searchAfter(scope, query.after) : undefined;
+    const filter: estypes.QueryDslQueryContainer[] = [{ term: { tenant } }];
     if (query.action?.length) filter.push({ terms: { action: query.action } });
     if (query.label?.length) filter.push({ terms: { label: query.label } });
     if (query.country?.length) filter.push({ terms: { country: query.country } });
@@ -131,7 +146,7 @@ export class ElasticsearchSearchIndex implements SearchIndex {
     if (query.from !== undefined || query.to !== undefined) {
       filter.push({ range: { lastSeen: { gte: query.from, lte: query.to } } });
     }
-    const must = text
+    const must: estypes.QueryDslQueryContainer[] = text
       ? [
           {
             bool: {
@@ -153,8 +168,8 @@ export class ElasticsearchSearchIndex implements SearchIndex {
           },
         ]
       : [];
-    const order: Record<string, object[]> = {
-      relevance: [{ _score: 'desc' }, { id: 'asc' }],
+    const order: Record<string, estypes.SortCombinations[]> = {
+      relevance: [{ _score: { order: 'desc' } }, { id: 'asc' }],
       score: [{ score: { order: 'desc', missing: '_last' } }, { id: 'asc' }],
       lastSeen: [{ lastSeen: { order: 'desc', missing: '_last' } }, { id: 'asc' }],
       name: [{ 'name.sort': 'asc' }, { id: 'asc' }],
@@ -166,14 +181,15 @@ export class ElasticsearchSearchIndex implements SearchIndex {
       sort: order[sort],
       size: query.size,
       track_total_hits: true,
-      ...(query.after ? { search_after: decodeAfter(query.after) } : {}),
+      ...(searchAfter ? { search_after: searchAfter } : {}),
       aggs: Object.fromEntries(FACETS.map((f) => [f, { terms: { field: f, size: 50 } }])),
       ...(text ? { highlight: { fields: { name: {}, 'email.text': {} } } } : {}),
     };
   }
 
   async search(tenant: string, query: SearchQuery): Promise<SearchPage> {
-    const response = await this.#client.search<Source>(this.searchRequest(tenant, query) as never);
+    const sort = query.sort ?? (query.q?.trim() ? 'relevance' : 'score');
+    const response = await this.#client.search<Source>(this.searchRequest(tenant, query));
     const hits = response.hits.hits.map((hit) => {
       const { tenant: _tenant, ...doc } = hit._source!;
       const highlights: Record<string, string[]> = {};
@@ -189,8 +205,23 @@ export class ElasticsearchSearchIndex implements SearchIndex {
     ) as SearchPage['facets'];
     const last = response.hits.hits.at(-1);
     const page: SearchPage = { hits, total, facets };
-    if (last?.sort && hits.length === query.size) page.next = encodeAfter(last.sort);
+    if (last?.sort && hits.length === query.size)
+      page.next = this.#cursors.seal(searchCursorScope(tenant, query, sort), last.sort);
     return page;
+  }
+
+  /** The sort values sealed in a cursor of this tenant and query: a list of plain values. */
+  #searchAfter(scope: CursorScope, cursor: string): estypes.SortResults {
+    const values = this.#cursors.open(scope, cursor);
+    if (
+      Array.isArray(values) &&
+      values.length > 0 &&
+      values.length <= 4 &&
+      values.every((v) => v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))
+    ) {
+      return values as estypes.SortResults;
+    }
+    throw this.#cursors.refuse();
   }
 
   async refresh(): Promise<void> {
@@ -225,20 +256,4 @@ export class ElasticsearchSearchIndex implements SearchIndex {
   async deleteIndex(): Promise<void> {
     await this.#client.indices.delete({ index: this.#index, ignore_unavailable: true });
   }
-}
-
-function encodeAfter(sort: unknown[]): string {
-  return Buffer.from(JSON.stringify(sort)).toString('base64url');
-}
-
-function decodeAfter(cursor: string): (string | number | null)[] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
-    if (Array.isArray(value) && value.every((v) => v === null || ['string', 'number'].includes(typeof v))) {
-      return value as (string | number | null)[];
-    }
-  } catch {
-    // fall through
-  }
-  throw new BadCursor('/query/after');
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import type { MockPattern } from '@elastic/elasticsearch-mock';
 import { ElasticsearchSearchIndex, INDEX_MAPPINGS } from './elasticsearch-search-index.ts';
+import { BadCursor, StoreFailed, StoreUnavailable } from '../../domain/errors.ts';
 
 // From ESM the mock must get ResponseError from the CommonJS copy of the client, or it answers
 // with the error serialised as a 200 body (toolchain.md).
@@ -45,7 +46,7 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
     });
     return ElasticsearchSearchIndex.open({
       node: 'http://es.test:9200',
-      client: { Connection: mock.getConnection() as never },
+      client: { Connection: mock.getConnection() as never, maxRetries: 0 },
     });
   }
 
@@ -111,10 +112,13 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
       errors: true,
       items: [{ index: { status: 400, error: { type: 'mapper_parsing_exception', reason: 'bad score' } } }],
     }));
-    await assert.rejects(
-      index.upsert('acme', [{ id: 'c1', name: 'Ann', identifiers: [] }]),
-      /mapper_parsing_exception: bad score/,
-    );
+    // The item's reason is kept for the server log (the cause), never in the error callers see.
+    await assert.rejects(index.upsert('acme', [{ id: 'c1', name: 'Ann', identifiers: [] }]), (error: Error) => {
+      assert.ok(error instanceof StoreFailed);
+      assert.doesNotMatch(error.message, /mapper_parsing_exception|bad score/);
+      assert.match(String((error.cause as Error).message), /mapper_parsing_exception: bad score/);
+      return true;
+    });
   });
 
   it('sends a tenant-filtered bool query with exact identifier terms, prefix and fuzzy name matching', async () => {
@@ -148,7 +152,7 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
     assert.deepEqual((should[2] as { multi_match: { type: string } }).multi_match.type, 'bool_prefix');
     assert.deepEqual((should[3] as { match: { name: { fuzziness: string } } }).match.name.fuzziness, 'AUTO');
     assert.equal(JSON.stringify(body).includes('query_string'), false, 'user text never reaches query_string');
-    assert.deepEqual(body.sort, [{ _score: 'desc' }, { id: 'asc' }]);
+    assert.deepEqual(body.sort, [{ _score: { order: 'desc' } }, { id: 'asc' }]);
     assert.equal(body.size, 2);
     assert.equal(body.track_total_hits, true);
     assert.deepEqual(Object.keys(body.aggs as object), ['action', 'label', 'country']);
@@ -229,6 +233,135 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
           meta: {} as never,
         }),
     );
-    await assert.rejects(index.search('acme', { size: 5 }), /search_phase_execution_exception/);
+    await assert.rejects(index.search('acme', { size: 5 }), (error: Error) => {
+      assert.ok(error instanceof StoreUnavailable);
+      assert.match(String((error.cause as Error).message), /search_phase_execution_exception/);
+      return true;
+    });
+  });
+
+  it("turns Elasticsearch's 400, 401, 429 and lost connections into errors naming only the store", async () => {
+    const index = await open({ exists: true });
+    for (const [statusCode, expected] of [
+      [400, StoreFailed],
+      [401, StoreFailed],
+      [403, StoreFailed],
+      [429, StoreUnavailable],
+      [503, StoreUnavailable],
+    ] as const) {
+      mock.clearAll();
+      mock.add({ method: 'POST', path: '/customers/_search' }, () => esError(statusCode));
+      await assert.rejects(index.search('acme', { q: 'ann', size: 5 }), (error: Error) => {
+        assert.ok(error instanceof expected, `${statusCode} gives ${error.name}`);
+        assert.doesNotMatch(JSON.stringify({ ...error, message: error.message }), LEAK, `${statusCode}`);
+        return true;
+      });
+    }
+    mock.clearAll();
+    mock.add({ method: 'POST', path: '/customers/_search' }, () => new errors.ConnectionError('connect ECONNREFUSED'));
+    await assert.rejects(index.search('acme', { size: 5 }), StoreUnavailable);
+    mock.add({ method: 'GET', path: '/_count' }, () => esError(401));
+    mock.add({ method: 'POST', path: '/customers/_count' }, () => esError(401));
+    await assert.rejects(index.count('acme'), StoreFailed);
+  });
+
+  it('sends the tenant as the first filter and the routing key of every read, whatever the query', async () => {
+    const index = await open({ exists: true });
+    mock.add({ method: 'POST', path: '/customers/_search' }, (params) => {
+      record(params);
+      return {
+        hits: {
+          total: { value: 9, relation: 'eq' },
+          hits: [
+            { _id: 'acme:c1', _source: { tenant: 'acme', id: 'c1', name: 'Ann', identifiers: [] }, sort: [1, 'c1'] },
+          ],
+        },
+        aggregations: {},
+      };
+    });
+    mock.add({ method: 'POST', path: '/customers/_count' }, (params) => {
+      record(params);
+      return { count: 1 };
+    });
+    for (const sort of ['relevance', 'score', 'lastSeen', 'name'] as const) {
+      for (const query of [{}, { q: 'ann' }, { q: 'dev-1', country: ['GB'], label: ['FRAUDSTER' as const] }]) {
+        const page = await index.search('acme', { ...query, sort, size: 1 });
+        assert.ok(page.next);
+        await index.search('acme', { ...query, sort, size: 1, after: page.next });
+      }
+    }
+    await index.count('acme');
+    const requests = seen.filter((s) => s.path.endsWith('/_search') || s.path.endsWith('/_count'));
+    assert.equal(requests.length, 25);
+    for (const request of requests) {
+      assert.equal(request.querystring.routing, 'acme', request.path);
+      const query = (request.body as { query: { bool?: { filter: unknown[] }; term?: unknown } }).query;
+      assert.deepEqual(query.bool ? query.bool.filter[0] : query, { term: { tenant: 'acme' } });
+    }
+  });
+
+  it('refuses a forged, altered or foreign cursor before sending anything', async () => {
+    const index = await open({ exists: true });
+    mock.add({ method: 'POST', path: '/customers/_search' }, (params) => {
+      record(params);
+      return {
+        hits: {
+          total: { value: 9, relation: 'eq' },
+          hits: [
+            { _id: 'acme:c1', _source: { tenant: 'acme', id: 'c1', name: 'Ann', identifiers: [] }, sort: [1, 'c1'] },
+          ],
+        },
+        aggregations: {},
+      };
+    });
+    const page = await index.search('acme', { size: 1 });
+    const sent = seen.length;
+    const [body, mac] = page.next!.split('.');
+    const forged = Buffer.from(JSON.stringify([{ script: 'x' }])).toString('base64url');
+    const made = Buffer.from(JSON.stringify([99, 'zz'])).toString('base64url');
+    for (const [tenant, query] of [
+      ['globex', { size: 1, after: page.next! }],
+      ['acme', { size: 1, sort: 'name' as const, after: page.next! }],
+      ['acme', { size: 1, q: 'ann', after: page.next! }],
+      ['acme', { size: 1, after: made }],
+      ['acme', { size: 1, after: forged }],
+      ['acme', { size: 1, after: `${made}.${mac}` }],
+      ['acme', { size: 1, after: `${body}.${'A'.repeat(43)}` }],
+    ] as const) {
+      await assert.rejects(index.search(tenant, query), (error: Error & { details?: unknown }) => {
+        assert.ok(error instanceof BadCursor, `${tenant} ${JSON.stringify(query)}`);
+        assert.deepEqual(error.details, [{ field: '/query/after', reason: 'is not a valid cursor' }]);
+        return true;
+      });
+    }
+    assert.equal(seen.length, sent, 'no refused cursor reached Elasticsearch');
   });
 });
+
+/** Text and headers an Elasticsearch error carries that must never reach a caller. */
+const LEAK = /caused_by|parse_exception|security_exception|es_rejected|x-elastic|x-es-secret|WWW-Authenticate|realm/i;
+
+function esError(statusCode: number) {
+  const type =
+    { 400: 'parse_exception', 401: 'security_exception', 403: 'security_exception' }[statusCode] ??
+    'es_rejected_execution_exception';
+  return new errors.ResponseError({
+    body: {
+      error: {
+        type,
+        reason: `${type} on node es-7 (10.0.0.7)`,
+        caused_by: { type: 'x', reason: 'index [customers] internals' },
+      },
+      status: statusCode,
+    },
+    statusCode,
+    headers: {
+      'x-elastic-product': 'Elasticsearch',
+      'x-es-secret': 'cluster-uuid-1234',
+      ...(statusCode === 401 ? { 'WWW-Authenticate': 'Basic realm="security"' } : {}),
+      ...(statusCode === 429 ? { 'retry-after': '600' } : {}),
+    },
+    warnings: null,
+    meta: {} as never,
+  });
+}

@@ -1,12 +1,17 @@
-// Embedded SearchIndex on node:sqlite: a documents table with indexed filter/sort columns, an
-// exact-identifier table, an FTS5 index on name and email (prefix queries for search-as-you-type)
-// and an FTS5 trigram index on names as the fallback for misspellings. toolchain.md measured FTS5
-// as the fastest and smallest embedded engine here (p50 0.11 ms at 200,000 customers).
+// Embedded SearchIndex on node:sqlite: a documents table with indexed filter/sort columns, and per
+// tenant three FTS5 indexes: exact identifiers, name and email (prefix queries for
+// search-as-you-type), and name trigrams as the fallback for misspellings. toolchain.md measured
+// FTS5 as the fastest and smallest embedded engine here (p50 0.11 ms at 200,000 customers).
+// One set of FTS tables per tenant (ident_N, text_N, trigram_N, N from fts_tenants): candidates are
+// read from the tenant's own index, so the candidate cap, the ranking statistics and the time a
+// query takes never depend on another tenant's documents (docs/decisions/0005-tenant-isolation.md).
 import { DatabaseSync } from 'node:sqlite';
 import type { StatementSync } from 'node:sqlite';
 import type { CustomerDoc, SearchHit, SearchIndex, SearchPage, SearchQuery } from '../../ports/search-index.ts';
 import { normalizeIdentifier } from '../../ports/search-index.ts';
-import { BadCursor } from '../../domain/errors.ts';
+import { Cursors, ephemeralSigner, searchCursorScope } from '../cursors.ts';
+import type { CursorScope, CursorSigner } from '../cursors.ts';
+import { guardStore } from '../store-errors.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS docs (
@@ -28,17 +33,26 @@ CREATE INDEX IF NOT EXISTS docs_seen ON docs (tenant, last_seen DESC);
 CREATE INDEX IF NOT EXISTS docs_action ON docs (tenant, action, score DESC);
 CREATE INDEX IF NOT EXISTS docs_label ON docs (tenant, label);
 CREATE INDEX IF NOT EXISTS docs_country ON docs (tenant, country);
+CREATE TABLE IF NOT EXISTS fts_tenants (no INTEGER PRIMARY KEY, tenant TEXT NOT NULL UNIQUE);
+`;
+
+/** The FTS tables of tenant number N. */
+const tenantFts = (no: number) => `
 -- Identifiers as whole tokens (e-mail, phone, device, card token, IP, order id stay one token
 -- each): an exact match is a phrase query. FTS5 batches its writes, ~5x faster here than a
 -- (tenant, value, doc) b-tree.
-CREATE VIRTUAL TABLE IF NOT EXISTS ident_index USING fts5(
+CREATE VIRTUAL TABLE IF NOT EXISTS ident_${no} USING fts5(
   identifiers, content='', contentless_delete=1, tokenize="unicode61 remove_diacritics 0 tokenchars '@.-_+:#/'"
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS text_index USING fts5(
+CREATE VIRTUAL TABLE IF NOT EXISTS text_${no} USING fts5(
   name, email, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS trigram_index USING fts5(name, content='', contentless_delete=1, tokenize='trigram');
+CREATE VIRTUAL TABLE IF NOT EXISTS trigram_${no} USING fts5(name, content='', contentless_delete=1, tokenize='trigram');
 `;
+
+/** Up to this layout, one FTS index held every tenant; open() moves such a file to per-tenant indexes. */
+const SHARED_FTS_VERSION = 0;
+const LAYOUT_VERSION = 2;
 
 /** Most candidates a free-text query considers before filters; keeps a one-letter query cheap. */
 const MAX_CANDIDATES = 2_000;
@@ -52,22 +66,35 @@ interface DocRow {
   body: string;
 }
 
+/** A tenant's FTS tables and their statements. */
+interface TenantFts {
+  deleteIdents: StatementSync;
+  insertIdents: StatementSync;
+  deleteText: StatementSync;
+  insertText: StatementSync;
+  deleteTrigram: StatementSync;
+  insertTrigram: StatementSync;
+  exact: StatementSync;
+  text: StatementSync;
+  trigram: StatementSync;
+}
+
+export interface SqliteSearchIndexOptions {
+  /** Signs paging cursors (secrets.ts `signer('cursor')`); a random key when absent (tests). */
+  cursorSigner?: CursorSigner;
+}
+
 export class SqliteSearchIndex implements SearchIndex {
   readonly #db: DatabaseSync;
   readonly #findRow: StatementSync;
   readonly #insertDoc: StatementSync;
   readonly #updateDoc: StatementSync;
-  readonly #deleteIdents: StatementSync;
-  readonly #insertIdents: StatementSync;
-  readonly #deleteText: StatementSync;
-  readonly #insertText: StatementSync;
-  readonly #deleteTrigram: StatementSync;
-  readonly #insertTrigram: StatementSync;
-  readonly #exact: StatementSync;
-  readonly #text: StatementSync;
-  readonly #trigram: StatementSync;
+  readonly #tenantNo: StatementSync;
+  readonly #addTenant: StatementSync;
+  readonly #fts = new Map<string, TenantFts>();
+  readonly #cursors: Cursors;
 
-  constructor(path: string) {
+  constructor(path: string, options: SqliteSearchIndexOptions = {}) {
     this.#db = new DatabaseSync(path);
     // WAL + synchronous=NORMAL: a crash loses at most the last transactions, never corrupts;
     // a 64 MiB page cache keeps the b-tree inserts of large batches in memory.
@@ -82,28 +109,39 @@ export class SqliteSearchIndex implements SearchIndex {
     this.#updateDoc = this.#db.prepare(
       'UPDATE docs SET name = ?, country = ?, score = ?, action = ?, label = ?, last_seen = ?, body = ? WHERE rowid = ?',
     );
-    this.#deleteIdents = this.#db.prepare('DELETE FROM ident_index WHERE rowid = ?');
-    this.#insertIdents = this.#db.prepare('INSERT INTO ident_index (rowid, identifiers) VALUES (?, ?)');
-    this.#deleteText = this.#db.prepare('DELETE FROM text_index WHERE rowid = ?');
-    this.#insertText = this.#db.prepare('INSERT INTO text_index (rowid, name, email) VALUES (?, ?, ?)');
-    this.#deleteTrigram = this.#db.prepare('DELETE FROM trigram_index WHERE rowid = ?');
-    this.#insertTrigram = this.#db.prepare('INSERT INTO trigram_index (rowid, name) VALUES (?, ?)');
-    this.#exact = this.#db.prepare(
-      `SELECT rowid FROM ident_index WHERE ident_index MATCH ? ORDER BY rowid LIMIT ${MAX_CANDIDATES}`,
-    );
-    this.#text = this.#db.prepare(
-      `SELECT rowid FROM text_index WHERE text_index MATCH ? ORDER BY rank LIMIT ${MAX_CANDIDATES}`,
-    );
-    this.#trigram = this.#db.prepare(
-      `SELECT rowid FROM trigram_index WHERE trigram_index MATCH ? ORDER BY rank LIMIT ${MAX_CANDIDATES}`,
-    );
+    this.#tenantNo = this.#db.prepare('SELECT no FROM fts_tenants WHERE tenant = ?');
+    this.#addTenant = this.#db.prepare('INSERT INTO fts_tenants (tenant) VALUES (?) RETURNING no');
+    this.#cursors = new Cursors(options.cursorSigner ?? ephemeralSigner(), '/query/after');
+    this.#splitSharedIndex();
+    // Callers only ever see domain errors (store-errors.ts), never node:sqlite's.
+    return guardStore('search', this);
   }
 
-  async upsert(tenant: string, docs: CustomerDoc[]): Promise<void> {
-    if (docs.length === 0) return;
+  /** A file written with one FTS index for every tenant: re-index each tenant's documents into its own. */
+  #splitSharedIndex(): void {
+    const version = (this.#db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+    if (version >= LAYOUT_VERSION) return;
     this.#db.exec('BEGIN');
     try {
-      for (const doc of docs) this.#upsertOne(tenant, doc);
+      if (version === SHARED_FTS_VERSION) {
+        const rows = this.#db
+          .prepare('SELECT rowid, tenant, body FROM docs ORDER BY tenant, rowid')
+          .iterate() as Iterable<{
+          rowid: number;
+          tenant: string;
+          body: string;
+        }>;
+        for (const row of rows) {
+          const fts = this.#tenantFts(row.tenant, true)!;
+          const doc = JSON.parse(row.body) as CustomerDoc;
+          indexIdentifiers(fts, row.rowid, doc);
+          indexText(fts, row.rowid, doc);
+        }
+        this.#db.exec(
+          'DROP TABLE IF EXISTS ident_index; DROP TABLE IF EXISTS text_index; DROP TABLE IF EXISTS trigram_index;',
+        );
+      }
+      this.#db.exec(`PRAGMA user_version = ${LAYOUT_VERSION}`);
       this.#db.exec('COMMIT');
     } catch (error) {
       this.#db.exec('ROLLBACK');
@@ -111,7 +149,54 @@ export class SqliteSearchIndex implements SearchIndex {
     }
   }
 
-  #upsertOne(tenant: string, doc: CustomerDoc): void {
+  /** The tenant's FTS tables; created when `create` (a write), else undefined for a tenant never indexed. */
+  #tenantFts(tenant: string, create: boolean): TenantFts | undefined {
+    const cached = this.#fts.get(tenant);
+    if (cached) return cached;
+    let row = this.#tenantNo.get(tenant) as { no: number } | undefined;
+    if (!row) {
+      if (!create) return undefined;
+      row = this.#addTenant.get(tenant) as { no: number };
+    }
+    const no = row.no;
+    this.#db.exec(tenantFts(no));
+    const fts: TenantFts = {
+      deleteIdents: this.#db.prepare(`DELETE FROM ident_${no} WHERE rowid = ?`),
+      insertIdents: this.#db.prepare(`INSERT INTO ident_${no} (rowid, identifiers) VALUES (?, ?)`),
+      deleteText: this.#db.prepare(`DELETE FROM text_${no} WHERE rowid = ?`),
+      insertText: this.#db.prepare(`INSERT INTO text_${no} (rowid, name, email) VALUES (?, ?, ?)`),
+      deleteTrigram: this.#db.prepare(`DELETE FROM trigram_${no} WHERE rowid = ?`),
+      insertTrigram: this.#db.prepare(`INSERT INTO trigram_${no} (rowid, name) VALUES (?, ?)`),
+      exact: this.#db.prepare(
+        `SELECT rowid FROM ident_${no} WHERE ident_${no} MATCH ? ORDER BY rowid LIMIT ${MAX_CANDIDATES}`,
+      ),
+      text: this.#db.prepare(
+        `SELECT rowid FROM text_${no} WHERE text_${no} MATCH ? ORDER BY rank LIMIT ${MAX_CANDIDATES}`,
+      ),
+      trigram: this.#db.prepare(
+        `SELECT rowid FROM trigram_${no} WHERE trigram_${no} MATCH ? ORDER BY rank LIMIT ${MAX_CANDIDATES}`,
+      ),
+    };
+    this.#fts.set(tenant, fts);
+    return fts;
+  }
+
+  async upsert(tenant: string, docs: CustomerDoc[]): Promise<void> {
+    if (docs.length === 0) return;
+    this.#db.exec('BEGIN');
+    try {
+      const fts = this.#tenantFts(tenant, true)!;
+      for (const doc of docs) this.#upsertOne(tenant, fts, doc);
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      // Statements of tables created in the rolled-back transaction are stale.
+      this.#fts.delete(tenant);
+      throw error;
+    }
+  }
+
+  #upsertOne(tenant: string, fts: TenantFts, doc: CustomerDoc): void {
     const existing = this.#findRow.get(tenant, doc.id) as { rowid: number; body: string } | undefined;
     const body = JSON.stringify(doc);
     const columns = [
@@ -125,8 +210,8 @@ export class SqliteSearchIndex implements SearchIndex {
     ] as const;
     if (!existing) {
       const rowid = Number(this.#insertDoc.run(tenant, doc.id, ...columns).lastInsertRowid);
-      this.#indexIdentifiers(rowid, doc);
-      this.#indexText(rowid, doc);
+      indexIdentifiers(fts, rowid, doc);
+      indexText(fts, rowid, doc);
       return;
     }
     if (existing.body === body) return;
@@ -136,29 +221,21 @@ export class SqliteSearchIndex implements SearchIndex {
     // indexes are only rewritten when what they index changed.
     const old = JSON.parse(existing.body) as CustomerDoc;
     if (old.identifiers.join('\n') !== doc.identifiers.join('\n')) {
-      this.#deleteIdents.run(rowid);
-      this.#indexIdentifiers(rowid, doc);
+      fts.deleteIdents.run(rowid);
+      indexIdentifiers(fts, rowid, doc);
     }
     if (old.name !== doc.name || old.email !== doc.email) {
-      this.#deleteText.run(rowid);
-      this.#deleteTrigram.run(rowid);
-      this.#indexText(rowid, doc);
+      fts.deleteText.run(rowid);
+      fts.deleteTrigram.run(rowid);
+      indexText(fts, rowid, doc);
     }
-  }
-
-  #indexIdentifiers(rowid: number, doc: CustomerDoc): void {
-    this.#insertIdents.run(rowid, [doc.id, ...doc.identifiers].join(' \n '));
-  }
-
-  #indexText(rowid: number, doc: CustomerDoc): void {
-    this.#insertText.run(rowid, doc.name, doc.email ?? '');
-    this.#insertTrigram.run(rowid, doc.name.toLowerCase());
   }
 
   async search(tenant: string, query: SearchQuery): Promise<SearchPage> {
-    const offset = query.after ? decodeOffset(query.after) : 0;
     const q = query.q?.trim() ?? '';
     const sort = query.sort ?? (q ? 'relevance' : 'score');
+    const scope = searchCursorScope(tenant, query, sort);
+    const offset = query.after ? this.#offset(scope, query.after) : 0;
     const { where, params } = filters(tenant, query);
 
     let rows: DocRow[];
@@ -218,8 +295,14 @@ export class SqliteSearchIndex implements SearchIndex {
     const facets: SearchPage['facets'] = { action: [], label: [], country: [] };
     for (const r of facetRows) facets[r.facet as keyof SearchPage['facets']].push({ value: r.value, count: r.n });
     const page: SearchPage = { hits, total, facets };
-    if (offset + rows.length < total) page.next = encodeOffset(offset + rows.length);
+    if (offset + rows.length < total) page.next = this.#cursors.seal(scope, offset + rows.length);
     return page;
+  }
+
+  #offset(scope: CursorScope, cursor: string): number {
+    const offset = this.#cursors.open(scope, cursor);
+    if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) throw this.#cursors.refuse();
+    return offset;
   }
 
   /** Candidate documents for free text, best first: exact identifiers, then names/emails, then fuzzy names. */
@@ -232,8 +315,10 @@ export class SqliteSearchIndex implements SearchIndex {
         rowids.push(id);
       }
     };
-    // The tenant filter applies when the candidates are read from docs.
-    for (const row of this.#exact.all(phrase(normalizeIdentifier(q))) as { rowid: number }[]) add(row.rowid);
+    // Candidates come from the tenant's own FTS tables only; none yet means no candidates.
+    const fts = this.#tenantFts(tenant, false);
+    if (!fts) return { rowids, terms: [] };
+    for (const row of fts.exact.all(phrase(normalizeIdentifier(q))) as { rowid: number }[]) add(row.rowid);
 
     // Text that is exactly an identifier (an email, a device id...) means that customer: the
     // name search would only add noise (and "com"* matches everyone).
@@ -247,13 +332,13 @@ export class SqliteSearchIndex implements SearchIndex {
     if (terms.length > 0) {
       // Every term must match; each as a prefix, so "jo smi" finds "John Smith" while typing.
       const match = terms.map((t) => `"${t}"*`).join(' AND ');
-      for (const row of this.#text.all(match) as { rowid: number }[]) add(row.rowid);
+      for (const row of fts.text.all(match) as { rowid: number }[]) add(row.rowid);
     }
     if (rowids.length === 0) {
       const grams = trigrams(q.toLowerCase());
       if (grams.length > 0) {
         const match = grams.map(phrase).join(' OR ');
-        const found = this.#trigram.all(match) as { rowid: number }[];
+        const found = fts.trigram.all(match) as { rowid: number }[];
         if (found.length > 0) {
           // Keep names sharing enough trigrams with the query, most similar first.
           const names = this.#db
@@ -381,14 +466,11 @@ function highlight(doc: CustomerDoc, q: string, terms: string[]): Record<string,
   return Object.keys(out).length ? out : undefined;
 }
 
-function encodeOffset(offset: number): string {
-  return Buffer.from(`o:${offset}`).toString('base64url');
+function indexIdentifiers(fts: TenantFts, rowid: number, doc: CustomerDoc): void {
+  fts.insertIdents.run(rowid, [doc.id, ...doc.identifiers].join(' \n '));
 }
 
-function decodeOffset(cursor: string): number {
-  const m = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) {
-    throw new BadCursor('/query/after');
-  }
-  return Number(m[1]);
+function indexText(fts: TenantFts, rowid: number, doc: CustomerDoc): void {
+  fts.insertText.run(rowid, doc.name, doc.email ?? '');
+  fts.insertTrigram.run(rowid, doc.name.toLowerCase());
 }
