@@ -1,14 +1,14 @@
 // Liveness checks the process only (a database outage must not restart every replica);
-// readiness checks the stores, cached briefly so probes cannot overload them.
+// readiness checks the stores, cached briefly so probes cannot overload them. The readiness
+// answer is public (load balancers call it without identity): it says which store is up or down
+// and nothing else; why a store is down (the driver's message) goes to the server log only.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 
-const Check = Type.Object({
-  name: Type.String(),
-  ok: Type.Boolean(),
-  ms: Type.Number(),
-  error: Type.Optional(Type.String()),
-});
+const Check = Type.Object(
+  { name: Type.String(), status: Type.Union([Type.Literal('up'), Type.Literal('down')]) },
+  { additionalProperties: false },
+);
 const Ready = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
   checks: Type.Array(Check),
@@ -24,30 +24,37 @@ const TIMEOUT_MS = 2_000;
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] }> = async (app, { checks }) => {
   let cached:
-    | {
-        at: number;
-        body: { status: 'ready' | 'unavailable'; checks: { name: string; ok: boolean; ms: number; error?: string }[] };
-      }
+    | { at: number; body: { status: 'ready' | 'unavailable'; checks: { name: string; status: 'up' | 'down' }[] } }
     | undefined;
 
   const runChecks = async () => {
     const results = await Promise.all(
       checks.map(async ({ name, check }) => {
         const start = performance.now();
+        let timer: NodeJS.Timeout | undefined;
         try {
           await Promise.race([
             check(),
-            new Promise((_, reject) =>
-              setTimeout(() => reject(new Error(`timed out after ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref(),
-            ),
+            new Promise((_, reject) => {
+              timer = setTimeout(() => reject(new Error(`timed out after ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+            }),
           ]);
-          return { name, ok: true, ms: Math.round(performance.now() - start) };
+          return { name, status: 'up' as const };
         } catch (error) {
-          return { name, ok: false, ms: Math.round(performance.now() - start), error: (error as Error).message };
+          app.log.warn(
+            { store: name, ms: Math.round(performance.now() - start), err: error },
+            'readiness check failed',
+          );
+          return { name, status: 'down' as const };
+        } finally {
+          clearTimeout(timer);
         }
       }),
     );
-    return { status: results.every((r) => r.ok) ? ('ready' as const) : ('unavailable' as const), checks: results };
+    return {
+      status: results.every((r) => r.status === 'up') ? ('ready' as const) : ('unavailable' as const),
+      checks: results,
+    };
   };
 
   app.get(
