@@ -1,3 +1,5 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,8 +28,57 @@ searchIndexContract('embedded (node:sqlite FTS5 + trigrams)', async () => {
   };
 });
 
-// Elasticsearch cannot run on this project's CI machines; the live suite runs wherever
-// ELASTICSEARCH_URL points at a cluster. Its requests are checked with a mock in elasticsearch.test.ts.
+test('an embedded index written with one FTS index for every tenant is split per tenant on open', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'redoubt-search-'));
+  const file = join(dir, 'search.db');
+  // The layout before docs/decisions/0005-tenant-isolation.md: shared FTS tables, user_version 0.
+  const old = new DatabaseSync(file);
+  old.exec(`
+    CREATE TABLE docs (rowid INTEGER PRIMARY KEY, tenant TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,
+      country TEXT, score REAL, action TEXT, label TEXT, last_seen INTEGER, body TEXT NOT NULL);
+    CREATE UNIQUE INDEX docs_id ON docs (tenant, id);
+    CREATE VIRTUAL TABLE ident_index USING fts5(identifiers, content='', contentless_delete=1,
+      tokenize="unicode61 remove_diacritics 0 tokenchars '@.-_+:#/'");
+    CREATE VIRTUAL TABLE text_index USING fts5(name, email, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+    CREATE VIRTUAL TABLE trigram_index USING fts5(name, content='', contentless_delete=1, tokenize='trigram');`);
+  const docs: [string, CustomerDoc][] = [
+    ['acme', { id: 'a1', name: 'Ann Archer', email: 'ann@example.com', score: 10, identifiers: ['dev-1'] }],
+    ['globex', { id: 'g1', name: 'Ann Archer', email: 'ann@globex.example', score: 20, identifiers: ['dev-1'] }],
+  ];
+  docs.forEach(([tenant, doc], i) => {
+    old
+      .prepare('INSERT INTO docs (rowid, tenant, id, name, score, body) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(i + 1, tenant, doc.id, doc.name, doc.score!, JSON.stringify(doc));
+    old
+      .prepare('INSERT INTO ident_index (rowid, identifiers) VALUES (?, ?)')
+      .run(i + 1, [doc.id, ...doc.identifiers].join(' \n '));
+    old.prepare('INSERT INTO text_index (rowid, name, email) VALUES (?, ?, ?)').run(i + 1, doc.name, doc.email!);
+    old.prepare('INSERT INTO trigram_index (rowid, name) VALUES (?, ?)').run(i + 1, doc.name.toLowerCase());
+  });
+  old.close();
+
+  const index = new SqliteSearchIndex(file);
+  for (const [tenant, id] of [
+    ['acme', 'a1'],
+    ['globex', 'g1'],
+  ]) {
+    for (const text of ['dev-1', 'ann arch', 'Anne Archr']) {
+      const page = await index.search(tenant, { q: text, size: 5 });
+      assert.deepEqual(
+        page.hits.map((h) => h.doc.id),
+        [id],
+        `${tenant} ${text}`,
+      );
+    }
+  }
+  await index.close();
+  const probe = new DatabaseSync(file, { readOnly: true });
+  const tables = probe.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%index'").all();
+  assert.deepEqual(tables, [], 'the shared FTS tables are gone');
+  assert.equal((probe.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, 2);
+  probe.close();
+  await rm(dir, { recursive: true, force: true });
+});
 
 // Elasticsearch cannot run on this project's machines or CI; the same suite runs live wherever
 // ELASTICSEARCH_URL points at a cluster (a plain condition, not needs(): its absence is expected
