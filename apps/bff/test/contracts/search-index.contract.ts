@@ -217,10 +217,21 @@ export function searchIndexContract(
     });
 
     it("a tenant with thousands of matching documents cannot blank another tenant's results", async () => {
-      // Written first, so a shared index meets these before acme's documents.
+      // Written first, so a shared index meets these before acme's documents. A third of the names
+      // are look-alikes one edit from "katherin jonson": hundreds of distinct near terms, more than
+      // a fuzzy query expands to.
+      const letters = 'abcdefghijklmnopqrstuvwxyz';
+      const nearby = (word: string, i: number) => {
+        const at = i % (word.length + 1);
+        return word.slice(0, at) + letters[Math.floor(i / (word.length + 1)) % 26] + word.slice(at);
+      };
       const noise: CustomerDoc[] = Array.from({ length: 2_500 }, (_, i) => ({
         id: `n${i}`,
-        name: i % 2 ? 'John Smith' : 'Katherine Johnson',
+        name: [
+          'John Smith',
+          'Katherine Johnson',
+          `${nearby('katherin', Math.floor(i / 3))} ${nearby('jonson', Math.floor(i / 3))}`,
+        ][i % 3]!,
         email: `john.smith${i}@gmail.com`,
         country: 'GB',
         score: 99,

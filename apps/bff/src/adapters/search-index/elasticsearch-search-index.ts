@@ -6,7 +6,13 @@
 //   last), retried with backoff on 429. Refresh policy: none by default (documents become
 //   searchable within the index's refresh interval, 1 s); `refresh: 'wait_for'` makes each bulk
 //   wait until searchable, for tests and low-volume writers.
-// - Reads: bool query; user text only in multi_match/match/term, never query_string; facets by
+// - Tenants share an index, so nothing a query scores or expands may read other tenants' terms:
+//   every text clause is constant_score (no BM25 statistics, which count every tenant's
+//   documents), and misspelt names are matched by fuzzy queries on `nameTerms`, the name's words
+//   prefixed with the tenant, with prefix_length covering the prefix: a fuzzy query expands to at
+//   most 50 terms, and over a shared `name` field another tenant's look-alike names could take all
+//   50 and hide this tenant's customers (docs/decisions/0005-tenant-isolation.md).
+// - Reads: bool query; user text only in multi_match/fuzzy/term, never query_string; facets by
 //   terms aggregations; paging by search_after with the id as tie-breaker, the sort values sealed
 //   in a signed cursor bound to the tenant and the query (cursors.ts), so no client-made value
 //   reaches search_after.
@@ -63,10 +69,30 @@ export const INDEX_MAPPINGS = {
     lastSeen: { type: 'date', format: 'epoch_millis' },
     createdAt: { type: 'date', format: 'epoch_millis' },
     identifiers: { type: 'keyword', normalizer: 'lower' },
+    nameTerms: { type: 'keyword' },
   },
 } as const satisfies estypes.MappingTypeMapping;
 
-type Source = CustomerDoc & { tenant: string };
+type Source = CustomerDoc & { tenant: string; nameTerms?: string[] };
+
+/** Words of a name as the `folded` analyzer sees them: lower case, accents removed. */
+function words(text: string): string[] {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+/** The tenant's own fuzzy-matching terms for a name: `tenant|word`. */
+const TERM_SEPARATOR = '|';
+export function nameTerms(tenant: string, name: string): string[] {
+  return [...new Set(words(name))].map((w) => `${tenant}${TERM_SEPARATOR}${w}`);
+}
+
+/** Edits allowed for a word, as Elasticsearch's fuzziness AUTO: none up to 2 letters, 1 up to 5, else 2. */
+const editsFor = (word: string) => (word.length <= 2 ? 0 : word.length <= 5 ? 1 : 2);
 
 export class ElasticsearchSearchIndex implements SearchIndex {
   readonly #client: Client;
@@ -89,7 +115,15 @@ export class ElasticsearchSearchIndex implements SearchIndex {
   }
 
   async #ensureIndex(): Promise<void> {
-    if (await this.#client.indices.exists({ index: this.#index })) return;
+    if (await this.#client.indices.exists({ index: this.#index })) {
+      // An index created before nameTerms existed gets the field (adding a field is allowed on a
+      // live index); its documents gain it when next written.
+      await this.#client.indices.putMapping({
+        index: this.#index,
+        properties: { nameTerms: INDEX_MAPPINGS.properties.nameTerms },
+      });
+      return;
+    }
     try {
       await this.#client.indices.create({
         index: this.#index,
@@ -112,7 +146,7 @@ export class ElasticsearchSearchIndex implements SearchIndex {
         .slice(i, i + BULK_DOCS)
         .flatMap((doc) => [
           { index: { _index: this.#index, _id: `${tenant}:${doc.id}`, routing: tenant } },
-          { ...doc, tenant } satisfies Source,
+          { ...doc, tenant, nameTerms: nameTerms(tenant, doc.name) } satisfies Source,
         ]);
       for (let attempt = 0; ; attempt++) {
         const result = await this.#client.bulk({ operations, refresh: this.#refresh });
@@ -146,28 +180,47 @@ export class ElasticsearchSearchIndex implements SearchIndex {
     if (query.from !== undefined || query.to !== undefined) {
       filter.push({ range: { lastSeen: { gte: query.from, lte: query.to } } });
     }
-    const must: estypes.QueryDslQueryContainer[] = text
-      ? [
-          {
+    // Relevance is the kind of match, never term statistics: exact identifier (10), every word as
+    // a prefix of the name or email (3), every word within a few edits of a name word (1).
+    const scored = (boost: number, filter: estypes.QueryDslQueryContainer): estypes.QueryDslQueryContainer => ({
+      constant_score: { filter, boost },
+    });
+    const should: estypes.QueryDslQueryContainer[] = [];
+    if (text) {
+      should.push(
+        scored(10, { term: { identifiers: normalizeIdentifier(text) } }),
+        scored(10, { term: { id: text } }),
+        scored(3, {
+          multi_match: {
+            query: text,
+            type: 'bool_prefix',
+            operator: 'and',
+            fields: ['name.sayt', 'name.sayt._2gram', 'name.sayt._3gram', 'email.text'],
+          },
+        }),
+      );
+      const typed = words(text);
+      if (typed.length > 0) {
+        const prefix = `${tenant}${TERM_SEPARATOR}`;
+        should.push(
+          scored(1, {
             bool: {
-              should: [
-                { term: { identifiers: { value: normalizeIdentifier(text), boost: 10 } } },
-                { term: { id: { value: text, boost: 10 } } },
-                {
-                  multi_match: {
-                    query: text,
-                    type: 'bool_prefix',
-                    operator: 'and',
-                    fields: ['name.sayt', 'name.sayt._2gram', 'name.sayt._3gram', 'email.text'],
+              must: typed.map((word) => ({
+                fuzzy: {
+                  nameTerms: {
+                    value: `${prefix}${word}`,
+                    fuzziness: editsFor(word),
+                    prefix_length: prefix.length,
+                    transpositions: true,
                   },
                 },
-                { match: { name: { query: text, fuzziness: 'AUTO', operator: 'and' } } },
-              ],
-              minimum_should_match: 1,
+              })),
             },
-          },
-        ]
-      : [];
+          }),
+        );
+      }
+    }
+    const must: estypes.QueryDslQueryContainer[] = text ? [{ bool: { should, minimum_should_match: 1 } }] : [];
     const order: Record<string, estypes.SortCombinations[]> = {
       relevance: [{ _score: { order: 'desc' } }, { id: 'asc' }],
       score: [{ score: { order: 'desc', missing: '_last' } }, { id: 'asc' }],
@@ -191,7 +244,7 @@ export class ElasticsearchSearchIndex implements SearchIndex {
     const sort = query.sort ?? (query.q?.trim() ? 'relevance' : 'score');
     const response = await this.#client.search<Source>(this.searchRequest(tenant, query));
     const hits = response.hits.hits.map((hit) => {
-      const { tenant: _tenant, ...doc } = hit._source!;
+      const { tenant: _tenant, nameTerms: _terms, ...doc } = hit._source!;
       const highlights: Record<string, string[]> = {};
       for (const [field, fragments] of Object.entries(hit.highlight ?? {})) {
         highlights[field === 'email.text' ? 'email' : field] = fragments;
@@ -245,7 +298,7 @@ export class ElasticsearchSearchIndex implements SearchIndex {
     try {
       const result = await this.#client.get<Source>({ index: this.#index, id: `${tenant}:${id}`, routing: tenant });
       if (!result.found || !result._source) return undefined;
-      const { tenant: _tenant, ...doc } = result._source;
+      const { tenant: _tenant, nameTerms: _terms, ...doc } = result._source;
       return doc;
     } catch (error) {
       if ((error as { meta?: { statusCode?: number } }).meta?.statusCode === 404) return undefined;

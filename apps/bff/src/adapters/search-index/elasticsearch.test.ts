@@ -44,6 +44,10 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
       record(params);
       return { acknowledged: true, index: 'customers' };
     });
+    mock.add({ method: 'PUT', path: '/customers/_mapping' }, (params) => {
+      record(params);
+      return { acknowledged: true };
+    });
     return ElasticsearchSearchIndex.open({
       node: 'http://es.test:9200',
       client: { Connection: mock.getConnection() as never, maxRetries: 0 },
@@ -55,7 +59,7 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
     seen = [];
   });
 
-  it('creates the index with the mapping when it is missing, and leaves an existing one alone', async () => {
+  it('creates the index with the mapping when it is missing, and adds nameTerms to an existing one', async () => {
     await open({ exists: false });
     const create = seen.find((s) => s.method === 'PUT');
     assert.ok(create, 'index created');
@@ -64,14 +68,16 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
     assert.equal(body.mappings.properties.name.fields.sayt.type, 'search_as_you_type');
     assert.equal(body.mappings.properties.tenant.type, 'keyword');
     assert.equal(body.mappings.dynamic, 'strict');
+    assert.equal(body.mappings.properties.nameTerms.type, 'keyword');
 
     seen = [];
     mock = new Mock();
     await open({ exists: true });
     assert.deepEqual(
-      seen.map((s) => s.method),
-      ['HEAD'],
+      seen.map((s) => `${s.method} ${s.path}`),
+      ['HEAD /customers', 'PUT /customers/_mapping'],
     );
+    assert.deepEqual(seen[1].body, { properties: { nameTerms: { type: 'keyword' } } });
   });
 
   it('bulk-indexes documents with tenant-qualified ids and tenant routing', async () => {
@@ -91,7 +97,15 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
           .map((l) => JSON.parse(l));
     assert.deepEqual(lines, [
       { index: { _index: 'customers', _id: 'acme:c1', routing: 'acme' } },
-      { id: 'c1', name: 'Ann', identifiers: ['dev-1'], score: 10, lastSeen: 5, tenant: 'acme' },
+      {
+        id: 'c1',
+        name: 'Ann',
+        identifiers: ['dev-1'],
+        score: 10,
+        lastSeen: 5,
+        tenant: 'acme',
+        nameTerms: ['acme|ann'],
+      },
     ]);
   });
 
@@ -148,14 +162,58 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
       { range: { lastSeen: { gte: 1000 } } },
     ]);
     const should = body.query.bool.must[0].bool.should;
-    assert.deepEqual(should[0], { term: { identifiers: { value: 'ann@example.com', boost: 10 } } });
-    assert.deepEqual((should[2] as { multi_match: { type: string } }).multi_match.type, 'bool_prefix');
-    assert.deepEqual((should[3] as { match: { name: { fuzziness: string } } }).match.name.fuzziness, 'AUTO');
+    assert.deepEqual(should[0], {
+      constant_score: { filter: { term: { identifiers: 'ann@example.com' } }, boost: 10 },
+    });
+    assert.deepEqual(should[1], { constant_score: { filter: { term: { id: 'Ann@Example.com' } }, boost: 10 } });
+    assert.equal(
+      (should[2] as { constant_score: { filter: { multi_match: { type: string } } } }).constant_score.filter.multi_match
+        .type,
+      'bool_prefix',
+    );
     assert.equal(JSON.stringify(body).includes('query_string'), false, 'user text never reaches query_string');
     assert.deepEqual(body.sort, [{ _score: { order: 'desc' } }, { id: 'asc' }]);
     assert.equal(body.size, 2);
     assert.equal(body.track_total_hits, true);
     assert.deepEqual(Object.keys(body.aggs as object), ['action', 'label', 'country']);
+  });
+
+  it("matches misspelt names only among the tenant's own terms, and scores no clause by shared statistics", async () => {
+    const index = await open({ exists: true });
+    mock.add({ method: 'POST', path: '/customers/_search' }, (params) => {
+      record(params);
+      return { hits: { total: { value: 0, relation: 'eq' }, hits: [] }, aggregations: {} };
+    });
+    await index.search('acme-shop', { q: 'Katherin Jönson xy', size: 5 });
+    const body = seen.find((s) => s.path === '/customers/_search')!.body as {
+      query: { bool: { must: { bool: { should: Record<string, { filter: unknown; boost: number }>[] } }[] } };
+    };
+    const should = body.query.bool.must[0].bool.should;
+    // Every clause scores a constant: BM25 statistics count every tenant's documents of the shard.
+    assert.ok(should.every((clause) => Object.keys(clause).join() === 'constant_score'));
+    assert.deepEqual(should[3].constant_score, {
+      boost: 1,
+      filter: {
+        bool: {
+          must: [
+            ['katherin', 2],
+            ['jonson', 2],
+            ['xy', 0],
+          ].map(([word, edits]) => ({
+            fuzzy: {
+              nameTerms: {
+                value: `acme-shop|${word}`,
+                fuzziness: edits,
+                // The tenant prefix must match exactly: expansions never reach another tenant's terms.
+                prefix_length: 'acme-shop|'.length,
+                transpositions: true,
+              },
+            },
+          })),
+        },
+      },
+    });
+    assert.equal(JSON.stringify(body).includes('"match":'), false, 'no fuzzy match on the shared name field');
   });
 
   it('maps hits, highlights, totals and facets, and pages with search_after', async () => {
