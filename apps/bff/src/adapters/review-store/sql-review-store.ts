@@ -87,6 +87,9 @@ export const DEFAULT_REASONS: ReviewSettings['reasons'] = [
   { id: 'other', text: 'Other (see text)' },
 ];
 
+/** How long a tenant's review settings are reused before being read again. */
+const SETTINGS_TTL_MS = 5_000;
+
 const STATE_COLUMNS = `customer_id, status, version, action, label, score, name, assignee_sub, assignee_email,
   claim_expires_at, queued_at, queue_reason, updated_at, updated_by_sub, updated_by_email, last_review_id`;
 
@@ -312,7 +315,18 @@ export class SqlReviewStore implements ReviewStore {
 
   // ---- reviews ----
 
-  async #settings(tx: Queryable): Promise<ReviewSettings> {
+  /** Settings change rarely and every write reads them: kept per tenant for a few seconds. */
+  readonly #settingsCache = new Map<string, { value: ReviewSettings; until: number }>();
+
+  async #settings(tx: Queryable, tenant?: string): Promise<ReviewSettings> {
+    const cached = tenant === undefined ? undefined : this.#settingsCache.get(tenant);
+    if (cached && cached.until > Date.now()) return cached.value;
+    const value = await this.#readSettings(tx);
+    if (tenant !== undefined) this.#settingsCache.set(tenant, { value, until: Date.now() + SETTINGS_TTL_MS });
+    return value;
+  }
+
+  async #readSettings(tx: Queryable): Promise<ReviewSettings> {
     const { rows } = await tx.query<{
       sla_hours: string | number;
       claim_idle_minutes: string | number;
@@ -329,13 +343,14 @@ export class SqlReviewStore implements ReviewStore {
   }
 
   reviewSettings(tenant: string): Promise<ReviewSettings> {
-    return this.db.withTenant(tenant, (tx) => this.#settings(tx));
+    return this.db.withTenant(tenant, (tx) => this.#settings(tx, tenant));
   }
 
   /** Sets a tenant's review settings (operators and tests; no route yet). */
   configureReviews(tenant: string, settings: Partial<ReviewSettings>): Promise<void> {
     return this.db.withTenant(tenant, async (tx) => {
-      const current = await this.#settings(tx);
+      this.#settingsCache.delete(tenant);
+      const current = await this.#readSettings(tx);
       const next = { ...current, ...settings };
       await tx.query(
         `INSERT INTO review_settings (tenant_id, sla_hours, claim_idle_minutes, undo_minutes, reasons)
@@ -343,6 +358,7 @@ export class SqlReviewStore implements ReviewStore {
          ON CONFLICT (tenant_id) DO UPDATE SET sla_hours = $2, claim_idle_minutes = $3, undo_minutes = $4, reasons = $5`,
         [tenant, next.slaHours, next.claimIdleMinutes, next.undoMinutes, JSON.stringify(next.reasons)],
       );
+      this.#settingsCache.delete(tenant);
     });
   }
 
@@ -356,11 +372,14 @@ export class SqlReviewStore implements ReviewStore {
 
   /** The row, created as 'none' if the customer has none yet, locked for this transaction. */
   async #lockState(tx: Queryable, tenant: string, customerId: string): Promise<StateRow> {
-    await tx.query(
-      `INSERT INTO review_state (tenant_id, customer_id, status) VALUES ($1, $2, 'none') ON CONFLICT DO NOTHING`,
+    // One round trip: the no-op DO UPDATE locks an existing row and returns it, like FOR UPDATE.
+    const { rows } = await tx.query<StateRow>(
+      `INSERT INTO review_state AS s (tenant_id, customer_id, status) VALUES ($1, $2, 'none')
+       ON CONFLICT (tenant_id, customer_id) DO UPDATE SET status = s.status
+       RETURNING ${STATE_COLUMNS}`,
       [tenant, customerId],
     );
-    return (await this.#stateRow(tx, customerId, true))!;
+    return rows[0]!;
   }
 
   reviewState(tenant: string, customerId: string): Promise<ReviewState> {
@@ -386,7 +405,7 @@ export class SqlReviewStore implements ReviewStore {
   ): Promise<{ state: ReviewState; reviews: Review[] }> {
     return this.db.withTenant(tenant, async (tx) => {
       const row = await this.#stateRow(tx, customerId, false);
-      const settings = await this.#settings(tx);
+      const settings = await this.#settings(tx, tenant);
       const { rows } = await tx.query<ReviewRow>(
         'SELECT * FROM reviews WHERE customer_id = $1 ORDER BY seq DESC LIMIT $2',
         [customerId, limit],
@@ -462,19 +481,47 @@ export class SqlReviewStore implements ReviewStore {
     );
   }
 
-  async #outbox(tx: Queryable, tenant: string, state: ReviewState, reviewId: string | null, by: string): Promise<void> {
-    await tx.query('INSERT INTO review_outbox (tenant_id, customer_id, payload) VALUES ($1, $2, $3)', [
-      tenant,
-      state.customerId,
-      JSON.stringify({
-        action: state.action,
-        label: state.label,
-        status: state.status,
-        version: state.version,
-        reviewId,
-        by,
-      }),
-    ]);
+  /** The outbox row, and with `answer` the idempotency row in the same statement (one round trip). */
+  async #outbox(
+    tx: Queryable,
+    tenant: string,
+    state: ReviewState,
+    reviewId: string | null,
+    by: string,
+    answer?: { actor: Actor; idempotent: Idempotent; hash: string; status: number; body: unknown },
+  ): Promise<void> {
+    const payload = JSON.stringify({
+      action: state.action,
+      label: state.label,
+      status: state.status,
+      version: state.version,
+      reviewId,
+      by,
+    });
+    if (!answer) {
+      await tx.query('INSERT INTO review_outbox (tenant_id, customer_id, payload) VALUES ($1, $2, $3)', [
+        tenant,
+        state.customerId,
+        payload,
+      ]);
+      return;
+    }
+    await tx.query(
+      `WITH outbox AS (INSERT INTO review_outbox (tenant_id, customer_id, payload) VALUES ($1, $2, $3))
+       INSERT INTO idempotency_keys (tenant_id, actor_sub, route, key, request_hash, status_code, response)
+       VALUES ($1, $4, $5, $6, $7, $8, $9)`,
+      [
+        tenant,
+        state.customerId,
+        payload,
+        answer.actor.sub,
+        answer.idempotent.route,
+        answer.idempotent.key,
+        answer.hash,
+        answer.status,
+        JSON.stringify(answer.body),
+      ],
+    );
   }
 
   /** Writes the new state row (version + 1) and returns it. */
@@ -522,7 +569,7 @@ export class SqlReviewStore implements ReviewStore {
       this.db.withTenant(tenant, async (tx) => {
         const replayed = await this.#replay<ReviewResult>(tx, tenant, reviewer, idempotent, hash);
         if (replayed) return replayed;
-        const settings = await this.#settings(tx);
+        const settings = await this.#settings(tx, tenant);
         if (input.reason !== undefined && !settings.reasons.some((r) => r.id === input.reason)) {
           throw new InvalidInput(
             '/body/reason',
@@ -613,9 +660,14 @@ export class SqlReviewStore implements ReviewStore {
           before: { ...before, version: row.version },
           after: { ...after, version: state.version, reviewId, reason: input.reason ?? null },
         });
-        await this.#outbox(tx, tenant, state, reviewId, reviewer.email);
         const body: ReviewResult = { state, review };
-        await this.#remember(tx, tenant, reviewer, idempotent, hash, 201, body);
+        await this.#outbox(tx, tenant, state, reviewId, reviewer.email, {
+          actor: reviewer,
+          idempotent,
+          hash,
+          status: 201,
+          body,
+        });
         return { status: 201, body, replayed: false };
       }),
     );
@@ -668,7 +720,7 @@ export class SqlReviewStore implements ReviewStore {
 
   queue(tenant: string, query: QueueQuery, now = Date.now()): Promise<{ rows: QueueRow[]; total: number }> {
     return this.db.withTenant(tenant, async (tx) => {
-      const settings = await this.#settings(tx);
+      const settings = await this.#settings(tx, tenant);
       const where = [`status IN ('open', 'claimed')`];
       const params: unknown[] = [];
       const param = (v: unknown) => {
@@ -718,7 +770,7 @@ export class SqlReviewStore implements ReviewStore {
     event: ReviewEvent,
     extra: { reason?: string; to?: { sub: string; email: string } } = {},
   ): Promise<ReviewState> {
-    const settings = await this.#settings(tx);
+    const settings = await this.#settings(tx, tenant);
     const now = Date.now();
     const next = transition(machineOf(row), {
       event,
@@ -827,7 +879,7 @@ export class SqlReviewStore implements ReviewStore {
       this.db.withTenant(tenant, async (tx) => {
         const replayed = await this.#replay<ClusterBatch>(tx, tenant, reviewer, idempotent, hash);
         if (replayed) return replayed;
-        const settings = await this.#settings(tx);
+        const settings = await this.#settings(tx, tenant);
         if (batch.reason !== undefined && !settings.reasons.some((r) => r.id === batch.reason)) {
           throw new InvalidInput('/body/reason', "is not one of this tenant's reasons");
         }
