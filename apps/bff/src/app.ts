@@ -1,39 +1,58 @@
-// The BFF as one Fastify plugin tree. server.ts only opens services and listens; tests call
-// buildApp() with their own services and use app.inject().
+// The BFF as one Fastify plugin tree: the services (plugins/services, each a named plugin with a
+// typed decorator), then errors, metrics, identity and access, then the routes, which read
+// app.profiles, app.search, app.graphs, … server.ts only builds it and listens; tests call
+// buildApp() with their own services where they need them and use app.inject().
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import fastifyStatic from '@fastify/static';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { MAX_ID_LENGTH } from '@redoubt/contracts';
 import type { Config } from './config.ts';
-import type { Services } from './services.ts';
+import { registerServices } from './plugins/services/index.ts';
+import type { AppServices } from './plugins/services/index.ts';
 import errors from './plugins/errors.ts';
 import metrics from './plugins/metrics.ts';
+import dashboard from './plugins/dashboard.ts';
+import { callerRequestId } from './principal.ts';
 import { healthRoutes } from './routes/health.ts';
 import { noteRoutes } from './routes/notes.ts';
-import auth from './plugins/auth/index.ts';
+import { reviewRoutes } from './routes/reviews.ts';
+import auth, { identityMode } from './plugins/auth/index.ts';
 import type { AuthOptions } from './plugins/auth/index.ts';
 import { meRoutes } from './routes/me.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { eventRoutes } from './routes/events.ts';
 import { demoRoutes } from './routes/demo.ts';
-import { tenantDirectory } from './services/tenants.ts';
+import { provisionDemo } from './demo-proxy/provision.ts';
 
 export interface BuildOptions {
   config: Config;
-  services: Services;
+  /**
+   * Services to use instead of opening them from the configuration (tests: real adapters on
+   * temporary folders, or typed partial fakes). Whoever passes one closes it; the rest are opened
+   * here and closed by app.close().
+   */
+  services?: Partial<AppServices>;
   /** pino options; false silences logs in tests. */
   logger?: boolean | object;
   /** Identity overrides for tests (test/support/identities.ts); production passes none. */
   auth?: AuthOptions;
 }
 
-/** Largest request body: an NDJSON batch of 10,000 events fits; anything bigger is refused with 413. */
-export const BODY_LIMIT = 8 * 1024 * 1024;
+/**
+ * Largest request body by default (413 past it): a note, a review or a grant is a few KiB. Routes
+ * that need more say so (ingestion: INGEST_BODY_LIMIT in routes/events.ts).
+ */
+export const BODY_LIMIT = 64 * 1024;
+
+/**
+ * Longest raw path parameter the router accepts. Ids are at most MAX_ID_LENGTH characters (ingest
+ * refuses longer); a client may percent-encode each character (3 bytes), so every stored id still
+ * routes, and the route's schema then checks the decoded id against MAX_ID_LENGTH.
+ */
+export const MAX_PARAM_LENGTH = 3 * MAX_ID_LENGTH;
 
 export async function buildApp({
   config,
@@ -41,27 +60,41 @@ export async function buildApp({
   logger,
   auth: authOptions,
 }: BuildOptions): Promise<FastifyInstance> {
+  // Refuses a configuration without IAP outside the demo before anything is opened.
+  const mode = identityMode(config);
   const app = Fastify({
     logger: logger ?? {
       level: config.logLevel,
       redact: ['req.headers["x-goog-iap-jwt-assertion"]', 'req.headers.cookie', 'req.headers["x-xsrf-token"]'],
     },
     bodyLimit: BODY_LIMIT,
+    maxParamLength: MAX_PARAM_LENGTH,
     requestTimeout: 30_000,
     connectionTimeout: 10_000,
     return503OnClosing: true,
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(given) ? given : crypto.randomUUID();
+    // Opening the stores is no plugin's ten seconds: a first PGlite start, or a graph rebuilt by a
+    // full replay, takes longer. Each store bounds its own connection attempts.
+    pluginTimeout: 0,
+    // request.ip is the client's address: the last TRUSTED_PROXY_HOPS entries of X-Forwarded-For
+    // (and the socket peer) are our own proxies, anything before them is the client's claim.
+    trustProxy: (_address, hop) => hop < config.trustedProxyHops,
+    // The request id of record is always ours; a caller's X-Request-Id is logged beside it, untrusted.
+    genReqId: () => crypto.randomUUID(),
+    childLoggerFactory: (logger, bindings, options, rawRequest) => {
+      const caller = callerRequestId(rawRequest);
+      return logger.child(caller === undefined ? bindings : { ...bindings, callerRequestId: caller }, options);
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('principal', undefined);
 
+  await registerServices(app, { config, services });
+  // The demo's organisations and people, only when the demo identity proxy signs identities.
+  if (mode === 'demo') await provisionDemo(app.db, app.users);
   await app.register(errors);
   await app.register(metrics);
   // Before every route: identity, the access table (access.ts), CSRF, rate limits, headers.
-  await app.register(auth, { config, services, auth: authOptions });
+  await app.register(auth, { config, auth: authOptions });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Redoubt API', version: '0.1.0', description: 'Fraud-analyst workbench backend-for-frontend' },
@@ -72,39 +105,28 @@ export async function buildApp({
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(meRoutes, { services });
-  await app.register(adminRoutes);
+  await app.register(meRoutes);
+  await app.register(adminRoutes, { listTenants: () => app.reviews.listTenants() });
 
   await app.register(healthRoutes, {
     checks: [
-      { name: 'reviews', check: () => services.reviews.ping() },
-      { name: 'profiles', check: () => services.profiles.ping() },
-      { name: 'search', check: () => services.search.ping() },
+      { name: 'reviews', check: () => app.reviews.ping() },
+      { name: 'profiles', check: () => app.profiles.ping() },
+      { name: 'search', check: () => app.searchIndex.ping() },
     ],
   });
-  await app.register(noteRoutes, { services });
-  await app.register(customerRoutes, { profiles: services.profiles, search: services.search, graphs: services.graphs });
-  await app.register(eventRoutes, { ingest: services.ingest, tenantExists: tenantDirectory(services.reviews) });
-  await app.register(demoRoutes, { demo: services.demo });
-  // Read at scrape time; stand-in services in some tests have no graphs or ingest.
-  const graphTotals = () => services.graphs?.totals() ?? { customers: 0, identifiers: 0, links: 0, bytes: 0 };
-  app.metrics.gauge('redoubt_graph_links', 'Customer-identifier links in the graphs', () => graphTotals().links);
-  app.metrics.gauge('redoubt_graph_customers', 'Customers in the graphs', () => graphTotals().customers);
-  app.metrics.gauge('redoubt_graph_bytes', 'Bytes held by the graph engines', () => graphTotals().bytes);
-  app.metrics.gauge('redoubt_ingested_events', 'Events stored since start', () => services.ingest?.storedEvents ?? 0);
-  app.metrics.gauge('redoubt_live_listeners', 'Live-stream subscriptions', () => services.live?.listenerCount() ?? 0);
+  await app.register(noteRoutes);
+  await app.register(reviewRoutes);
+  await app.register(customerRoutes);
+  await app.register(eventRoutes);
+  await app.register(demoRoutes);
+  // Read at scrape time.
+  app.metrics.gauge('redoubt_graph_links', 'Customer-identifier links in the graphs', () => app.graphs.totals().links);
+  app.metrics.gauge('redoubt_graph_customers', 'Customers in the graphs', () => app.graphs.totals().customers);
+  app.metrics.gauge('redoubt_graph_bytes', 'Bytes held by the graph engines', () => app.graphs.totals().bytes);
+  app.metrics.gauge('redoubt_ingested_events', 'Events stored since start', () => app.ingest.storedEvents);
+  app.metrics.gauge('redoubt_live_listeners', 'Live-stream subscriptions', () => app.live.listenerCount());
 
-  if (config.dashboardDir && existsSync(join(config.dashboardDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: config.dashboardDir, wildcard: false, index: 'index.html' });
-    // Client-side routes (/customers/42) get the app shell; unknown /api paths stay JSON 404s.
-    app.get('/*', { schema: { hide: true } }, (request, reply) => {
-      if (request.url.startsWith('/api/')) {
-        return reply
-          .status(404)
-          .send({ error: 'Not Found', message: `No route GET ${request.url.split('?')[0]}`, requestId: request.id });
-      }
-      return reply.sendFile('index.html');
-    });
-  }
+  await app.register(dashboard, { dir: config.dashboardDir });
   return app;
 }

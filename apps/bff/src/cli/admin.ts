@@ -2,32 +2,40 @@
 // (DATABASE_URL, or the embedded PGlite under REDOUBT_DATA_DIR: stop the server first, PGlite
 // is single-process). A running BFF notices changes within its 2 s principal cache.
 //
-//   grant <email> <role> [tenant]   role: analyst | lead | merchant | admin | service
-//   revoke <email> [tenant]         without a tenant the person can no longer sign in at all
-//   list
+//   grant <email> <role> <tenant>   the person's role in that tenant (replaces the role held there only)
+//                                   role: analyst | lead | merchant | admin | service
+//   revoke <email> <tenant>         removes the role held in that tenant
+//   platform-admin <email> [off]    makes (or with `off` unmakes) a platform administrator
+//   disable <email> | enable <email>   the person can no longer (or again) sign in at all
+//   list [tenant]
 //   tenant <id> <name>              create an organisation (grants need it to exist)
+// The operator is trusted like a platform administrator; changes are audited under cli:<user>.
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config.ts';
-import { openDatabase } from '../services.ts';
+import { openDatabase } from '../db/database.ts';
 import type { Database } from '../db/database.ts';
 import { SqlUserDirectory } from '../adapters/user-directory/sql-user-directory.ts';
 import type { DirectoryActor, DirectoryEntry, UserDirectory } from '../ports/user-directory.ts';
+import { ROLES } from '../principal.ts';
 import type { Role } from '../principal.ts';
 
-const ROLES: readonly Role[] = ['analyst', 'lead', 'merchant', 'admin', 'service'];
-const USAGE = `usage: npm run admin -- grant <email> <role> [tenant]
-       npm run admin -- revoke <email> [tenant]
-       npm run admin -- list
+const USAGE = `usage: npm run admin -- grant <email> <role> <tenant>
+       npm run admin -- revoke <email> <tenant>
+       npm run admin -- platform-admin <email> [off]
+       npm run admin -- disable <email>
+       npm run admin -- enable <email>
+       npm run admin -- list [tenant]
        npm run admin -- tenant <id> <name>
 roles: ${ROLES.join(', ')}`;
 
 export class UsageError extends Error {}
 
 const describe = (e: DirectoryEntry) =>
-  `${e.email}  ${e.kind === 'service' ? 'service principal' : e.role}  ` +
-  `tenants: ${e.tenants.join(', ') || '(none)'}${e.disabled ? '  REVOKED' : ''}${e.sub ? '' : '  (not signed in yet)'}`;
+  `${e.email}  ${e.kind === 'service' ? 'service principal' : e.platformAdmin ? 'platform admin' : 'person'}  ` +
+  `roles: ${e.grants.map((g) => `${g.tenant}=${g.role}`).join(', ') || '(none)'}` +
+  `${e.disabled ? '  DISABLED' : ''}${e.sub ? '' : '  (not signed in yet)'}`;
 
 /** Runs one command; returns the lines to print. Throws UsageError on bad arguments. */
 export async function runAdminCommand(
@@ -38,19 +46,37 @@ export async function runAdminCommand(
   switch (command) {
     case 'grant': {
       const [email, role, tenant, extra] = rest;
-      if (!email || !role || extra !== undefined) throw new UsageError(USAGE);
+      if (!email || !role || !tenant || extra !== undefined) throw new UsageError(USAGE);
       if (!ROLES.includes(role as Role)) throw new UsageError(`unknown role "${role}"; roles: ${ROLES.join(', ')}`);
-      return [`granted: ${describe(await deps.directory.grant(deps.actor, email, role as Role, tenant))}`];
+      return [`granted: ${describe(await deps.directory.grant(deps.actor, email, tenant, role as Role))}`];
     }
     case 'revoke': {
       const [email, tenant, extra] = rest;
       if (!email || extra !== undefined) throw new UsageError(USAGE);
+      if (!tenant) throw new UsageError(`revoke needs a tenant; to stop ${email} signing in at all: disable ${email}`);
       const entry = await deps.directory.revoke(deps.actor, email, tenant);
       if (!entry) throw new UsageError(`no user ${email}`);
-      return [`revoked${tenant ? ` from ${tenant}` : ''}: ${describe(entry)}`];
+      return [`revoked from ${tenant}: ${describe(entry)}`];
+    }
+    case 'platform-admin': {
+      const [email, off, extra] = rest;
+      if (!email || (off !== undefined && off !== 'off') || extra !== undefined) throw new UsageError(USAGE);
+      const entry = await deps.directory.setPlatformAdmin(deps.actor, email, off === undefined);
+      if (!entry) throw new UsageError(`no user ${email}`);
+      return [`${off ? 'no longer platform admin' : 'platform admin'}: ${describe(entry)}`];
+    }
+    case 'disable':
+    case 'enable': {
+      const [email, extra] = rest;
+      if (!email || extra !== undefined) throw new UsageError(USAGE);
+      const entry = await deps.directory.setDisabled(deps.actor, email, command === 'disable');
+      if (!entry) throw new UsageError(`no user ${email}`);
+      return [`${command}d: ${describe(entry)}`];
     }
     case 'list': {
-      const entries = await deps.directory.list();
+      const [tenant, extra] = rest;
+      if (extra !== undefined) throw new UsageError(USAGE);
+      const entries = await deps.directory.list(tenant ? { tenants: [tenant] } : {});
       return entries.length ? entries.map(describe) : ['(no users)'];
     }
     case 'tenant': {

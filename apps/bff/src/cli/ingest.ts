@@ -10,7 +10,8 @@ import { generateEvents } from '@redoubt/synthetic';
 import { MAX_BATCH_EVENTS } from '@redoubt/contracts';
 import type { IngestError } from '@redoubt/contracts';
 import { loadConfig } from '../config.ts';
-import { closeServices, openServices } from '../services.ts';
+import Fastify from 'fastify';
+import { registerServices } from '../plugins/services/index.ts';
 import type { BatchLine } from '../services/ingest.ts';
 
 const { values, positionals } = parseArgs({
@@ -50,13 +51,16 @@ const batchSize = Math.min(MAX_BATCH_EVENTS, Math.max(1, Number(values.batch)));
 const totalBytes = statSync(file).size;
 
 const config = loadConfig();
-const services = await openServices(config);
+// The same service plugins as the server, without HTTP; close() snapshots the graph and closes the stores.
+const services = Fastify({ logger: false, pluginTimeout: 0 });
+await registerServices(services, { config });
+await services.ready();
 if (values['create-tenant']) await services.reviews.ensureTenant(tenant, values['create-tenant']);
 if (!(await services.reviews.listTenants()).some((t) => t.id === tenant)) {
   console.error(
     `unknown tenant "${tenant}": create it first (npm run admin -- tenant <id> <name>, or pass --create-tenant <name>)`,
   );
-  await closeServices(services);
+  await services.close();
   process.exit(2);
 }
 
@@ -109,7 +113,6 @@ progress(true);
 
 for (const e of errors.slice(0, 50)) console.error(`line ${e.line}: ${e.field || '(line)'} ${e.reason}`);
 if (errors.length > 50) console.error(`... and ${errors.length - 50} more errors`);
-await services.graphs.snapshot();
-await closeServices(services);
+await services.close();
 console.log(JSON.stringify({ tenant, file, lines: lineNo, ...totals, seconds: (Date.now() - started) / 1000 }));
 process.exit(totals.rejected > 0 ? 1 : 0);

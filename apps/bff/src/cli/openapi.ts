@@ -6,20 +6,19 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../config.ts';
 import { buildApp } from '../app.ts';
-import { closeServices, openServices } from '../services.ts';
 
 export async function generateOpenApi(): Promise<string> {
   const dataDir = await mkdtemp(join(tmpdir(), 'redoubt-openapi-'));
   const config = loadConfig({ REDOUBT_DATA_DIR: dataDir, DEMO_CUSTOMERS: '0', REDOUBT_DASHBOARD_DIR: 'none' });
-  const services = await openServices(config);
   try {
-    const app = await buildApp({ config, services, logger: false });
-    await app.ready();
-    const document = JSON.stringify(app.swagger(), null, 2) + '\n';
-    await app.close();
-    return document;
+    const app = await buildApp({ config, logger: false });
+    try {
+      await app.ready();
+      return JSON.stringify(app.swagger(), null, 2) + '\n';
+    } finally {
+      await app.close();
+    }
   } finally {
-    await closeServices(services);
     await rm(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,6 @@
 // One SQL surface over two engines: node-postgres against a real server (DATABASE_URL) and
 // PGlite (PostgreSQL in WASM) for the embedded default. Same SQL, same migrations, same RLS.
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 
@@ -144,4 +144,17 @@ export async function migrate(db: Database): Promise<string[]> {
     }
   });
   return applied;
+}
+
+/** PostgreSQL when DATABASE_URL is set, else PGlite under the data folder; migrated either way. */
+export async function openDatabase(config: { databaseUrl: string | undefined; dataDir: string }): Promise<Database> {
+  let db: Database;
+  if (config.databaseUrl) {
+    db = await openPostgres(config.databaseUrl);
+  } else {
+    await mkdir(config.dataDir, { recursive: true });
+    db = await openPglite(join(config.dataDir, 'pglite'));
+  }
+  await migrate(db);
+  return db;
 }

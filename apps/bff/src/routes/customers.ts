@@ -7,16 +7,8 @@ import { Action, CustomerPath, CustomerProfile, Label, Network, SearchResult, Ti
 import type { CustomerHit } from '@redoubt/contracts/api';
 import { CustomerId, CustomerParams, TenantParams, errorResponses } from '../schemas/common.ts';
 import { CustomerNotFound, PathNotFound } from '../domain/errors.ts';
-import type { CustomerRecord, ProfileStore, StoredEvent } from '../ports/profile-store.ts';
-import type { SearchIndex } from '../ports/search-index.ts';
-import type { GraphRegistry } from '../services/graphs.ts';
+import type { CustomerRecord, StoredEvent } from '../ports/profile-store.ts';
 import { toNetwork, toPath } from '../services/network-view.ts';
-
-export interface CustomerRouteOptions {
-  profiles: ProfileStore;
-  search: SearchIndex;
-  graphs: GraphRegistry;
-}
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
@@ -64,6 +56,26 @@ const NetworkQuery = Type.Object(
     exclude: Type.Optional(
       Type.Array(Type.String({ maxLength: 300 }), { maxItems: 100, description: 'Identifier values to leave out' }),
     ),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Most nodes one path search may enter, both directions together: the engine stops there (and
+ * answers as if there were no chain), so a search through hub identifiers (a shared IP, a busy
+ * device) stays bounded on the shared event loop. Callers may ask for less, never more.
+ */
+export const PATH_NODE_BUDGET = 20_000;
+
+const PathQuery = Type.Object(
+  {
+    maxDepth: Type.Integer({ minimum: 1, maximum: 12, default: 8, description: 'Most hops searched' }),
+    maxNodes: Type.Integer({
+      minimum: 1,
+      maximum: PATH_NODE_BUDGET,
+      default: PATH_NODE_BUDGET,
+      description: 'Most nodes the search may visit; past it the answer is 404 NO_PATH as when nothing links them',
+    }),
   },
   { additionalProperties: false },
 );
@@ -120,10 +132,8 @@ export function summarize(stored: StoredEvent): string {
   }
 }
 
-export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteOptions> = async (
-  app,
-  { profiles, search, graphs },
-) => {
+export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { profiles, searchIndex: search, graphs } = app;
   app.get(
     '/api/tenants/:tenant/customers/search',
     {
@@ -268,16 +278,14 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteOptions> = a
         tags: ['customers'],
         summary: 'The shortest chain of shared identifiers between two customers',
         params: PathParams,
-        querystring: Type.Object(
-          { maxDepth: Type.Integer({ minimum: 1, maximum: 12, default: 8, description: 'Most hops searched' }) },
-          { additionalProperties: false },
-        ),
+        querystring: PathQuery,
         response: { 200: CustomerPath, ...errorResponses },
       },
     },
     async (request): Promise<CustomerPath> => {
       const { tenant, id, otherId } = request.params;
-      const path = toPath(graphs.get(tenant), id, otherId, request.query.maxDepth);
+      const { maxDepth, maxNodes } = request.query as Static<typeof PathQuery>;
+      const path = toPath(graphs.get(tenant), id, otherId, { maxDepth, maxNodes });
       if (path === undefined) throw new CustomerNotFound(tenant, id);
       if (path === null) {
         throw new PathNotFound(id, otherId);

@@ -3,9 +3,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DemoStatus } from '@redoubt/contracts/api';
 import { errorResponses } from '../schemas/common.ts';
-import type { Demo } from '../services/demo.ts';
 
-export const demoRoutes: FastifyPluginAsyncTypebox<{ demo: Demo }> = async (app, { demo }) => {
+export const demoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/demo/status',
     {
@@ -15,6 +14,6 @@ export const demoRoutes: FastifyPluginAsyncTypebox<{ demo: Demo }> = async (app,
         response: { 200: DemoStatus, ...errorResponses },
       },
     },
-    async () => demo.status(),
+    async () => app.demo.status(),
   );
 };

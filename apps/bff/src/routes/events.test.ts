@@ -65,7 +65,7 @@ describe('POST /api/tenants/:tenant/events', () => {
     assert.equal(rows("SELECT event_id FROM events WHERE tenant = 'acme-shop' AND customer_id = 'c-ann'").length, 1);
     const profile = (await t.services.profiles.getCustomers('acme-shop', ['c-ann'])).get('c-ann');
     assert.equal(profile?.name, 'Ann Archer');
-    const found = await t.services.search.search('acme-shop', { q: 'ann@example.com', size: 5 });
+    const found = await t.services.searchIndex.search('acme-shop', { q: 'ann@example.com', size: 5 });
     assert.deepEqual(
       found.hits.map((h) => h.doc.id),
       ['c-ann'],

@@ -4,10 +4,11 @@
 // Who may call it (service principals only) is the auth plugin's rule, not this file's.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IngestError, IngestReport, MAX_BATCH_EVENTS } from '@redoubt/contracts';
+import { IngestError, IngestReport, MAX_BATCH_EVENTS, MAX_LISTED_ERRORS } from '@redoubt/contracts';
 import { ErrorBody, TenantParams, errorResponses } from '../schemas/common.ts';
 import { InvalidInput, PayloadTooLarge, StoreUnavailable, TenantNotFound } from '../domain/errors.ts';
-import type { BatchLine, Ingest } from '../services/ingest.ts';
+import type { BatchLine } from '../services/ingest.ts';
+import { tenantDirectory } from '../services/tenants.ts';
 import { parseNdjson } from '../services/ingest.ts';
 
 /** Every line of the batch was rejected: the report plus the usual error fields. */
@@ -16,22 +17,27 @@ const IngestRejection = Type.Object({
   accepted: Type.Integer(),
   duplicates: Type.Integer(),
   rejected: Type.Integer(),
-  errors: Type.Array(IngestError),
+  errors: Type.Array(IngestError, { maxItems: MAX_LISTED_ERRORS }),
+  omittedErrors: Type.Optional(Type.Integer({ minimum: 1 })),
 });
 
-export interface EventRouteOptions {
-  ingest: Ingest;
-  /** True when the tenant exists (PostgreSQL tenants table); events for others are refused. */
-  tenantExists: (tenant: string) => Promise<boolean>;
-}
+/**
+ * Largest ingest body: an NDJSON batch of 10,000 events fits. Every other route keeps the 64 KiB
+ * default of app.ts BODY_LIMIT.
+ */
+export const INGEST_BODY_LIMIT = 8 * 1024 * 1024;
 
-export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteOptions> = async (app, { ingest, tenantExists }) => {
+export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { ingest } = app;
+  // True when the tenant exists (the tenants table); events for others are refused.
+  const tenantExists = tenantDirectory(app.reviews);
   // NDJSON arrives as text; it is split and parsed line by line so errors can name the line.
   app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.post(
     '/api/tenants/:tenant/events',
     {
+      bodyLimit: INGEST_BODY_LIMIT,
       schema: {
         tags: ['events'],
         summary: 'Ingest one event (JSON) or a batch (NDJSON, up to 10,000 lines)',
@@ -89,14 +95,21 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteOptions> = async (
           'A store is unavailable; this batch was not recorded as stored. Resend it (event ids make that safe).',
         );
       }
-      if (report.accepted + report.duplicates > 0) return report;
-      const first = report.errors[0];
+      // A batch of 10,000 bad lines must not become a multi-megabyte answer: list the first
+      // MAX_LISTED_ERRORS errors and count the rest.
+      const listed = report.errors.slice(0, MAX_LISTED_ERRORS);
+      const omitted = report.errors.length - listed.length;
+      const capped = { ...report, errors: listed, ...(omitted > 0 && { omittedErrors: omitted }) };
+      if (report.accepted + report.duplicates > 0) return capped;
+      const first = report.errors[0]!;
       return reply.status(400).send({
         error: 'Bad Request',
-        message: `All ${report.rejected} event(s) were rejected; first: line ${first.line} ${first.field} ${first.reason}`,
-        details: report.errors.slice(0, 100).map((e) => ({ field: e.field, reason: `line ${e.line}: ${e.reason}` })),
+        message:
+          `All ${report.rejected} event(s) were rejected; first: line ${first.line} ${first.field} ${first.reason}` +
+          (omitted > 0 ? ` (${listed.length} errors listed, ${omitted} more not listed)` : ''),
+        details: listed.map((e) => ({ field: e.field, reason: `line ${e.line}: ${e.reason}` })),
         requestId: request.id,
-        ...report,
+        ...capped,
       });
     },
   );

@@ -5,9 +5,8 @@ import { NewNote, Note } from '@redoubt/contracts';
 import { CustomerParams, errorResponses, ErrorBody } from '../schemas/common.ts';
 import { actorOf } from '../principal.ts';
 import { Conflict } from '../domain/errors.ts';
-import type { Services } from '../services.ts';
 
-export const noteRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const noteRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/tenants/:tenant/customers/:id/notes',
     {
@@ -22,7 +21,7 @@ export const noteRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       },
     },
     async (request) => ({
-      notes: await services.reviews.listNotes(request.params.tenant, request.params.id, request.query.limit),
+      notes: await app.reviews.listNotes(request.params.tenant, request.params.id, request.query.limit),
     }),
   );
 
@@ -37,7 +36,7 @@ export const noteRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       },
     },
     async (request, reply) => {
-      const result = await services.reviews.addNote(request.params.tenant, actorOf(request), {
+      const result = await app.reviews.addNote(request.params.tenant, actorOf(request), {
         id: request.body.id,
         customerId: request.params.id,
         body: request.body.body,

@@ -2,9 +2,12 @@
 // registers, so a route added later is covered without anyone editing this file:
 //   - every registered route has a rule in access.ts (a route without one fails this test);
 //   - nobody signed in gets 401 on every non-public route;
-//   - every role not in the rule gets 403;
-//   - every allowed role gets through for its own tenant, and gets 404 for another tenant's
-//     objects (read and write), exactly as for a tenant that does not exist, with the attempt logged.
+//   - roles belong to the grant: each person below holds a role per tenant, and on a tenant route
+//     only the role held in THAT tenant counts: not allowed there -> 403; no role there -> 404
+//     (read and write), exactly as for a tenant that does not exist, with the attempt logged;
+//   - people with different roles in two tenants (every pair) get each tenant's rules and nothing
+//     more; the platform administrator reaches no tenant route at all;
+//   - a route without a tenant admits whoever holds an allowed role in some tenant.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -13,11 +16,12 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { closeServices, openServices } from '../../src/services.ts';
-import type { Services } from '../../src/services.ts';
+import { openDatabase } from '../../src/db/database.ts';
+import type { Database } from '../../src/db/database.ts';
+import { SqlReviewStore } from '../../src/adapters/review-store/sql-review-store.ts';
 import { ACCESS, ruleFor, WRITE_METHODS } from '../../src/access.ts';
 import type { AccessRule } from '../../src/access.ts';
-import type { Role } from '../../src/principal.ts';
+import type { AccessRole, Role } from '../../src/principal.ts';
 import { SqlUserDirectory } from '../../src/adapters/user-directory/sql-user-directory.ts';
 import { testIdentities, TEST_AUDIENCE } from '../support/identities.ts';
 import type { TestIdentities } from '../support/identities.ts';
@@ -26,6 +30,40 @@ const OWN = 'acme-shop';
 const OTHER = 'globex-travel';
 const MISSING = 'no-such-tenant';
 const ROLES: readonly Role[] = ['analyst', 'lead', 'merchant', 'admin', 'service'];
+const PERSON_ROLES: readonly Role[] = ['analyst', 'lead', 'merchant', 'admin'];
+
+/** Someone calling: a role per tenant, or the platform administrator. */
+interface Persona {
+  name: string;
+  roles: Readonly<Record<string, Role>>;
+  platformAdmin: boolean;
+}
+
+const PERSONAS: readonly Persona[] = [
+  // One role in OWN only.
+  ...ROLES.map((role) => ({ name: role, roles: { [OWN]: role }, platformAdmin: false })),
+  { name: 'platform-admin', roles: {}, platformAdmin: true },
+  // A different role in each of two tenants, every ordered pair.
+  ...PERSON_ROLES.flatMap((own) =>
+    PERSON_ROLES.filter((other) => other !== own).map((other) => ({
+      name: `${own}-here+${other}-there`,
+      roles: { [OWN]: own, [OTHER]: other },
+      platformAdmin: false,
+    })),
+  ),
+];
+
+/** The spec, written out independently of access.ts's decide(). */
+function expected(persona: Persona, rule: AccessRule, tenantRoute: boolean, tenant: string): 'pass' | 403 | 404 {
+  const allowed = rule.roles as readonly AccessRole[];
+  if (tenantRoute) {
+    const held = Object.hasOwn(persona.roles, tenant) ? persona.roles[tenant] : undefined;
+    if (!held) return 404;
+    return allowed.includes(held) ? 'pass' : 403;
+  }
+  const holds = Object.values(persona.roles).some((r) => allowed.includes(r));
+  return holds || (persona.platformAdmin && allowed.includes('platform-admin')) ? 'pass' : 403;
+}
 
 interface LogLine {
   reqId?: string;
@@ -45,11 +83,11 @@ function concreteUrl(url: string, tenant: string, rule: AccessRule | undefined):
 
 describe('route x role x tenant matrix', () => {
   let dir: string;
-  let services: Services;
+  let db: Database;
   let app: FastifyInstance;
   let ids: TestIdentities;
   const logs: LogLine[] = [];
-  const headersFor = new Map<Role, Record<string, string>>();
+  const headersFor = new Map<string, Record<string, string>>();
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'redoubt-matrix-'));
@@ -66,23 +104,30 @@ describe('route x role x tenant matrix', () => {
       IAP_AUDIENCE: TEST_AUDIENCE,
       LOG_LEVEL: 'warn',
     });
-    services = await openServices(config);
-    for (const t of [OWN, OTHER]) await services.reviews.ensureTenant(t, t);
-    ids = await testIdentities({ directory: new SqlUserDirectory(services.db) });
+    // The database is the test's (the directory needs it before the app exists); the app opens the rest.
+    db = await openDatabase(config);
+    const reviews = new SqlReviewStore(db);
+    for (const t of [OWN, OTHER]) await reviews.ensureTenant(t, t);
+    ids = await testIdentities({ directory: new SqlUserDirectory(db) });
     app = await buildApp({
       config: ids.configure(config),
-      services,
+      services: { db, users: ids.directory, reviews },
       auth: { ...ids.auth, limits: { writesPerMinute: 100_000, searchesPerMinute: 100_000 } },
       logger: { level: 'warn', stream: { write: (line: string) => logs.push(JSON.parse(line) as LogLine) } },
     });
     await app.ready();
-    for (const role of ROLES)
-      headersFor.set(role, await ids.headers({ email: `${role}@matrix.test`, role, tenant: OWN }));
+    for (const p of PERSONAS) {
+      const grants = Object.entries(p.roles).map(([tenant, role]) => ({ tenant, role }));
+      headersFor.set(
+        p.name,
+        await ids.headers({ email: `${p.name}@matrix.test`, grants, platformAdmin: p.platformAdmin }),
+      );
+    }
   });
 
   after(async () => {
     await app?.close();
-    if (services) await closeServices(services);
+    await db?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -130,7 +175,7 @@ describe('route x role x tenant matrix', () => {
     assert.deepEqual(unruled, [], `routes without a rule in apps/bff/src/access.ts: ${unruled.join(', ')}`);
   });
 
-  test('every route x every role x own / other / missing tenant', async () => {
+  test('every route x every persona (a role per tenant) x own / other / missing tenant', async () => {
     const failures: string[] = [];
     const expect = (ok: boolean, what: string) => {
       if (!ok) failures.push(what);
@@ -141,7 +186,8 @@ describe('route x role x tenant matrix', () => {
     for (const { method, url, rule } of routes()) {
       if (!rule) continue; // reported by the test above
       // Decided by the URL, not by the rule: a tenant route whose rule forgot the check must fail here.
-      const tenants = url.includes(':tenant') || rule.tenant ? [OWN, OTHER, MISSING] : [OWN];
+      const tenantRoute = url.includes(':tenant') || rule.tenant !== undefined;
+      const tenants = tenantRoute ? [OWN, OTHER, MISSING] : [OWN];
       for (const tenant of tenants) {
         const target = concreteUrl(url, tenant, rule);
         const label = `${method} ${target}`;
@@ -153,12 +199,13 @@ describe('route x role x tenant matrix', () => {
         }
         expect(anonymous.status === 401, `${label} anonymous: expected 401, got ${anonymous.status}`);
 
-        for (const role of ROLES) {
-          const res = await call(method, target, headersFor.get(role)!);
-          const who = `${label} as ${role}`;
-          if (!rule.roles.includes(role)) {
+        for (const persona of PERSONAS) {
+          const res = await call(method, target, headersFor.get(persona.name)!);
+          const who = `${label} as ${persona.name}`;
+          const want = expected(persona, rule, tenantRoute, tenant);
+          if (want === 403) {
             expect(res.status === 403, `${who}: expected 403, got ${res.status} ${res.body.slice(0, 120)}`);
-          } else if (tenant === OWN) {
+          } else if (want === 'pass') {
             expect(
               ![401, 403].includes(res.status) && !denied(res.reqId, 'cross-tenant access refused'),
               `${who}: expected to pass access control, got ${res.status} ${res.body.slice(0, 120)}`,
@@ -180,9 +227,9 @@ describe('route x role x tenant matrix', () => {
   test('the ingest route: users get 403; a service principal needs no XSRF token, only JSON or NDJSON', async () => {
     const url = `/api/tenants/${OWN}/events`;
     if (!routes().some((r) => r.method === 'POST' && r.url === '/api/tenants/:tenant/events')) return;
-    for (const role of ['analyst', 'lead', 'merchant', 'admin'] as const) {
-      const res = await call('POST', url, headersFor.get(role)!);
-      assert.equal(res.status, 403, role);
+    for (const persona of PERSONAS.filter((p) => p.name !== 'service')) {
+      const res = await call('POST', url, headersFor.get(persona.name)!);
+      assert.equal(res.status, persona.roles[OWN] ? 403 : 404, persona.name);
     }
     const service = headersFor.get('service')!;
     const bare = { 'x-goog-iap-jwt-assertion': service['x-goog-iap-jwt-assertion']! };
@@ -232,7 +279,7 @@ describe('route x role x tenant matrix', () => {
       const res = await app.inject({
         method: 'POST',
         url: '/api/admin/grants',
-        headers: { ...headersFor.get('admin')!, 'content-type': 'application/json' },
+        headers: { ...headersFor.get('platform-admin')!, 'content-type': 'application/json' },
         payload,
       });
       assert.equal(res.statusCode, 400, payload);
@@ -258,7 +305,7 @@ describe('the access table', () => {
     const { baseConfig, fakeServices } = await import('./fake-services.ts');
     const app = await buildApp({
       config: ids.configure(baseConfig) as never,
-      services: fakeServices(),
+      services: fakeServices([], { users: ids.directory }),
       auth: ids.auth,
       logger: false,
     });

@@ -12,7 +12,7 @@ import type { TestIdentities } from '../support/identities.ts';
 import { baseConfig, fakeServices } from './fake-services.ts';
 
 const ADMIN = { email: 'root@bank.test', role: 'admin' as const };
-const grant = { email: 'new@bank.test', role: 'analyst' };
+const grant = { email: 'new@bank.test', role: 'analyst', tenant: 'acme-shop' };
 
 describe('browser defences', () => {
   let ids: TestIdentities;
@@ -30,7 +30,7 @@ describe('browser defences', () => {
     ids = await testIdentities();
     app = await buildApp({
       config: { ...ids.configure(baseConfig), allowedOrigins: ['https://console.bank.test'] } as never,
-      services: fakeServices(),
+      services: fakeServices([], { users: ids.directory }),
       auth: { ...ids.auth, limits: { writesPerMinute: 5, searchesPerMinute: 5 } },
       logger: false,
     });

@@ -9,8 +9,6 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Config } from '../../src/config.ts';
-import { closeServices, openServices } from '../../src/services.ts';
-import type { Services } from '../../src/services.ts';
 import { DEMO_TENANTS, DEMO_USERS } from '../../src/demo-proxy/demo-users.ts';
 import { DEMO_COOKIE } from '../../src/demo-proxy/identity-proxy.ts';
 import { IAP_HEADER } from '../../src/plugins/auth/iap-verifier.ts';
@@ -34,7 +32,6 @@ function jar() {
 describe('demo identity proxy', () => {
   let dir: string;
   let config: Config;
-  let services: Services;
   let app: FastifyInstance;
 
   before(async () => {
@@ -49,14 +46,15 @@ describe('demo identity proxy', () => {
       DEMO_TRICKLE: 'false',
     });
     assert.equal(config.demoIdentityProxy, true);
-    services = await openServices(config);
-    app = await buildApp({ config, services, logger: false });
+    app = await buildApp({ config, logger: false });
   });
   after(async () => {
     await app?.close();
-    if (services) await closeServices(services);
     await rm(dir, { recursive: true, force: true });
   });
+
+  /** The first app's stores, for a second app on the same data (the first app closes them). */
+  const shared = () => ({ db: app.db, profiles: app.profiles, searchIndex: app.searchIndex, graphs: app.graphs });
 
   async function signIn(key: string) {
     const cookies = jar();
@@ -82,18 +80,18 @@ describe('demo identity proxy', () => {
     assert.match(String(res.headers['content-security-policy']), /script-src 'self'/, 'the page runs no script');
   });
 
-  test('each demo user signs in through the proxy and gets their own role and organisations', async () => {
+  test('each demo user signs in through the proxy and gets their own role in each organisation', async () => {
     for (const user of DEMO_USERS) {
       const cookies = await signIn(user.key);
       const me = await app.inject({ url: '/api/me', headers: { cookie: cookies.header() } });
       assert.equal(me.statusCode, 200, `${user.key}: ${me.body}`);
       const body = me.json();
-      assert.equal(body.role, user.role);
       assert.equal(body.email, user.email);
       assert.equal(body.demo, true);
+      assert.equal(body.platformAdmin, user.platformAdmin === true);
       assert.deepEqual(
-        body.tenants.map((t: { id: string }) => t.id),
-        [...user.tenants].sort(),
+        body.tenants.map((t: { id: string; role: string }) => ({ tenant: t.id, role: t.role })),
+        [...user.grants].sort((a, b) => a.tenant.localeCompare(b.tenant)),
       );
     }
   });
@@ -183,13 +181,13 @@ describe('demo identity proxy', () => {
     const kid = JSON.parse(await readFile(keyFile, 'utf8')).kid;
     assert.equal((await app.inject({ url: '/demo/jwks.json' })).json().keys[0].kid, kid);
     assert.equal((await app.inject({ url: '/demo/jwks.json' })).json().keys[0].d, undefined, 'no private part');
-    const before = await services.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log');
+    const before = await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log');
     const users = await app.users.list();
-    const again = await buildApp({ config, services, logger: false });
+    const again = await buildApp({ config, services: shared(), logger: false });
     try {
       assert.equal((await again.inject({ url: '/demo/jwks.json' })).json().keys[0].kid, kid);
       assert.deepEqual(await again.users.list(), users);
-      const afterRows = await services.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log');
+      const afterRows = await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log');
       assert.equal(afterRows.rows[0]!.n, before.rows[0]!.n);
     } finally {
       await again.close();
@@ -204,7 +202,7 @@ describe('demo identity proxy', () => {
       REDOUBT_DEMO_IDENTITY: 'true',
     });
     const ids = await testIdentities();
-    const real = await buildApp({ config: prod, services, auth: { keys: ids.auth.keys }, logger: false });
+    const real = await buildApp({ config: prod, services: shared(), auth: { keys: ids.auth.keys }, logger: false });
     try {
       assert.equal((await real.inject({ url: '/demo/login' })).statusCode, 404);
       assert.equal(

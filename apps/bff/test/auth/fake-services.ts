@@ -1,16 +1,29 @@
-// Services for auth tests that exercise only identity and access: no store is touched except
-// the tenant names /api/me reads.
-import type { Services } from '../../src/services.ts';
+// Services for auth tests that exercise only identity and access: typed partial fakes, of which
+// only the tenant names (/api/me) and the readiness pings answer; anything else a test touches
+// throws, naming the member.
+import type { AppServices } from '../../src/plugins/services/index.ts';
+import type { ReviewStore } from '../../src/ports/review-store.ts';
+import type { ProfileStore } from '../../src/ports/profile-store.ts';
+import type { SearchIndex } from '../../src/ports/search-index.ts';
+import { partial } from '../support/partial.ts';
 
-export function fakeServices(tenants: { id: string; name: string }[] = []): Services {
+export function fakeServices(
+  tenants: { id: string; name: string }[] = [],
+  overrides: Partial<AppServices> = {},
+): AppServices {
+  const ping = async () => {};
   return {
-    db: undefined as never,
-    reviews: {
-      listTenants: async () => tenants,
-      ping: async () => {},
-      close: async () => {},
-    },
-  } as unknown as Services;
+    db: partial('db'),
+    users: partial('users'),
+    reviews: partial<ReviewStore>('reviews', { listTenants: async () => tenants, ping }),
+    profiles: partial<ProfileStore>('profiles', { ping }),
+    searchIndex: partial<SearchIndex>('searchIndex', { ping }),
+    graphs: partial('graphs'),
+    live: partial('live'),
+    ingest: partial('ingest'),
+    demo: partial('demo'),
+    ...overrides,
+  };
 }
 
 export const baseConfig = {
@@ -29,5 +42,9 @@ export const baseConfig = {
     issuer: 'https://cloud.google.com/iap',
     allowedDomains: [],
   },
+  // No secret: outside the demo the app refuses to start until a test sets one (ids.configure does).
+  secret: { current: undefined, previous: undefined },
+  trustedProxyHops: 0,
+  metrics: { host: '127.0.0.1', port: 0 },
   demoIdentityProxy: false,
 };

@@ -3,7 +3,7 @@
 // production verifier against these keys.
 //
 //   const ids = await testIdentities();
-//   const app = await buildApp({ config: ids.configure(config), services, auth: ids.auth, logger: false });
+//   const app = await buildApp({ config: ids.configure(config), services: { users: ids.directory }, auth: ids.auth, logger: false });
 //   await app.inject({ method: 'POST', url, payload, headers: await ids.headers({ email: 'a@x.test', role: 'analyst', tenant: 'acme-shop' }) });
 //
 // headers() provisions the user in ids.directory (in memory by default; pass
@@ -19,6 +19,7 @@ import type { Role } from '../../src/principal.ts';
 import type { AuthOptions } from '../../src/plugins/auth/index.ts';
 import { IAP_HEADER } from '../../src/plugins/auth/iap-verifier.ts';
 import { CSRF_SECRET_COOKIE, XSRF_COOKIE, XSRF_HEADER } from '../../src/plugins/security.ts';
+import { secretsFrom } from '../../src/secrets.ts';
 import type { UserDirectory } from '../../src/ports/user-directory.ts';
 import { MemoryUserDirectory } from '../../src/adapters/user-directory/memory-user-directory.ts';
 
@@ -40,9 +41,16 @@ export async function newSigningKey(): Promise<SigningKey> {
 
 export interface Who {
   email: string;
-  role: Role;
-  /** Tenant grants to provision (one or several); none for a user without tenants. */
+  /**
+   * The role to hold in each of `tenant`. 'admin' with no tenant provisions the platform
+   * administrator (no tenant role); any other role needs a tenant.
+   */
+  role?: Role;
+  /** Tenants to hold `role` in (one or several). */
   tenant?: string | readonly string[];
+  /** Different roles in different tenants (roles belong to the grant). */
+  grants?: readonly { tenant: string; role: Role }[];
+  platformAdmin?: boolean;
 }
 
 /** The IAP-style subject a test email signs in with (stable per email). */
@@ -54,9 +62,11 @@ export interface TestIdentities {
   key: SigningKey;
   jwks(): JSONWebKeySet;
   directory: UserDirectory;
-  /** Identity options for buildApp: these keys, this directory, no principal cache, a fixed CSRF key. */
+  /** Identity options for buildApp: these keys, no principal cache (the directory goes in as services.users). */
   auth: AuthOptions;
-  /** The config with IAP pointed at these test keys (demo proxy off). */
+  /** The server secret configure() sets (REDOUBT_SECRET); the XSRF tokens of xsrf() derive from it. */
+  secret: string;
+  /** The config with IAP pointed at these test keys and the test secret (demo proxy off). */
   configure<C extends Pick<Config, 'iap' | 'demoIdentityProxy'>>(config: C): C;
   /** Signs an assertion; claims and header override the valid defaults (exp/iat/nbf as epoch seconds). */
   sign(claims: JWTPayload & { email?: string }, header?: Record<string, unknown>, key?: SigningKey): Promise<string>;
@@ -69,7 +79,9 @@ export interface TestIdentities {
 export async function testIdentities(options: { directory?: UserDirectory } = {}): Promise<TestIdentities> {
   const keys: SigningKey[] = [await newSigningKey()];
   const directory = options.directory ?? new MemoryUserDirectory();
-  const csrfKey = randomBytes(32).toString('base64url');
+  const secret = randomBytes(32).toString('base64url');
+  // The key the server derives from the same secret (src/secrets.ts).
+  const csrfKey = secretsFrom(secret).keys('csrf')[0]!;
   // Callable without new (its types only declare the call signature).
   const tokens = CSRF({ userInfo: true, hmacKey: csrfKey }) as unknown as {
     secretSync(): string;
@@ -84,13 +96,13 @@ export async function testIdentities(options: { directory?: UserDirectory } = {}
     auth: {
       // Resolve against whatever the key list holds now (tests may add keys).
       keys: (header, token) => createLocalJWKSet({ keys: keys.map((k) => k.publicJwk) })(header, token),
-      directory,
       cacheMs: 0,
-      csrfKey,
     },
+    secret,
     configure: (config) => ({
       ...config,
       iap: { audience: TEST_AUDIENCE, issuer: TEST_ISSUER, jwksUrl: 'http://127.0.0.1:9/unused', allowedDomains: [] },
+      secret: { current: secret, previous: undefined },
       demoIdentityProxy: false,
     }),
     async sign(claims, header = {}, key = keys[0]!) {
@@ -102,9 +114,16 @@ export async function testIdentities(options: { directory?: UserDirectory } = {}
     },
     async headers(who) {
       const tenants = who.tenant === undefined ? [] : typeof who.tenant === 'string' ? [who.tenant] : [...who.tenant];
+      const grants = [...(who.grants ?? [])];
+      for (const tenant of tenants) {
+        if (!who.role) throw new Error('headers(): a tenant needs a role');
+        grants.push({ tenant, role: who.role });
+      }
+      const platformAdmin = who.platformAdmin ?? (who.role === 'admin' && tenants.length === 0 && grants.length === 0);
+      if (!platformAdmin && grants.length === 0) throw new Error(`headers(): nothing to provision for ${who.email}`);
       const actor = { sub: 'test:provisioning', email: 'provisioning@test.local' };
-      if (tenants.length === 0) await directory.grant(actor, who.email, who.role);
-      for (const tenant of tenants) await directory.grant(actor, who.email, who.role, tenant);
+      if (platformAdmin) await directory.setPlatformAdmin(actor, who.email, true);
+      for (const { tenant, role } of grants) await directory.grant(actor, who.email, tenant, role);
       const sub = subjectOf(who.email);
       const xsrf = ids.xsrf(sub);
       return {

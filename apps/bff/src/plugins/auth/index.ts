@@ -1,29 +1,28 @@
 // Authentication and authorization for every route, in one onRequest hook:
 //   route rule (access.ts; no rule = 403) -> identity (passport strategy verifying the IAP
-//   assertion) -> principal from the user directory (every request, cached 2 s) -> role -> tenant
-//   grant (another tenant answers 404, logged) -> writes: 415 / origin / CSRF -> rate limit.
+//   assertion) -> principal from the user directory (every request, cached 2 s) -> the role held
+//   in the tenant the URL names (none: 404 as for a missing tenant, logged; another role: 403) -> writes: 415 / origin / CSRF -> rate limit.
 // In the embedded demo (no IAP_AUDIENCE) the demo identity proxy signs the header in front of it.
 import fp from 'fastify-plugin';
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
 import passportModule from '@fastify/passport';
 import CustomStrategy from 'passport-custom';
 import secureSession from '@fastify/secure-session';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Config } from '../../config.ts';
-import type { Services } from '../../services.ts';
+import { isIapAudience } from '../../config.ts';
+import { secretsFor } from '../../secrets.ts';
 import type { Principal } from '../../principal.ts';
-import { ruleFor, WRITE_METHODS } from '../../access.ts';
+import { actorOf } from '../../principal.ts';
+import { decide, ruleFor, WRITE_METHODS } from '../../access.ts';
 import type { AccessRule } from '../../access.ts';
 import { Forbidden, InvalidInput, NotFound, StoreUnavailable, Unauthenticated } from '../../domain/errors.ts';
 import security from '../security.ts';
+import { dashboardFiles } from '../dashboard.ts';
 import type { SecurityOptions } from '../security.ts';
 import { cachingVerifier, IAP_HEADER, remoteIapKeys } from './iap-verifier.ts';
 import type { IapVerifierOptions } from './iap-verifier.ts';
-import type { UserDirectory } from '../../ports/user-directory.ts';
-import { SqlUserDirectory } from '../../adapters/user-directory/sql-user-directory.ts';
 import demoIdentityProxy, { DEMO_AUDIENCE, openDemoIdentityProxy } from '../../demo-proxy/identity-proxy.ts';
-import { provisionDemo } from '../../demo-proxy/provision.ts';
 
 const { Authenticator } = passportModule;
 
@@ -31,13 +30,10 @@ const { Authenticator } = passportModule;
 export interface AuthOptions {
   /** Key resolver for assertions; default Google's JWK set (or the demo proxy's keys in the demo). */
   keys?: JWTVerifyGetKey;
-  /** Where principals come from; default the users table (SqlUserDirectory on services.db). */
-  directory?: UserDirectory;
   /** How long a resolved principal is reused; default 2000 ms (0 = look up on every request). */
   cacheMs?: number;
   /** Refetch cooldown for an unknown key id; default 30 s. */
   jwksCooldownMs?: number;
-  csrfKey?: string;
   limits?: SecurityOptions['limits'];
 }
 
@@ -53,8 +49,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route registered after the auth plugin, with its access rule (for the matrix test). */
     accessRoutes: RegisteredRoute[];
-    /** The user directory in use; admin routes change it and then call forgetPrincipals(). */
-    users: UserDirectory;
     forgetPrincipals(): void;
     /** True when the embedded demo's identity proxy signs identities. */
     demoIdentity: boolean;
@@ -67,11 +61,9 @@ declare module 'fastify' {
  */
 export function identityMode(config: Pick<Config, 'iap' | 'demoIdentityProxy'>): 'iap' | 'demo' {
   if (config.iap.audience) {
-    // The two shapes IAP signs for; anything else is a configuration mistake that would lock everyone out.
-    if (!IAP_AUDIENCE_SHAPE.test(config.iap.audience)) {
-      throw new Error(
-        `IAP_AUDIENCE "${config.iap.audience}" is not /projects/NUM/global/backendServices/ID or /projects/NUM/apps/PROJECT_ID`,
-      );
+    // The shapes IAP signs for (config.ts); anything else is a mistake that would lock everyone out.
+    if (!isIapAudience(config.iap.audience)) {
+      throw new Error(`IAP_AUDIENCE "${config.iap.audience}" is not an IAP audience (/projects/NUMBER/...)`);
     }
     return 'iap';
   }
@@ -79,40 +71,40 @@ export function identityMode(config: Pick<Config, 'iap' | 'demoIdentityProxy'>):
   throw new Error('IAP_AUDIENCE is required: set it to the IAP backend audience (/projects/NUM/...)');
 }
 
-const IAP_AUDIENCE_SHAPE = /^\/projects\/\d+\/(global\/backendServices\/\d+|apps\/[a-z][a-z0-9-]{4,29})$/;
-
 interface AuthPluginOptions {
   config: Config;
-  services: Services;
   auth?: AuthOptions;
 }
 
-async function authPlugin(app: FastifyInstance, { config, services, auth = {} }: AuthPluginOptions): Promise<void> {
+async function authPlugin(app: FastifyInstance, { config, auth = {} }: AuthPluginOptions): Promise<void> {
   const mode = identityMode(config);
   const demo = mode === 'demo';
+  // The same keys on every replica (REDOUBT_SECRET), or the demo's generated one; refuses otherwise.
+  const secrets = secretsFor(config);
 
   await app.register(security, {
     secureCookies: !demo,
-    csrfKey: auth.csrfKey,
+    csrfKeys: secrets.keys('csrf'),
     limits: auth.limits,
     allowedOrigins: config.allowedOrigins,
   });
 
-  const directory = auth.directory ?? new SqlUserDirectory(services.db);
-  app.decorate('users', directory);
+  // Principals come from app.users (plugins/services/users.ts); admin routes change it and then
+  // call forgetPrincipals().
+  const directory = app.users;
   app.decorate('demoIdentity', demo);
 
   let keys = auth.keys;
   if (demo) {
     const proxy = await openDemoIdentityProxy(config.dataDir, config.iap.issuer);
     keys ??= proxy.keys;
-    await provisionDemo(services.db, directory);
     await app.register(demoIdentityProxy, { proxy, secureCookies: false });
   }
   const verifier: IapVerifierOptions = {
     audience: demo ? DEMO_AUDIENCE : config.iap.audience!,
     issuer: config.iap.issuer,
     allowedDomains: demo ? [] : config.iap.allowedDomains,
+    allowedServiceAccounts: demo ? [] : (config.iap.allowedServiceAccounts ?? []),
     keys: keys ?? remoteIapKeys(config.iap.jwksUrl, { cooldownMs: auth.jwksCooldownMs }),
   };
 
@@ -142,7 +134,8 @@ async function authPlugin(app: FastifyInstance, { config, services, auth = {} }:
 
   // passport (with the session plugin it insists on; no route uses a session, so no cookie is set).
   await app.register(secureSession, {
-    key: randomBytes(32),
+    // Newest key encrypts, every listed key decrypts (rotation), the same on every replica.
+    key: secrets.keys('session'),
     cookieName: demo ? 'redoubt-session' : '__Host-redoubt-session',
     cookie: { path: '/', httpOnly: true, secure: !demo, sameSite: 'strict' },
   });
@@ -172,20 +165,32 @@ async function authPlugin(app: FastifyInstance, { config, services, auth = {} }:
     request.principal = user as Principal;
   });
 
+  // The built dashboard's files are public one by one (access.ts ruleFor); nothing else is by default.
+  const dashboard = dashboardFiles(config.dashboardDir);
   const accessRoutes: RegisteredRoute[] = [];
   app.decorate('accessRoutes', accessRoutes);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
-      const rule = ruleFor(method, route.url);
+      const rule = ruleFor(method, route.url, dashboard);
       accessRoutes.push({ method, url: route.url, rule, schema: route.schema });
       if (!rule) app.log.error({ method, url: route.url }, 'route has no access rule in access.ts: it will answer 403');
     }
   });
 
+  /** One audit row per refused cross-tenant attempt, in the tenant asked for (when it exists). */
+  const recordDenied = async (request: FastifyRequest, tenant: string, route: string) => {
+    try {
+      await app.reviews.recordAccessDenied(tenant, actorOf(request), { route, path: request.url.split('?')[0]! });
+    } catch (error) {
+      // The refusal stands either way; a failed audit write is an operator's problem, not the caller's.
+      request.log.error({ err: error, tenant, route }, 'could not audit a refused cross-tenant attempt');
+    }
+  };
+
   app.addHook('onRequest', async (request, reply) => {
     const url = request.routeOptions.url;
     if (url === undefined) return; // no such route: the not-found handler answers 404
-    const rule = ruleFor(request.method, url);
+    const rule = ruleFor(request.method, url, dashboard);
     if (!rule) {
       request.log.error({ method: request.method, url }, 'route has no access rule');
       throw new Forbidden('NO_ACCESS_RULE', 'This route has no access rule');
@@ -201,21 +206,29 @@ async function authPlugin(app: FastifyInstance, { config, services, auth = {} }:
       route: `${request.method} ${url}`,
     };
 
-    if (!rule.roles.includes(principal.role)) {
-      request.log.warn({ ...denial, role: principal.role }, 'role may not call this route');
-      throw new Forbidden('FORBIDDEN', 'Your role may not do this');
-    }
+    let tenant: string | undefined;
     if (rule.tenant) {
       const source = rule.tenant === 'param' ? request.params : request.query;
-      const tenant = (source as Record<string, unknown> | undefined)?.tenant;
-      if (typeof tenant !== 'string' || tenant === '') {
+      const named = (source as Record<string, unknown> | undefined)?.tenant;
+      if (typeof named !== 'string' || named === '') {
         throw new InvalidInput(`/${rule.tenant === 'param' ? 'params' : 'query'}/tenant`, 'is required');
       }
-      if (!principal.tenants.includes(tenant)) {
-        // Same answer as a tenant that does not exist (Z1); the attempt is logged for the audit trail.
-        request.log.warn({ ...denial, tenant }, 'cross-tenant access refused');
-        throw new NotFound('Not found');
-      }
+      tenant = named;
+    }
+    // Only the role held in the tenant the request names counts (roles belong to the grant).
+    const decision = decide(principal, rule, tenant);
+    if (!decision.ok && decision.why === 'tenant') {
+      // Same answer as a tenant that does not exist (Z1). The attempt is logged and written to the
+      // asked tenant's audit log; past the 'denied' budget the caller gets 429 and no more rows,
+      // so probing cannot flood the audit table.
+      request.log.warn({ ...denial, tenant }, 'cross-tenant access refused');
+      await app.security.limit(request, reply, 'denied');
+      await recordDenied(request, tenant!, `${request.method} ${url}`);
+      throw new NotFound('Not found');
+    }
+    if (!decision.ok) {
+      request.log.warn({ ...denial, tenant, role: decision.role }, 'role may not call this route');
+      throw new Forbidden('FORBIDDEN', 'Your role may not do this');
     }
 
     if (WRITE_METHODS.has(request.method)) {
@@ -223,9 +236,10 @@ async function authPlugin(app: FastifyInstance, { config, services, auth = {} }:
       await app.security.limit(request, reply, 'write');
     } else {
       if (principal.kind === 'user') app.security.issueXsrf(request, reply, url === '/api/me');
-      if (rule.limit === 'search') await app.security.limit(request, reply, 'search');
+      // Every authenticated read is limited per principal; searches and graph queries more tightly.
+      await app.security.limit(request, reply, rule.limit ?? 'read');
     }
   });
 }
 
-export default fp(authPlugin, { name: 'auth', dependencies: ['errors'] });
+export default fp(authPlugin, { name: 'auth', dependencies: ['errors', 'users', 'reviews'] });

@@ -1,0 +1,56 @@
+// Every service the routes use, each a named plugin with a typed decorator (app.db, app.users,
+// app.reviews, app.profiles, app.searchIndex, app.graphs, app.live, app.ingest, app.demo), opened from
+// app.config and closed on app.close() in reverse order. Tests pass their own instances instead
+// (real adapters on temporary folders, or typed partial fakes): a service passed in is not opened,
+// and whoever passed it closes it.
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.ts';
+import type { Database } from '../../db/database.ts';
+import type { UserDirectory } from '../../ports/user-directory.ts';
+import type { ReviewStore } from '../../ports/review-store.ts';
+import type { ProfileStore } from '../../ports/profile-store.ts';
+import type { SearchIndex } from '../../ports/search-index.ts';
+import type { GraphRegistry } from '../../services/graphs.ts';
+import type { LiveBus } from '../../services/live-bus.ts';
+import type { Ingest } from '../../services/ingest.ts';
+import type { Demo } from '../../services/demo.ts';
+import configPlugin from '../config.ts';
+import database from './database.ts';
+import users from './users.ts';
+import reviews from './reviews.ts';
+import profiles from './profiles.ts';
+import search from './search.ts';
+import graphs from './graphs.ts';
+import live from './live.ts';
+import ingest from './ingest.ts';
+import demo from './demo.ts';
+import reviewFollower from './review-follower.ts';
+
+export interface AppServices {
+  db: Database;
+  users: UserDirectory;
+  reviews: ReviewStore;
+  profiles: ProfileStore;
+  searchIndex: SearchIndex;
+  graphs: GraphRegistry;
+  live: LiveBus;
+  ingest: Ingest;
+  demo: Demo;
+}
+
+export async function registerServices(
+  app: FastifyInstance,
+  { config, services = {} }: { config: Config; services?: Partial<AppServices> },
+): Promise<void> {
+  await app.register(configPlugin, { config });
+  await app.register(database, { use: services.db });
+  await app.register(users, { use: services.users });
+  await app.register(reviews, { use: services.reviews });
+  await app.register(profiles, { use: services.profiles });
+  await app.register(search, { use: services.searchIndex });
+  await app.register(graphs, { use: services.graphs });
+  await app.register(live, { use: services.live });
+  await app.register(ingest, { use: services.ingest });
+  await app.register(demo, { use: services.demo });
+  await app.register(reviewFollower);
+}
