@@ -43,8 +43,9 @@ export function isUnavailable(error: unknown): boolean {
     if (NET_UNAVAILABLE.test(e.code)) return true;
     if (/^[0-9A-Z]{5}$/.test(e.code)) return SQL_UNAVAILABLE.includes(e.code.slice(0, 2));
   }
-  // pg's pool and client time-outs and closed connections are plain Errors.
-  return typeof e.message === 'string' && /time(d)? ?out|terminated|not queryable|closed/i.test(e.message);
+  // pg's pool and client time-outs, closed connections and closed node:sqlite files are told by
+  // their message only.
+  return typeof e.message === 'string' && /time(d)? ?out|terminated|not queryable|closed|not open|finalized/i.test(e.message);
 }
 
 /** The domain error for anything a store call threw. */
