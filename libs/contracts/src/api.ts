@@ -88,6 +88,7 @@ export const TimelineEvent = Type.Object({
   summary: Type.String(),
   data: Type.Record(Type.String(), Type.Unknown()),
 });
+export type TimelineEvent = Static<typeof TimelineEvent>;
 export const Timeline = Type.Object({ events: Type.Array(TimelineEvent), next: Type.Optional(Type.String()) });
 export type Timeline = Static<typeof Timeline>;
 

@@ -1,16 +1,14 @@
 // Customer reads for the dashboard: search (SearchIndex, enriched in one batch read from the
 // ProfileStore), profile and timeline (ProfileStore), network and path (the tenant's graph).
+// This file holds schemas, parameters and calls; the API shapes are made in views/.
 import { Type } from '@sinclair/typebox';
-import type { Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Action, CustomerPath, CustomerProfile, Label, Network, SearchResult, Timeline } from '@redoubt/contracts/api';
-import type { CustomerHit } from '@redoubt/contracts/api';
 import { CustomerId, CustomerParams, TenantParams, errorResponses } from '../schemas/common.ts';
 import { CustomerNotFound, PathNotFound } from '../domain/errors.ts';
-import type { CustomerRecord, StoredEvent } from '../ports/profile-store.ts';
+import type { CustomerRecord } from '../ports/profile-store.ts';
 import { toNetwork, toPath } from '../services/network-view.ts';
-
-const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+import { toProfile, toSearchHit, toTimelineEvent } from '../views/customer.ts';
 
 const SearchQuery = Type.Object(
   {
@@ -85,53 +83,6 @@ const PathParams = Type.Object(
   { additionalProperties: false },
 );
 
-export function toProfile(record: CustomerRecord): CustomerProfile {
-  return {
-    id: record.id,
-    name: record.name ?? record.email ?? record.id,
-    ...(record.email !== undefined && { email: record.email }),
-    ...(record.phone !== undefined && { phone: record.phone }),
-    ...(record.country !== undefined && { country: record.country }),
-    ...(record.createdAt !== undefined && { createdAt: iso(record.createdAt) }),
-    ...(record.lastSeen !== undefined && { lastSeen: iso(record.lastSeen) }),
-    ...(record.score !== undefined && { score: record.score }),
-    ...(record.action !== undefined && { action: record.action }),
-    ...(record.label !== undefined && { label: record.label }),
-    identifiers: record.identifiers,
-    scores: record.scores.map((s) => ({
-      at: iso(s.at)!,
-      score: s.score,
-      action: s.action,
-      ...(s.source !== undefined && { source: s.source }),
-    })),
-    counters: record.counters,
-  };
-}
-
-/** One line an analyst can read on the timeline. */
-export function summarize(stored: StoredEvent): string {
-  const e = stored.event;
-  const money = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} ${currency}`;
-  switch (e.type) {
-    case 'customer':
-      return `Profile ${e.customer.registrationTime ? 'registered' : 'updated'}: ${Object.keys(e.customer).join(', ')}`;
-    case 'order':
-      return `Order ${e.order.orderId} ${money(e.order.price, e.order.currency)}${e.order.promoCode ? ` with promo ${e.order.promoCode}` : ''}`;
-    case 'transaction':
-      return `${e.transaction.type} ${money(e.transaction.amount, e.transaction.currency)} on ${e.transaction.instrumentId}: ${e.transaction.success ? 'success' : `declined${e.transaction.declineCode ? ` (${e.transaction.declineCode})` : ''}`}`;
-    case 'paymentMethod':
-      return `Added ${e.paymentMethod.cardBrand ?? e.paymentMethod.methodType} ${e.paymentMethod.cardLastFour ? `•••• ${e.paymentMethod.cardLastFour}` : e.paymentMethod.instrumentId}`;
-    case 'device':
-      return `Device ${e.device.deviceId}${e.device.ipAddress ? ` from ${e.device.ipAddress}` : ''}`;
-    case 'login':
-      return `Login ${e.login.success ? 'succeeded' : `failed${e.login.failureReason ? ` (${e.login.failureReason})` : ''}`} by ${e.login.mechanism}${e.login.ipAddress ? ` from ${e.login.ipAddress}` : ''}`;
-    case 'label':
-      return `Labelled ${e.label.label}${e.label.reviewer ? ` by ${e.label.reviewer}` : ''}`;
-    case 'score':
-      return `Scored ${e.score.score} → ${e.score.action} (${e.score.source})`;
-  }
-}
-
 export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { profiles, searchIndex: search, graphs } = app;
   app.get(
@@ -147,7 +98,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request): Promise<SearchResult> => {
       const { tenant } = request.params;
-      const query = request.query as Static<typeof SearchQuery>;
+      const query = request.query;
       const page = await search.search(tenant, {
         ...(query.q !== undefined && { q: query.q }),
         ...(query.action && { action: query.action }),
@@ -174,24 +125,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.log.warn({ err: error }, 'search enrichment failed; answering from the index alone');
         partial = true;
       }
-      const hits: CustomerHit[] = page.hits.map(({ doc, highlights }) => {
-        const row = rows.get(doc.id);
-        const source = row
-          ? toProfile(row)
-          : { ...doc, lastSeen: doc.lastSeen === undefined ? undefined : new Date(doc.lastSeen).toISOString() };
-        return {
-          id: doc.id,
-          name: source.name,
-          ...(source.email !== undefined && { email: source.email }),
-          ...(source.phone !== undefined && { phone: source.phone }),
-          ...(source.country !== undefined && { country: source.country }),
-          ...(source.score !== undefined && { score: source.score }),
-          ...(source.action !== undefined && { action: source.action }),
-          ...(source.label !== undefined && { label: source.label }),
-          ...(source.lastSeen !== undefined && { lastSeen: source.lastSeen }),
-          ...(highlights && { highlights }),
-        };
-      });
+      const hits = page.hits.map((hit) => toSearchHit(hit, rows.get(hit.doc.id)));
       return { hits, total: page.total, facets: page.facets, ...(page.next && { next: page.next }), partial };
     },
   );
@@ -227,19 +161,13 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request): Promise<Timeline> => {
       const { tenant, id } = request.params;
-      const { before, limit } = request.query as Static<typeof TimelineQuery>;
+      const { before, limit } = request.query;
       const page = await profiles.timeline(tenant, id, { limit, ...(before !== undefined && { before }) });
       if (page.events.length === 0 && !before && (await profiles.getCustomers(tenant, [id])).size === 0) {
         throw new CustomerNotFound(tenant, id);
       }
       return {
-        events: page.events.map((e) => ({
-          id: e.eventId,
-          type: e.type,
-          at: iso(e.at)!,
-          summary: summarize(e),
-          data: e.event as unknown as Record<string, unknown>,
-        })),
+        events: page.events.map(toTimelineEvent),
         ...(page.next && { next: page.next }),
       };
     },
@@ -258,7 +186,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request): Promise<Network> => {
       const { tenant, id } = request.params;
-      const query = request.query as Static<typeof NetworkQuery>;
+      const query = request.query;
       const network = toNetwork(graphs.get(tenant), id, {
         depth: query.depth,
         maxNodes: query.maxNodes,
@@ -284,7 +212,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request): Promise<CustomerPath> => {
       const { tenant, id, otherId } = request.params;
-      const { maxDepth, maxNodes } = request.query as Static<typeof PathQuery>;
+      const { maxDepth, maxNodes } = request.query;
       const path = toPath(graphs.get(tenant), id, otherId, { maxDepth, maxNodes });
       if (path === undefined) throw new CustomerNotFound(tenant, id);
       if (path === null) {
