@@ -1,6 +1,12 @@
-// Prometheus metrics at /metrics: request rate and latency per route (the route pattern, never the
-// raw URL, so customer ids do not become label values), plus Node's own process metrics.
+// Prometheus metrics: request rate and latency per route (the route pattern, never the raw URL,
+// so customer ids do not become label values), plus Node's own process metrics and totals over
+// every tenant. Those totals are operators' business, not any tenant's: they are served on a
+// separate listener (METRICS_PORT, loopback by default; serveMetrics below), never on the public
+// port, whatever the caller's role.
 import fp from 'fastify-plugin';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Registry, Histogram, collectDefaultMetrics, Gauge } from 'prom-client';
 
 declare module 'fastify' {
@@ -28,7 +34,12 @@ export default fp(
           help,
           registers: [registry],
           collect() {
-            this.set(collect());
+            // A source that fails keeps its last value: one broken gauge must not blank the scrape.
+            try {
+              this.set(collect());
+            } catch {
+              // left as it was
+            }
           },
         });
       },
@@ -37,10 +48,40 @@ export default fp(
       const route = request.routeOptions.url ?? 'unmatched';
       duration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     });
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-      reply.type(registry.contentType);
-      return registry.metrics();
-    });
   },
   { name: 'metrics' },
 );
+
+/**
+ * The operators' listener: GET /metrics and nothing else, on its own host and port (loopback by
+ * default, so only something on the same machine or pod, such as a Prometheus sidecar, reaches it).
+ */
+export async function serveMetrics(
+  registry: Registry,
+  options: { host: string; port: number },
+): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
+      return;
+    }
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      () => res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n'),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://${address.includes(':') ? `[${address}]` : address}:${port}/metrics`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

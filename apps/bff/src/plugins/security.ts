@@ -2,30 +2,51 @@
 // signed-in subject, Origin / Sec-Fetch-Site checks, JSON-only writes (415), per-principal rate
 // limits. The auth plugin calls guardWrite/limit from its single access hook, after identity is known.
 import fp from 'fastify-plugin';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import helmet from '@fastify/helmet';
 import cookie from '@fastify/cookie';
-import csrf from '@fastify/csrf-protection';
+import Tokens from '@fastify/csrf';
 import rateLimit from '@fastify/rate-limit';
 import type { AccessRule } from '../access.ts';
 import { Forbidden, RateLimited, UnsupportedMediaType } from '../domain/errors.ts';
 import { principalOf } from '../principal.ts';
 
-export const XSRF_COOKIE = 'XSRF-TOKEN';
+/**
+ * The token the dashboard echoes in X-XSRF-TOKEN. `__Host-` (Secure, Path=/, no Domain) so a
+ * sibling subdomain cannot plant one. The embedded demo serves plain http on loopback, where a
+ * browser may refuse Secure cookies: there it is XSRF_COOKIE_DEMO (docs/decisions/0005-tenant-isolation.md).
+ */
+export const XSRF_COOKIE = '__Host-XSRF-TOKEN';
+export const XSRF_COOKIE_DEMO = 'XSRF-TOKEN';
 export const XSRF_HEADER = 'x-xsrf-token';
-/** Holds the per-browser CSRF secret; the XSRF-TOKEN cookie holds a token derived from it and the subject. */
+/** Holds the per-browser CSRF secret; the XSRF cookie holds a token derived from it and the subject. */
 export const CSRF_SECRET_COOKIE = '__Host-redoubt-csrf';
 const CSRF_SECRET_COOKIE_PLAIN = 'redoubt-csrf';
 
+/** Per-principal rate-limit buckets, requests per minute unless configured otherwise. */
+export type LimitBucket = 'write' | 'search' | 'graph' | 'read' | 'denied';
+
 export interface SecurityOptions {
-  /** HMAC key binding XSRF tokens to the subject; random per process unless given (tests, replicas). */
-  csrfKey?: string;
+  /**
+   * HMAC keys binding XSRF tokens to the subject, newest first (secrets.ts: the same on every
+   * replica; the second one, while rotating, still verifies tokens issued before the rotation).
+   */
+  csrfKeys: readonly Buffer[];
   /** Extra origins allowed to write (besides the request's own host), e.g. https://redoubt.example.com. */
   allowedOrigins?: readonly string[];
   /** Secure cookies (HTTPS). The embedded demo on http://localhost turns this off. */
   secureCookies: boolean;
-  limits?: { writesPerMinute?: number; searchesPerMinute?: number };
+  limits?: {
+    writesPerMinute?: number;
+    searchesPerMinute?: number;
+    /** Network and path queries: the most expensive reads (graph traversals on the event loop). */
+    graphPerMinute?: number;
+    /** Every other authenticated read. */
+    readsPerMinute?: number;
+    /** Refused cross-tenant attempts, each of which writes an audit row (default 30). */
+    deniedPerMinute?: number;
+  };
 }
 
 declare module 'fastify' {
@@ -35,7 +56,7 @@ declare module 'fastify' {
       guardWrite(request: FastifyRequest, reply: FastifyReply, rule: AccessRule): void;
       /** Issues the XSRF-TOKEN cookie for the signed-in user (when missing, or when forced). */
       issueXsrf(request: FastifyRequest, reply: FastifyReply, force?: boolean): void;
-      limit(request: FastifyRequest, reply: FastifyReply, bucket: 'write' | 'search'): Promise<void>;
+      limit(request: FastifyRequest, reply: FastifyReply, bucket: LimitBucket): Promise<void>;
     };
   }
 }
@@ -72,18 +93,17 @@ export default fp<SecurityOptions>(
     await app.register(cookie);
 
     const secretCookie = options.secureCookies ? CSRF_SECRET_COOKIE : CSRF_SECRET_COOKIE_PLAIN;
-    await app.register(csrf, {
-      sessionPlugin: '@fastify/cookie',
-      cookieKey: secretCookie,
-      cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: options.secureCookies },
-      // Angular's HttpClient echoes the XSRF-TOKEN cookie in this header on relative writes; nothing else counts.
-      getToken: (request) => request.headers[XSRF_HEADER] as string | undefined,
-      getUserInfo: (request) => principalOf(request).sub,
-      csrfOpts: { hmacKey: options.csrfKey ?? randomBytes(32).toString('base64url') },
-    });
+    const xsrfCookie = options.secureCookies ? XSRF_COOKIE : XSRF_COOKIE_DEMO;
+    if (options.csrfKeys.length === 0) throw new Error('security: csrfKeys must hold the current key');
+    // One token maker per key: tokens are made with the newest, accepted from any (key rotation).
+    const [issuer, ...verifiers] = options.csrfKeys.map(
+      // The declared call signature drops the userInfo overload; with userInfo: true it is this type.
+      (hmacKey) => Tokens({ userInfo: true, hmacKey }) as Tokens.TokensUserinfo,
+    );
+    const cookieOptions = { path: '/', sameSite: 'strict', secure: options.secureCookies } as const;
 
     await app.register(rateLimit, { global: false });
-    const perMinute = (bucket: 'write' | 'search', max: number) =>
+    const perMinute = (bucket: LimitBucket, max: number) =>
       app.rateLimit({
         max,
         timeWindow: 60_000,
@@ -93,9 +113,13 @@ export default fp<SecurityOptions>(
             retryAfterSeconds: Math.ceil(context.ttl / 1000),
           }),
       });
-    const limiters = {
+    const limiters: Record<LimitBucket, ReturnType<typeof perMinute>> = {
       write: perMinute('write', options.limits?.writesPerMinute ?? 240),
       search: perMinute('search', options.limits?.searchesPerMinute ?? 600),
+      graph: perMinute('graph', options.limits?.graphPerMinute ?? 120),
+      read: perMinute('read', options.limits?.readsPerMinute ?? 1200),
+      // Denied cross-tenant attempts: past this, the caller gets 429 and no further audit rows.
+      denied: perMinute('denied', options.limits?.deniedPerMinute ?? 30),
     };
 
     const allowedOrigins = new Set(options.allowedOrigins ?? []);
@@ -133,22 +157,22 @@ export default fp<SecurityOptions>(
         if (!request.headers[XSRF_HEADER] || !request.cookies[secretCookie]) {
           throw new Forbidden('XSRF_TOKEN_MISSING', 'Missing X-XSRF-TOKEN; reload the page and try again');
         }
-        let passed = false;
-        app.csrfProtection(request, reply, () => {
-          passed = true;
-        });
+        const secret = request.cookies[secretCookie]!;
+        const token = String(request.headers[XSRF_HEADER]);
+        const sub = principalOf(request).sub;
+        const passed = [issuer!, ...verifiers].some((tokens) => tokens.verify(secret, token, sub));
         if (!passed) throw new Forbidden('XSRF_TOKEN_INVALID', 'Invalid X-XSRF-TOKEN; reload the page and try again');
       },
       issueXsrf(request, reply, force = false) {
-        if (!force && request.cookies[XSRF_COOKIE] && request.cookies[secretCookie]) return;
-        const token = reply.generateCsrf({ userInfo: principalOf(request).sub } as never);
+        if (!force && request.cookies[xsrfCookie] && request.cookies[secretCookie]) return;
+        let secret = request.cookies[secretCookie] ?? '';
+        if (secret === '') {
+          secret = issuer!.secretSync();
+          reply.setCookie(secretCookie, secret, { ...cookieOptions, httpOnly: true });
+        }
+        const token = issuer!.create(secret, principalOf(request).sub);
         // Readable by the dashboard's script on purpose: Angular copies it into X-XSRF-TOKEN.
-        reply.setCookie(XSRF_COOKIE, token, {
-          path: '/',
-          sameSite: 'strict',
-          secure: options.secureCookies,
-          httpOnly: false,
-        });
+        reply.setCookie(xsrfCookie, token, { ...cookieOptions, httpOnly: false });
       },
       async limit(request, reply, bucket) {
         await limiters[bucket].call(app, request, reply);

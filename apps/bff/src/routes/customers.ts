@@ -7,7 +7,7 @@ import { Action, CustomerPath, CustomerProfile, Label, Network, SearchResult, Ti
 import { CustomerId, CustomerParams, TenantParams, errorResponses } from '../schemas/common.ts';
 import { CustomerNotFound, PathNotFound } from '../domain/errors.ts';
 import type { CustomerRecord } from '../ports/profile-store.ts';
-import { toNetwork, toPath } from '../services/network-view.ts';
+import { networkJson, toPath } from '../services/network-view.ts';
 import { toProfile, toSearchHit, toTimelineEvent } from '../views/customer.ts';
 
 const SearchQuery = Type.Object(
@@ -26,14 +26,16 @@ const SearchQuery = Type.Object(
       Type.Union([Type.Literal('relevance'), Type.Literal('score'), Type.Literal('lastSeen'), Type.Literal('name')]),
     ),
     size: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-    after: Type.Optional(Type.String({ maxLength: 512, description: 'Cursor from the previous page' })),
+    // Signed cursors (adapters/cursors.ts) carry the sort values of the last hit: a 200-character
+    // name and a 128-character id fit.
+    after: Type.Optional(Type.String({ maxLength: 2048, description: 'Cursor from the previous page' })),
   },
   { additionalProperties: false },
 );
 
 const TimelineQuery = Type.Object(
   {
-    before: Type.Optional(Type.String({ maxLength: 512, description: 'Cursor from the previous page' })),
+    before: Type.Optional(Type.String({ maxLength: 1024, description: 'Cursor from the previous page' })),
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
   },
   { additionalProperties: false },
@@ -184,18 +186,20 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Network, ...errorResponses },
       },
     },
-    async (request): Promise<Network> => {
+    async (request, reply) => {
       const { tenant, id } = request.params;
       const query = request.query;
-      const network = toNetwork(graphs.get(tenant), id, {
+      const json = networkJson(graphs.get(tenant), id, {
         depth: query.depth,
         maxNodes: query.maxNodes,
         ...(query.kinds && { kinds: query.kinds }),
         ...(query.asOf && { asOf: Date.parse(query.asOf) }),
         ...(query.exclude && { excludeValues: query.exclude }),
       });
-      if (!network) throw new CustomerNotFound(tenant, id);
-      return network;
+      if (!json) throw new CustomerNotFound(tenant, id);
+      // The engine wrote the `Network` document already (services/network-view.ts): Fastify sends
+      // a Buffer as it is, without building objects for the schema's serializer to walk.
+      return reply.type('application/json; charset=utf-8').send(json);
     },
   );
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { RedoubtEvent } from '@redoubt/contracts';
 import { ingestApp } from '../../test/support/ingest-app.ts';
 import type { IngestApp } from '../../test/support/ingest-app.ts';
+import { serveMetrics } from '../plugins/metrics.ts';
 
 const URL = '/api/tenants/acme-shop/events';
 const at = (minute: number) => new Date(Date.UTC(2026, 9, 1, 12, minute)).toISOString();
@@ -196,10 +197,11 @@ describe('POST /api/tenants/:tenant/events', () => {
     assert.equal(xml.statusCode, 415);
   });
 
-  it('exposes graph size and ingested events as metrics', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/metrics', headers: await t.service() });
-    assert.equal(response.statusCode, 200);
-    const value = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(response.body)?.[1]);
+  it("exposes graph size and ingested events as metrics (on the operators' listener)", async () => {
+    const listener = await serveMetrics(t.app.metrics.registry, { host: '127.0.0.1', port: 0 });
+    const body = await (await fetch(listener.url)).text();
+    await listener.close();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(body)?.[1]);
     assert.equal(value('redoubt_graph_links'), t.services.graphs.totals().links);
     assert.ok(value('redoubt_graph_links') > 0);
     assert.equal(value('redoubt_ingested_events'), t.services.ingest.storedEvents);

@@ -1,23 +1,7 @@
 // The graph engine's answers in the API's shapes (Network, CustomerPath): times as ISO strings.
-import type { CustomerPath, Network } from '@redoubt/contracts/api';
+import type { CustomerPath } from '@redoubt/contracts/api';
+import { writeNetworkJson } from '@redoubt/engine';
 import type { GraphEngine } from '@redoubt/engine';
-
-type EngineNetwork = NonNullable<ReturnType<GraphEngine['network']>>;
-type EngineNode = EngineNetwork['nodes'][number];
-
-function node(n: EngineNode): Network['nodes'][number] {
-  return {
-    id: n.id,
-    type: n.type,
-    key: n.key,
-    ...(n.kind !== undefined && n.type === 'identifier' && { kind: n.kind }),
-    depth: n.depth,
-    ...(n.label != null && { label: n.label as Network['nodes'][number]['label'] }),
-    ...(n.action != null && { action: n.action as Network['nodes'][number]['action'] }),
-    ...(n.score != null && !Number.isNaN(n.score) && { score: n.score }),
-    degree: n.degree,
-  };
-}
 
 export interface NetworkOptions {
   depth: number;
@@ -27,22 +11,14 @@ export interface NetworkOptions {
   excludeValues?: string[];
 }
 
-/** The customer's network, or undefined when the graph does not know the customer. */
-export function toNetwork(graph: GraphEngine, customerId: string, options: NetworkOptions): Network | undefined {
-  const result = graph.network(customerId, options);
-  if (!result) return undefined;
-  return {
-    nodes: result.nodes.map(node),
-    edges: result.edges.map((e) => ({
-      source: e.source,
-      target: e.target,
-      firstSeen: new Date(e.firstSeen).toISOString(),
-      lastSeen: new Date(e.lastSeen).toISOString(),
-      count: e.count,
-    })),
-    truncated: result.truncated,
-    component: result.component,
-  };
+/**
+ * The customer's network as the `Network` JSON document, or undefined when the graph does not know
+ * the customer. The engine writes it from its columnar answer (no object per node or edge), byte for
+ * byte what the route's schema serializer made of network()'s objects.
+ */
+export function networkJson(graph: GraphEngine, customerId: string, options: NetworkOptions): Buffer | undefined {
+  const columns = graph.networkColumns(customerId, options);
+  return columns ? writeNetworkJson(columns) : undefined;
 }
 
 /** The shortest path; undefined when the first customer is unknown, null when nothing links them. */
@@ -50,11 +26,12 @@ export function toPath(
   graph: GraphEngine,
   from: string,
   to: string,
-  maxDepth: number,
+  budget: { maxDepth: number; maxNodes: number },
 ): CustomerPath | null | undefined {
   if (!knows(graph, from)) return undefined;
   if (!knows(graph, to)) return null;
-  const result = graph.path(from, to, { maxDepth });
+  // maxNodes: the engine gives up (null) once the search would enter more nodes than that.
+  const result = graph.path(from, to, { maxDepth: budget.maxDepth, maxNodes: budget.maxNodes });
   if (!result) return null;
   return {
     hops: result.hops,

@@ -257,30 +257,32 @@ describe('JWK set fetching (A4-A5)', () => {
 });
 
 describe('no way to run without identity (A6)', () => {
+  // Outside the demo a server secret is required too (test/hardening/config-refusals.test.ts).
+  const S = { REDOUBT_SECRET: 's'.repeat(32) };
   test('without IAP_AUDIENCE only the embedded demo may start; real stores refuse', () => {
     assert.equal(loadConfig({}).demoIdentityProxy, true);
     assert.equal(identityMode(loadConfig({})), 'demo');
     for (const env of [
-      { DATABASE_URL: 'postgres://db/redoubt' },
-      { ELASTICSEARCH_URL: 'http://es:9200' },
-      { BIGTABLE_PROJECT: 'p' },
-      { REDOUBT_DEMO_IDENTITY: 'false' },
+      { ...S, DATABASE_URL: 'postgres://db/redoubt' },
+      { ...S, ELASTICSEARCH_URL: 'http://es:9200' },
+      { ...S, BIGTABLE_PROJECT: 'p' },
+      { ...S, REDOUBT_DEMO_IDENTITY: 'false' },
     ]) {
       assert.throws(() => identityMode(loadConfig(env)), /IAP_AUDIENCE is required/, JSON.stringify(env));
     }
     // The demo identity can be asked for explicitly, e.g. a local demo on a real PostgreSQL ...
     assert.equal(identityMode(loadConfig({ DATABASE_URL: 'postgres://x/y', REDOUBT_DEMO_IDENTITY: 'true' })), 'demo');
     // ... but never alongside a real IAP audience.
-    const prod = loadConfig({ IAP_AUDIENCE: TEST_AUDIENCE, REDOUBT_DEMO_IDENTITY: 'true' });
+    const prod = loadConfig({ ...S, IAP_AUDIENCE: TEST_AUDIENCE, REDOUBT_DEMO_IDENTITY: 'true' });
     assert.equal(prod.demoIdentityProxy, false);
     assert.equal(identityMode(prod), 'iap');
   });
 
   test('an IAP_AUDIENCE that is not an IAP audience refuses to start', () => {
     for (const bad of ['true', '123456', '/projects/abc/apps/x', '/projects/1/global/backendServices/']) {
-      assert.throws(() => identityMode(loadConfig({ IAP_AUDIENCE: bad })), /is not \/projects/, bad);
+      assert.throws(() => identityMode(loadConfig({ ...S, IAP_AUDIENCE: bad })), /not an IAP audience/, bad);
     }
-    assert.equal(identityMode(loadConfig({ IAP_AUDIENCE: '/projects/42/apps/my-project' })), 'iap');
+    assert.equal(identityMode(loadConfig({ ...S, IAP_AUDIENCE: '/projects/42/apps/my-project' })), 'iap');
   });
 
   test('buildApp refuses to start without an audience outside the demo', async () => {

@@ -1,10 +1,17 @@
 import { provideBrowserGlobalErrorListeners } from '@angular/core';
 import type { ApplicationConfig } from '@angular/core';
-import { provideHttpClient, withFetch, withInterceptors, withXsrfConfiguration } from '@angular/common/http';
+import {
+  HttpXsrfTokenExtractor,
+  provideHttpClient,
+  withFetch,
+  withInterceptors,
+  withXsrfConfiguration,
+} from '@angular/common/http';
 import { provideRouter, withComponentInputBinding, withRouterConfig } from '@angular/router';
 import { MAT_ICON_DEFAULT_OPTIONS } from '@angular/material/icon';
 import { routes } from './app.routes';
 import { signedOut } from './session/signed-out';
+import { XsrfCookieExtractor } from './session/xsrf-token';
 
 export const appConfig: ApplicationConfig = {
   providers: [
@@ -12,12 +19,14 @@ export const appConfig: ApplicationConfig = {
     // Route params (:tenant, :id) and query params (?q=) arrive as component inputs; children see
     // the parent's :tenant too.
     provideRouter(routes, withComponentInputBinding(), withRouterConfig({ paramsInheritanceStrategy: 'always' })),
-    // The BFF sets the XSRF-TOKEN cookie; Angular echoes it in X-XSRF-TOKEN on relative writes.
+    // The BFF sets the __Host-XSRF-TOKEN cookie (XSRF-TOKEN in the http demo); Angular echoes it
+    // in X-XSRF-TOKEN on relative writes.
     provideHttpClient(
       withFetch(),
       withXsrfConfiguration({ cookieName: 'XSRF-TOKEN', headerName: 'X-XSRF-TOKEN' }),
       withInterceptors([signedOut]),
     ),
+    { provide: HttpXsrfTokenExtractor, useClass: XsrfCookieExtractor },
     // Icons come from the material-symbols font package (outlined), not Google Fonts.
     { provide: MAT_ICON_DEFAULT_OPTIONS, useValue: { fontSet: 'material-symbols-outlined' } },
   ],

@@ -17,6 +17,11 @@ export interface IapVerifierOptions {
   issuer: string;
   /** Workspace domains (`hd` claim) allowed to sign in; empty allows any. */
   allowedDomains: readonly string[];
+  /**
+   * Service-account emails allowed in when allowedDomains is set: service accounts carry no `hd`,
+   * so without this list the domain check would shut every machine caller out.
+   */
+  allowedServiceAccounts?: readonly string[];
   /** Key resolver: a remote JWK set in production, the demo proxy's (or a test's) set otherwise. */
   keys: JWTVerifyGetKey;
 }
@@ -86,7 +91,10 @@ export async function verifyIapAssertion(token: string | undefined, options: Iap
   if (exp - iat > MAX_LIFETIME_SECONDS) {
     throw new InvalidIdentity('Identity assertion rejected (lifetime too long)');
   }
-  if (options.allowedDomains.length > 0 && (typeof hd !== 'string' || !options.allowedDomains.includes(hd))) {
+  const domainOk = typeof hd === 'string' && options.allowedDomains.includes(hd);
+  // Only an assertion without `hd` can be a service account's; the email must be listed exactly.
+  const serviceAccountOk = hd === undefined && (options.allowedServiceAccounts ?? []).includes(email.toLowerCase());
+  if (options.allowedDomains.length > 0 && !domainOk && !serviceAccountOk) {
     throw new InvalidIdentity('Identity assertion rejected (domain not allowed)');
   }
   return { sub, email: email.toLowerCase(), expiresAt: exp };

@@ -2,9 +2,10 @@
 //   route rule (access.ts; no rule = 403) -> identity (passport strategy verifying the IAP
 //   assertion) -> principal from the user directory (every request, cached 2 s) -> the role held
 //   in the tenant the URL names (none: 404 as for a missing tenant, logged; another role: 403) -> writes: 415 / origin / CSRF -> rate limit.
-// In the embedded demo (no IAP_AUDIENCE) the demo identity proxy signs the header in front of it.
+// In the embedded demo (no IAP_AUDIENCE) the demo identity proxy (demo/, given by app.ts as
+// `demoIdentity`) signs the header in front of it.
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, FastifySchema } from 'fastify';
 import passportModule from '@fastify/passport';
 import CustomStrategy from 'passport-custom';
 import secureSession from '@fastify/secure-session';
@@ -22,7 +23,6 @@ import { dashboardFiles } from '../dashboard.ts';
 import type { SecurityOptions } from '../security.ts';
 import { cachingVerifier, IAP_HEADER, remoteIapKeys } from './iap-verifier.ts';
 import type { IapVerifierOptions } from './iap-verifier.ts';
-import demoIdentityProxy, { DEMO_AUDIENCE, openDemoIdentityProxy } from '../../demo-proxy/identity-proxy.ts';
 
 const { Authenticator } = passportModule;
 
@@ -71,14 +71,26 @@ export function identityMode(config: Pick<Config, 'iap' | 'demoIdentityProxy'>):
   throw new Error('IAP_AUDIENCE is required: set it to the IAP backend audience (/projects/NUM/...)');
 }
 
+/** The embedded demo's identity source (demo/index.ts), in demo mode only. */
+export interface DemoIdentityOptions {
+  audience: string;
+  keys: JWTVerifyGetKey;
+  /** The proxy: registered after the cookie parser and before the access hook, as IAP stands in front. */
+  proxy: FastifyPluginAsync;
+}
+
 interface AuthPluginOptions {
   config: Config;
   auth?: AuthOptions;
+  demoIdentity?: DemoIdentityOptions;
 }
 
-async function authPlugin(app: FastifyInstance, { config, auth = {} }: AuthPluginOptions): Promise<void> {
+async function authPlugin(app: FastifyInstance, { config, auth = {}, demoIdentity }: AuthPluginOptions): Promise<void> {
   const mode = identityMode(config);
   const demo = mode === 'demo';
+  if (demo !== (demoIdentity !== undefined)) {
+    throw new Error(demo ? 'demo identity mode needs the demo identity proxy' : 'the demo identity proxy is for demo mode only');
+  }
   // The same keys on every replica (REDOUBT_SECRET), or the demo's generated one; refuses otherwise.
   const secrets = secretsFor(config);
 
@@ -95,13 +107,12 @@ async function authPlugin(app: FastifyInstance, { config, auth = {} }: AuthPlugi
   app.decorate('demoIdentity', demo);
 
   let keys = auth.keys;
-  if (demo) {
-    const proxy = await openDemoIdentityProxy(config.dataDir, config.iap.issuer);
-    keys ??= proxy.keys;
-    await app.register(demoIdentityProxy, { proxy, secureCookies: false });
+  if (demoIdentity) {
+    keys ??= demoIdentity.keys;
+    await app.register(demoIdentity.proxy);
   }
   const verifier: IapVerifierOptions = {
-    audience: demo ? DEMO_AUDIENCE : config.iap.audience!,
+    audience: demoIdentity ? demoIdentity.audience : config.iap.audience!,
     issuer: config.iap.issuer,
     allowedDomains: demo ? [] : config.iap.allowedDomains,
     allowedServiceAccounts: demo ? [] : (config.iap.allowedServiceAccounts ?? []),
