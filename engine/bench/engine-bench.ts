@@ -1,6 +1,7 @@
 // Side-by-side benchmark: GraphEngine vs graphology on the same seeded synthetic bipartite graph.
 //   npm run bench:engine -- --customers 1000000 [--queries 1000] [--seed 7] [--inserts 500000]
-//     [--insert-batch 100] [--engine-only] [--no-hints] [--profile-inserts file.cpuprofile]
+//     [--insert-batch 100] [--network-budget 500] [--engine-only] [--no-hints]
+//     [--profile-inserts file.cpuprofile]
 // Prints each figure and the ratios; the last line is one JSON object (see engine/bench/RESULTS.md).
 import { rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -8,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UndirectedGraph } from 'graphology';
-import { GraphEngine } from '../src/index.ts';
+import { GraphEngine, writeNetworkJson } from '../src/index.ts';
+import { answerDifference, apiJson, graphologyJson, graphologyNetwork } from './graphology-answer.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -21,6 +23,8 @@ const { values: args } = parseArgs({
     // network, so real mixes are denser still. At 1,000, cache eviction alone (the control) costs
     // 1.5-2x the idle p99 on this machine, whatever the engine does (RESULTS.md, session 3).
     'insert-batch': { type: 'string', default: '100' },
+    // Node cap of the full network answer: the BFF's default maxNodes.
+    'network-budget': { type: 'string', default: '500' },
     'engine-only': { type: 'boolean', default: false },
     'no-hints': { type: 'boolean', default: false },
     // Writes a CPU profile of the live-insert loop alone (open it in Chrome DevTools).
@@ -33,6 +37,7 @@ const SEED = Number(args.seed);
 const INSERTS = Number(args.inserts);
 const INSERT_BATCH = Number(args['insert-batch']);
 const COMPONENT_CAP = 10_000;
+const NETWORK_BUDGET = Number(args['network-budget']);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc (npm run bench:engine does)');
 
@@ -543,7 +548,50 @@ const cE = timeEach(sample, componentE);
 timeEach(warm, componentG);
 const cG = timeEach(sample, componentG);
 
+// The full network answer at the BFF's default node budget, depth 3: every node's kind, depth,
+// degree and attributes, every edge between answer nodes with its times and count. Checked first,
+// query by query: the engine's network() against graphology's answer, and the engine's JSON
+// against the bytes the BFF made of network() before (apiJson).
+const netOptions = { depth: 3, maxNodes: NETWORK_BUDGET };
+let answerMismatches = 0;
+let jsonMismatches = 0;
+let answerNodes = 0;
+let answerEdges = 0;
+for (const id of sample) {
+  const mine = engine.network(id, netOptions)!;
+  answerNodes += mine.nodes.length;
+  answerEdges += mine.edges.length;
+  const difference = answerDifference(mine, graphologyNetwork(graph, `c:${id}`, 3, NETWORK_BUDGET));
+  if (difference !== undefined) {
+    answerMismatches++;
+    if (process.env.DEBUG_BENCH) log(id, difference);
+  }
+  if (writeNetworkJson(engine.networkColumns(id, netOptions)!).toString() !== apiJson(mine)) jsonMismatches++;
+}
+log(
+  `network answers at ${NETWORK_BUDGET} nodes: ${answerMismatches === 0 ? 'identical' : `${answerMismatches} MISMATCHES`} to graphology's, JSON ${jsonMismatches === 0 ? 'identical' : `${jsonMismatches} MISMATCHES`} to the former route's (mean ${fmt(answerNodes / QUERIES, 0)} nodes, ${fmt(answerEdges / QUERIES, 0)} edges)`,
+);
+if (answerMismatches + jsonMismatches > 0) process.exitCode = 1;
+const fullE = (id: string): number => engine.networkColumns(id, netOptions)!.nodeCount;
+const fullG = (id: string): number => graphologyNetwork(graph, `c:${id}`, 3, NETWORK_BUDGET).nodes.length;
+const jsonE = (id: string): number => writeNetworkJson(engine.networkColumns(id, netOptions)!).length;
+const jsonG = (id: string): number => graphologyJson(graphologyNetwork(graph, `c:${id}`, 3, NETWORK_BUDGET)).length;
+const objectsE = (id: string): number => engine.network(id, netOptions)!.nodes.length;
+timeEach(warm, fullE);
+const nfE = timeEach(sample, fullE);
+timeEach(warm, fullG);
+const nfG = timeEach(sample, fullG);
+timeEach(warm, jsonE);
+const njE = timeEach(sample, jsonE);
+timeEach(warm, jsonG);
+const njG = timeEach(sample, jsonG);
+timeEach(warm, objectsE);
+const noE = timeEach(sample, objectsE);
+// network() with its own default cap (2,000 nodes), the figure earlier runs reported.
 const netE = timeEach(sample, (id) => void engine.network(id, { depth: 3 }));
+
+// Paths between random pairs, with the default node budget; checked against the same search
+// without a budget (what path() did before budgets): same chain for every pair.
 const pathPairs = sample.map((id, k) => [id, sample[(k + 1) % sample.length]] as const);
 const pathTimes: number[] = [];
 let pathsFound = 0;
@@ -553,11 +601,21 @@ for (const [a, b] of pathPairs) {
   pathTimes.push(Number(process.hrtime.bigint() - t0) / 1e6);
 }
 pathTimes.sort((a, b) => a - b);
+let pathMismatches = 0;
+for (const [a, b] of pathPairs) {
+  const budgeted = JSON.stringify(engine.path(a, b, { maxDepth: 8 }));
+  if (budgeted !== JSON.stringify(engine.path(a, b, { maxDepth: 8, maxNodes: Infinity }))) pathMismatches++;
+}
+if (pathMismatches > 0) process.exitCode = 1;
 
 row('network depth 3 (node set)', d3E, d3G);
 row(`component capped at ${COMPONENT_CAP}`, cE, cG);
-row('network() depth 3, full result', netE, undefined);
+row(`network answer, ${NETWORK_BUDGET} nodes (columns)`, nfE, nfG);
+row(`network answer, ${NETWORK_BUDGET} nodes (JSON)`, njE, njG);
+row(`network(), ${NETWORK_BUDGET} nodes (objects)`, noE, undefined);
+row('network() depth 3, 2,000 nodes', netE, undefined);
 row(`path, random pairs (${pathsFound} found)`, pathTimes, undefined);
+log(`paths: ${pathMismatches === 0 ? 'identical' : `${pathMismatches} MISMATCHES`} to unbudgeted searches`);
 
 graph.clear();
 customerKeys.length = 0;
@@ -585,7 +643,21 @@ const result = {
   componentP50Ms: +percentile(cE, 0.5).toFixed(4),
   componentP99Speedup: +(percentile(cG, 0.99) / percentile(cE, 0.99)).toFixed(1),
   componentP99Ms: +percentile(cE, 0.99).toFixed(4),
-  networkFullP99Ms: +percentile(netE, 0.99).toFixed(4),
+  networkBudget: NETWORK_BUDGET,
+  networkFullP50Ms: +percentile(nfE, 0.5).toFixed(4),
+  networkFullP99Ms: +percentile(nfE, 0.99).toFixed(4),
+  networkFullP50Speedup: +(percentile(nfG, 0.5) / percentile(nfE, 0.5)).toFixed(1),
+  networkFullP99Speedup: +(percentile(nfG, 0.99) / percentile(nfE, 0.99)).toFixed(1),
+  networkJsonP50Ms: +percentile(njE, 0.5).toFixed(4),
+  networkJsonP99Ms: +percentile(njE, 0.99).toFixed(4),
+  networkJsonP50Speedup: +(percentile(njG, 0.5) / percentile(njE, 0.5)).toFixed(1),
+  networkJsonP99Speedup: +(percentile(njG, 0.99) / percentile(njE, 0.99)).toFixed(1),
+  networkObjectsP99Ms: +percentile(noE, 0.99).toFixed(4),
+  network2000P50Ms: +percentile(netE, 0.5).toFixed(4),
+  network2000P99Ms: +percentile(netE, 0.99).toFixed(4),
+  pathP50Ms: +percentile(pathTimes, 0.5).toFixed(4),
+  pathP99Ms: +percentile(pathTimes, 0.99).toFixed(4),
+  pathsFound,
   insertsPerSec: Math.round(insertsPerSec),
   queryP99WhileInsertingRatio: +(during99 / percentile(d3E, 0.99)).toFixed(2),
   depth3P99WhileInsertingMs: +during99.toFixed(4),
@@ -598,5 +670,6 @@ const result = {
   saveMs: Math.round(saveMs),
   loadMs: Math.round(loadMs),
   identicalNodeSets: mismatches === 0,
+  identicalAnswers: answerMismatches === 0 && jsonMismatches === 0 && pathMismatches === 0,
 };
 log(JSON.stringify(result));

@@ -6,11 +6,12 @@
 import { DEAD } from './csr.ts';
 import { loadState, saveState } from './codec.ts';
 import { CUSTOMER, normaliseKind, normaliseValue } from './ids.ts';
-import { path } from './paths.ts';
+import { DEFAULT_PATH_BUDGET, path } from './paths.ts';
 import { compact } from './renumber.ts';
 import { EngineState, FRAUDSTER, MAX_CODES, toSeconds } from './state.ts';
 import type { GraphEngineOptions } from './state.ts';
-import { component, network, traverse } from './traversal.ts';
+import { component, traverse } from './traversal.ts';
+import { networkColumns, networkObjects } from './answer.ts';
 import type {
   ChangeEvent,
   ComponentOptions,
@@ -18,6 +19,7 @@ import type {
   CustomerAttributes,
   EngineStats,
   Network,
+  NetworkColumns,
   NetworkOptions,
   PathOptions,
   PathResult,
@@ -176,7 +178,17 @@ export class GraphEngine {
   /** The customer's network: nodes within `depth` hops in breadth-first order, the links among them, component figures. Null for an unknown customer. */
   network(customerId: string, options: NetworkOptions = {}): Network | null {
     const start = this.#s.ids.find(CUSTOMER, String(customerId));
-    return start < 0 ? null : network(this.#s, start, options);
+    return start < 0 ? null : networkObjects(networkColumns(this.#s, start, options));
+  }
+
+  /**
+   * network()'s answer as typed columns over the engine's own arrays and key bytes, with no object
+   * or string per node or edge (serialise it with writeNetworkJson()). Valid until the engine's next
+   * query or write. Null for an unknown customer.
+   */
+  networkColumns(customerId: string, options: NetworkOptions = {}): NetworkColumns | null {
+    const start = this.#s.ids.find(CUSTOMER, String(customerId));
+    return start < 0 ? null : networkColumns(this.#s, start, options);
   }
 
   /**
@@ -211,14 +223,15 @@ export class GraphEngine {
   path(fromCustomerId: string, to: string | { nearestLabel: string }, options: PathOptions = {}): PathResult | null {
     const s = this.#s;
     const maxDepth = options.maxDepth ?? 8;
+    const maxNodes = options.maxNodes ?? DEFAULT_PATH_BUDGET;
     const from = s.ids.find(CUSTOMER, String(fromCustomerId));
     if (from < 0) return null;
     if (typeof to === 'string') {
       const target = s.ids.find(CUSTOMER, to);
-      return target < 0 ? null : path(s, from, target, 0, maxDepth);
+      return target < 0 ? null : path(s, from, target, 0, maxDepth, maxNodes);
     }
     const labelCode = s.labels.indexOf(to.nearestLabel);
-    return labelCode <= 0 ? null : path(s, from, -1, labelCode, maxDepth);
+    return labelCode <= 0 ? null : path(s, from, -1, labelCode, maxDepth, maxNodes);
   }
 
   stats(): EngineStats {

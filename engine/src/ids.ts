@@ -118,6 +118,11 @@ export class Interner {
     return this.#pool.toString('utf8', this.#starts[id] + 1, this.#starts[id + 1]);
   }
 
+  /** The key pool and key offsets as they are (views, no trimming), for answers that copy key bytes. */
+  keys(): { pool: Buffer; starts: Uint32Array } {
+    return { pool: this.#pool, starts: this.#starts };
+  }
+
   /** The typed arrays, trimmed to what is used (views, not copies), for snapshots. */
   arrays(): InternerArrays {
     return {

@@ -34,26 +34,52 @@ function ensurePathArrays(s: EngineState): PathArrays {
   return s.pathArrays;
 }
 
-/** The shortest chain from `from` to customer `to`, or to the nearest customer with `labelCode`. */
-export function path(s: EngineState, from: number, to: number, labelCode: number, maxDepth: number): PathResult | null {
+export const DEFAULT_PATH_BUDGET = 100_000;
+
+/**
+ * The shortest chain from `from` to customer `to` (to >= 0), or to the nearest customer with
+ * `labelCode`; null when there is none within maxDepth hops or the search would enter more than
+ * maxNodes nodes.
+ */
+export function path(
+  s: EngineState,
+  from: number,
+  to: number,
+  labelCode: number,
+  maxDepth: number,
+  maxNodes: number,
+): PathResult | null {
+  if (!(maxNodes >= 1)) throw new RangeError('maxNodes must be >= 1');
   const arrays = ensurePathArrays(s);
-  return to >= 0 ? bidirectional(s, from, to, maxDepth, arrays) : nearest(s, from, labelCode, maxDepth, arrays);
+  return to >= 0
+    ? bidirectional(s, from, to, maxDepth, maxNodes, arrays)
+    : nearest(s, from, labelCode, maxDepth, maxNodes, arrays);
 }
 
-/** Level-synchronous bidirectional BFS; expands the smaller frontier; picks the shortest meeting in a level. */
+// Both searches read a node's links as two runs, its base slots and then its delta entries (copied
+// oldest first into scratch), through one loop body: `part` picks the run. Tombstones are skipped.
+
+/**
+ * Level-synchronous bidirectional BFS: expands the smaller frontier, one whole level at a time,
+ * and keeps the shortest meeting found in that level (ties: the first met).
+ */
 function bidirectional(
   s: EngineState,
   from: number,
   to: number,
   maxDepth: number,
+  maxNodes: number,
   arrays: PathArrays,
 ): PathResult | null {
   if (from === to) return { nodes: [s.describe(from)], hops: 0 };
   const epoch = s.nextEpoch();
   const visitA = s.visit;
   const { parentA, parentB, distA, distB, visitB } = arrays;
-  let queueA = s.queue;
-  let queueB = arrays.queueB;
+  const adj = s.adj;
+  const { offsets, targets, slotEdges, baseNodes, head } = adj;
+  const first = s.edgeFirst;
+  let queueA: Int32Array = s.queue;
+  let queueB: Int32Array = arrays.queueB;
   visitA[from] = epoch;
   parentA[from] = -1;
   distA[from] = 0;
@@ -70,40 +96,59 @@ function bidirectional(
   let depthB = 0;
   while (headA < tailA && headB < tailB && depthA + depthB < maxDepth) {
     const expandA = tailA - headA <= tailB - headB;
+    // The side being expanded, and the other one.
+    const visitX = expandA ? visitA : visitB;
+    const visitY = expandA ? visitB : visitA;
+    const parentX = expandA ? parentA : parentB;
+    const distX = expandA ? distA : distB;
+    const distY = expandA ? distB : distA;
+    let queue = expandA ? queueA : queueB;
+    let tail = expandA ? tailA : tailB;
+    const levelEnd = tail;
     let best = Infinity;
-    let meetV = -1;
-    let meetW = -1;
-    const levelEnd = expandA ? tailA : tailB;
+    let meetX = -1;
+    let meetY = -1;
     for (let k = expandA ? headA : headB; k < levelEnd; k++) {
-      const v = expandA ? queueA[k] : queueB[k];
-      s.adj.forEach(v, (w, e) => {
-        if (s.edgeFirst[e] === DEAD) return;
-        if (expandA) {
-          if (visitB[w] === epoch && distA[v] + 1 + distB[w] < best) {
-            best = distA[v] + 1 + distB[w];
-            meetV = v;
-            meetW = w;
-          }
-          if (visitA[w] === epoch) return;
-          visitA[w] = epoch;
-          parentA[w] = v;
-          distA[w] = distA[v] + 1;
-          if (tailA === queueA.length) queueA = s.queue = grown(queueA, tailA * 2);
-          queueA[tailA++] = w;
+      const v = queue[k];
+      const dv = distX[v] + 1;
+      for (let part = 0; part < 2; part++) {
+        let ts: Int32Array = targets;
+        let es: Int32Array = slotEdges;
+        let j = 0;
+        let end: number;
+        if (part === 0) {
+          if (v >= baseNodes) continue;
+          j = offsets[v];
+          end = offsets[v + 1];
         } else {
-          if (visitA[w] === epoch && distB[v] + 1 + distA[w] < best) {
-            best = distB[v] + 1 + distA[w];
-            meetV = w;
-            meetW = v;
-          }
-          if (visitB[w] === epoch) return;
-          visitB[w] = epoch;
-          parentB[w] = v;
-          distB[w] = distB[v] + 1;
-          if (tailB === queueB.length) queueB = arrays.queueB = grown(queueB, tailB * 2);
-          queueB[tailB++] = w;
+          if (head[v] < 0) break;
+          end = adj.deltaInto(v);
+          ts = adj.scratchTarget;
+          es = adj.scratchEdge;
         }
-      });
+        for (; j < end; j++) {
+          const w = ts[j];
+          if (first[es[j]] === DEAD) continue;
+          if (visitY[w] === epoch && dv + distY[w] < best) {
+            best = dv + distY[w];
+            meetX = v;
+            meetY = w;
+          }
+          if (visitX[w] === epoch) continue;
+          if (tailA + tailB >= maxNodes) return null;
+          visitX[w] = epoch;
+          parentX[w] = v;
+          distX[w] = dv;
+          if (tail === queue.length) {
+            queue = grown(queue, tail * 2);
+            if (expandA) queueA = s.queue = queue;
+            else queueB = arrays.queueB = queue;
+          }
+          queue[tail++] = w;
+          if (expandA) tailA = tail;
+          else tailB = tail;
+        }
+      }
     }
     if (expandA) {
       headA = levelEnd;
@@ -112,8 +157,10 @@ function bidirectional(
       headB = levelEnd;
       depthB++;
     }
-    if (meetV >= 0) {
+    if (meetX >= 0) {
       if (best > maxDepth) return null;
+      const meetV = expandA ? meetX : meetY;
+      const meetW = expandA ? meetY : meetX;
       const chain: number[] = [];
       for (let v = meetV; v >= 0; v = parentA[v]) chain.unshift(v);
       for (let w = meetW; w >= 0; w = parentB[w]) chain.push(w);
@@ -123,16 +170,22 @@ function bidirectional(
   return null;
 }
 
+/** Breadth-first search for the nearest customer (other than `from`) carrying `labelCode`. */
 function nearest(
   s: EngineState,
   from: number,
   labelCode: number,
   maxDepth: number,
+  maxNodes: number,
   arrays: PathArrays,
 ): PathResult | null {
   const epoch = s.nextEpoch();
   const visit = s.visit;
   const { parentA, distA } = arrays;
+  const adj = s.adj;
+  const { offsets, targets, slotEdges, baseNodes, head } = adj;
+  const { nodeKind, meta } = s;
+  const first = s.edgeFirst;
   let queue = s.queue;
   visit[from] = epoch;
   parentA[from] = -1;
@@ -141,20 +194,39 @@ function nearest(
   let tail = 1;
   for (let k = 0; k < tail; k++) {
     const v = queue[k];
-    if (v !== from && s.nodeKind[v] === CUSTOMER && (s.meta[v] & 15) === labelCode) {
+    if (v !== from && nodeKind[v] === CUSTOMER && (meta[v] & 15) === labelCode) {
       const chain: number[] = [];
       for (let u = v; u >= 0; u = parentA[u]) chain.unshift(u);
       return { nodes: chain.map((u) => s.describe(u)), hops: chain.length - 1 };
     }
     if (distA[v] >= maxDepth) continue;
-    s.adj.forEach(v, (w, e) => {
-      if (visit[w] === epoch || s.edgeFirst[e] === DEAD) return;
-      visit[w] = epoch;
-      parentA[w] = v;
-      distA[w] = distA[v] + 1;
-      if (tail === queue.length) queue = s.queue = grown(queue, tail * 2);
-      queue[tail++] = w;
-    });
+    const dv = distA[v] + 1;
+    for (let part = 0; part < 2; part++) {
+      let ts: Int32Array = targets;
+      let es: Int32Array = slotEdges;
+      let j = 0;
+      let end: number;
+      if (part === 0) {
+        if (v >= baseNodes) continue;
+        j = offsets[v];
+        end = offsets[v + 1];
+      } else {
+        if (head[v] < 0) break;
+        end = adj.deltaInto(v);
+        ts = adj.scratchTarget;
+        es = adj.scratchEdge;
+      }
+      for (; j < end; j++) {
+        const w = ts[j];
+        if (visit[w] === epoch || first[es[j]] === DEAD) continue;
+        if (tail >= maxNodes) return null;
+        visit[w] = epoch;
+        parentA[w] = v;
+        distA[w] = dv;
+        if (tail === queue.length) queue = s.queue = grown(queue, tail * 2);
+        queue[tail++] = w;
+      }
+    }
   }
   return null;
 }

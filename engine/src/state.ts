@@ -7,6 +7,7 @@
 import { Adjacency, DEAD } from './csr.ts';
 import { column, extended, grown, nextCapacity } from './growable.ts';
 import { CUSTOMER, Interner, normaliseValue } from './ids.ts';
+import type { AnswerArrays } from './answer.ts';
 import type { PathArrays } from './paths.ts';
 import type { ChangeEvent, ComponentStats, PathNode, TimeInput } from './types.ts';
 import { UnionFind } from './union-find.ts';
@@ -70,11 +71,12 @@ export class EngineState {
   deadAtFold = 0; // deadSlots when the fold in progress began: those are all dropped by it
 
   // Query scratch, reused by every query (no allocation on the traversal path).
-  queue = new Int32Array(1024);
+  queue: Int32Array = new Int32Array(1024);
   depthEnds: number[] = [];
   kindMask = new Uint8Array(256);
   truncated = false;
   pathArrays: PathArrays | undefined;
+  answer: AnswerArrays | undefined; // networkColumns()'s arrays: allocated on the first network query
 
   listeners = new Set<(event: ChangeEvent) => void>();
 
@@ -256,6 +258,7 @@ export class EngineState {
     }
     bytes += this.uf.parent.byteLength * 2;
     if (this.pathArrays) for (const a of Object.values(this.pathArrays)) bytes += a.byteLength;
+    if (this.answer) for (const a of Object.values(this.answer)) bytes += a.byteLength;
     return bytes;
   }
 }

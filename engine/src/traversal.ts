@@ -1,11 +1,11 @@
-// Breadth-first reach from a customer, and the answers built on it: network() and capped component
-// figures. The traversal reuses the state's queue and epoch-stamped visit array: no per-query Set
+// Breadth-first reach from a customer, and capped component figures built on it (network()'s
+// answer is answer.ts). The traversal reuses the state's queue and epoch-stamped visit array: no per-query Set
 // or Map, no allocation unless the queue must grow.
 import { grown } from './growable.ts';
 import { CUSTOMER, normaliseKind } from './ids.ts';
 import { NO_AS_OF, toSeconds } from './state.ts';
 import type { EngineState } from './state.ts';
-import type { ComponentResult, Network, NetworkEdge, NetworkNode, NetworkOptions } from './types.ts';
+import type { ComponentResult, NetworkOptions } from './types.ts';
 
 export const DEFAULT_NETWORK_CAP = 2000;
 
@@ -98,46 +98,6 @@ export function traverse(s: EngineState, start: number, options: NetworkOptions,
   if (truncated) ends.push(count);
   s.truncated = truncated;
   return count;
-}
-
-/** The full network answer for a known customer: nodes, the links among them, component figures. */
-export function network(s: EngineState, start: number, options: NetworkOptions): Network {
-  const asOf = options.asOf === undefined ? NO_AS_OF : toSeconds(options.asOf, 'asOf');
-  const count = traverse(s, start, options, options.maxNodes ?? DEFAULT_NETWORK_CAP);
-  const included = s.epoch; // traverse() marks included nodes with the current epoch
-  const queue = s.queue;
-  const ends = s.depthEnds;
-  const nodes: NetworkNode[] = new Array(count);
-  const names = new Map<number, string>();
-  let depth = 0;
-  for (let k = 0; k < count; k++) {
-    while (k >= ends[depth]) depth++;
-    const v = queue[k];
-    const node = s.describe(v) as NetworkNode;
-    node.depth = depth;
-    node.degree = s.degreeOf(v);
-    if (node.type === 'customer') Object.assign(node, s.attributes(v));
-    names.set(v, node.id);
-    nodes[k] = node;
-  }
-  const edges: NetworkEdge[] = [];
-  const visit = s.visit;
-  for (let k = 0; k < count; k++) {
-    const c = queue[k];
-    if (s.nodeKind[c] !== CUSTOMER) continue;
-    s.adj.forEach(c, (i, e) => {
-      if (visit[i] !== included || s.edgeFirst[e] > asOf) return;
-      edges.push({
-        source: names.get(c)!,
-        target: names.get(i)!,
-        firstSeen: s.edgeFirst[e] * 1000,
-        lastSeen: s.edgeLast[e] * 1000,
-        count: s.edgeCount[e],
-      });
-    });
-  }
-  const truncated = s.truncated;
-  return { nodes, edges, truncated, component: s.componentStats(start) };
 }
 
 /** Component figures: exact from union-find, or over the first maxNodes nodes (breadth-first) when the component is larger. */

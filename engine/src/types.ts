@@ -69,6 +69,44 @@ export interface Network {
   component: ComponentStats;
 }
 
+/**
+ * network()'s answer as columns (networkColumns()): node k in breadth-first order, edge j in the
+ * order of network()'s edges. The arrays belong to the engine and are longer than the answer: read
+ * the first nodeCount / edgeCount entries, before the engine's next query or write.
+ */
+export interface NetworkColumns {
+  nodeCount: number;
+  /** Internal node ids, as traverse() returns them. */
+  nodes: Int32Array;
+  /** Kind code: 0 for a customer, else an index into kindNames. */
+  kind: Uint8Array;
+  depth: Int32Array;
+  /** Live links of the node, whatever the query's filters. */
+  degree: Int32Array;
+  /** Label and action codes (0: none), indices into labels and actions; customers only. */
+  label: Uint8Array;
+  action: Uint8Array;
+  /** Score as network() gives it (rounded to 6 decimals); NaN when unset. */
+  score: Float64Array;
+  /** Node k's key (customer id or normalised value) is keyBytes[keyStart[k], keyEnd[k]), UTF-8. */
+  keyBytes: Buffer;
+  keyStart: Uint32Array;
+  keyEnd: Uint32Array;
+  kindNames: readonly string[];
+  labels: readonly string[];
+  actions: readonly string[];
+  edgeCount: number;
+  /** Node indices (not ids): the customer, and the identifier. */
+  edgeSource: Int32Array;
+  edgeTarget: Int32Array;
+  /** Epoch seconds. */
+  firstSeen: Uint32Array;
+  lastSeen: Uint32Array;
+  count: Uint16Array;
+  truncated: boolean;
+  component: ComponentStats;
+}
+
 export interface ComponentOptions {
   /** Count only the first maxNodes nodes in breadth-first order when the component is larger. */
   maxNodes?: number;
@@ -82,6 +120,11 @@ export interface ComponentResult extends ComponentStats {
 export interface PathOptions {
   /** Longest chain searched, in hops (default 8). */
   maxDepth?: number;
+  /**
+   * Most nodes the search may enter, both sides together (default 100,000): a search that would
+   * enter more answers null, as when there is no chain, so one query through hubs stays bounded.
+   */
+  maxNodes?: number;
 }
 
 export interface PathNode {
