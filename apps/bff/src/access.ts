@@ -127,6 +127,8 @@ export const PUBLIC_ASSET: AccessRule = { roles: 'public' };
  */
 export const DASHBOARD_PAGES: readonly string[] = [
   '/no-access',
+  '/admin',
+  '/admin/access',
   '/t/:tenant',
   '/t/:tenant/search',
   '/t/:tenant/customers/:id',

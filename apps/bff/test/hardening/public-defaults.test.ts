@@ -4,11 +4,12 @@
 // served on the public listener to anyone, but on the operators' own listener (METRICS_PORT).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
+import { DASHBOARD_PAGES } from '../../src/access.ts';
 import { serveMetrics } from '../../src/plugins/metrics.ts';
 import { testIdentities } from '../support/identities.ts';
 import type { TestIdentities } from '../support/identities.ts';
@@ -53,6 +54,29 @@ describe('public defaults', () => {
       assert.equal(res.statusCode, 200, url);
       assert.equal(res.body, SHELL, `${url} gets the app shell`);
     }
+  });
+
+  test("every client-side route of the dashboard's router is served the shell (and nothing more)", async () => {
+    // Reads apps/dashboard/src/app/app.routes.ts as text (prettier-formatted: nesting is indentation).
+    const source = await readFile(join(import.meta.dirname, '../../../dashboard/src/app/app.routes.ts'), 'utf8');
+    const stack: { indent: number; path: string }[] = [];
+    const pages = new Set<string>();
+    for (const line of source.split('\n')) {
+      const match = /^(\s*)(\{ )?path: '([^']*)'/.exec(line);
+      if (!match) continue;
+      // `{ path: …` on one line sits two columns left of a `path:` inside a multi-line object.
+      const indent = match[1]!.length + (match[2] ? 2 : 0);
+      while (stack.length > 0 && stack.at(-1)!.indent >= indent) stack.pop();
+      stack.push({ indent, path: match[3]! });
+      if (match[3] === '**') continue;
+      const full = stack
+        .map((s) => s.path)
+        .filter(Boolean)
+        .join('/');
+      if (full !== '') pages.add(`/${full}`);
+    }
+    assert.ok(pages.has('/t/:tenant/customers/:id'), 'the reader found the nested routes');
+    assert.deepEqual([...pages].sort(), [...DASHBOARD_PAGES].sort());
   });
 
   test('a route added without an access rule is refused, with or without identity', async () => {
