@@ -88,6 +88,11 @@ function slaOf(queuedAt: number, settings: ReviewSettings, now: number): { sla: 
   return { sla, due };
 }
 
+/**
+ * A cluster selection at its largest (500 ids and 500 confirmations of up to 128 characters) is
+ * about 135 KB: above the 64 KiB default body limit (app.ts BODY_LIMIT), so these routes say more.
+ */
+const CLUSTER_BODY_LIMIT = 256 * 1024;
 export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { reviews, profiles, graphs } = app;
   const toItem = (
@@ -320,6 +325,7 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/tenants/:tenant/clusters/preview',
     {
+      bodyLimit: CLUSTER_BODY_LIMIT,
       schema: {
         tags: ['clusters'],
         summary: 'What labelling these customers would change: who, who is GENUINE, fraud share, order value',
@@ -338,6 +344,7 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/tenants/:tenant/clusters',
     {
+      bodyLimit: CLUSTER_BODY_LIMIT,
       schema: {
         tags: ['clusters'],
         summary: 'Label the previewed customers as one batch (one review and audit row each)',

@@ -161,6 +161,26 @@ describe('limits', () => {
     assert.equal(big.json().accepted, 10_000);
   });
 
+  test('a cluster selection at its largest fits its route (more than the 64 KiB default)', async () => {
+    const lee = await ids.headers({ email: 'lee@bank.test', role: 'lead', tenant: 'acme-shop' });
+    const longId = (i: number) => `c-${String(i).padStart(4, '0')}-${'x'.repeat(MAX_ID_LENGTH - 7)}`;
+    const selection = {
+      customerIds: Array.from({ length: 500 }, (_, i) => longId(i)),
+      confirmGenuine: Array.from({ length: 500 }, (_, i) => longId(i)),
+      label: 'FRAUD',
+    };
+    const payload = JSON.stringify(selection);
+    assert.ok(Buffer.byteLength(payload) > 64 * 1024);
+    const res = await app.inject({
+      method: 'POST',
+      url: `${T}/clusters/preview`,
+      headers: { ...lee, 'content-type': 'application/json' },
+      payload,
+    });
+    assert.notEqual(res.statusCode, 413, res.body);
+    assert.ok(res.statusCode < 500, res.body);
+  });
+
   test(`an id of ${MAX_ID_LENGTH} characters is stored and its page opens, also percent-encoded`, async () => {
     const id = `c:${'a'.repeat(60)}@${'b'.repeat(MAX_ID_LENGTH - 63)}`;
     assert.equal(id.length, MAX_ID_LENGTH);
