@@ -24,8 +24,6 @@ import { meRoutes } from './routes/me.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { eventRoutes } from './routes/events.ts';
-import { demoRoutes } from './routes/demo.ts';
-import { provisionDemo } from './demo-proxy/provision.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -89,12 +87,17 @@ export async function buildApp({
   app.decorateRequest('principal', undefined);
 
   await registerServices(app, { config, services });
-  // The demo's organisations and people, only when the demo identity proxy signs identities.
-  if (mode === 'demo') await provisionDemo(app.db, app.users);
+  // The embedded demo (demo/) is loaded in demo mode only: production never imports it.
+  const demo = mode === 'demo' ? await import('./demo/index.ts') : undefined;
+  if (demo) await app.register(demo.demoSetup);
   await app.register(errors);
   await app.register(metrics);
   // Before every route: identity, the access table (access.ts), CSRF, rate limits, headers.
-  await app.register(auth, { config, auth: authOptions });
+  await app.register(auth, {
+    config,
+    auth: authOptions,
+    ...(demo && { demoIdentity: demo.demoIdentity(app.demoIdentityProxy) }),
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Redoubt API', version: '0.1.0', description: 'Fraud-analyst workbench backend-for-frontend' },
@@ -119,7 +122,7 @@ export async function buildApp({
   await app.register(reviewRoutes);
   await app.register(customerRoutes);
   await app.register(eventRoutes);
-  await app.register(demoRoutes);
+  if (demo) await app.register(demo.demoRoutes);
   // Read at scrape time.
   app.metrics.gauge('redoubt_graph_links', 'Customer-identifier links in the graphs', () => app.graphs.totals().links);
   app.metrics.gauge('redoubt_graph_customers', 'Customers in the graphs', () => app.graphs.totals().customers);

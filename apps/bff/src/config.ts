@@ -48,9 +48,10 @@ export interface Config {
   /** Prometheus metrics on their own listener, loopback by default (METRICS_HOST, METRICS_PORT; 0 = off). */
   metrics: { host: string; port: number };
   /**
-   * The embedded demo's identity proxy signs the header. Only without IAP_AUDIENCE, and only for the
-   * embedded demo (no external store configured) unless REDOUBT_DEMO_IDENTITY=true says so; in any
-   * other case without IAP_AUDIENCE the BFF refuses to start (plugins/auth identityMode).
+   * The embedded demo's identity proxy signs the header: only without IAP_AUDIENCE, with every store
+   * embedded and HOST on loopback (REDOUBT_DEMO_IDENTITY=true cannot lift that: loadConfig refuses).
+   * Without IAP_AUDIENCE and without the demo the BFF refuses to start (plugins/auth identityMode).
+   * Demo seeding and the trickle run only then (docs/threat-model.md).
    */
   demoIdentityProxy: boolean;
   /** Origins allowed to send writes besides the request's own host (REDOUBT_ALLOWED_ORIGINS, comma-separated). */
@@ -113,6 +114,11 @@ export function isIapAudience(value: string): boolean {
   return IAP_AUDIENCE_SHAPES.some((shape) => shape.test(value));
 }
 
+/** Loopback addresses and names only: the demo may listen there and nowhere else. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(optional(env, 'REDOUBT_DATA_DIR') ?? 'data');
   const bigtableProject = optional(env, 'BIGTABLE_PROJECT');
@@ -135,13 +141,21 @@ export function loadConfig(env: Env = process.env): Config {
   if (previous !== undefined && current === undefined) {
     throw new Error('REDOUBT_SECRET_PREVIOUS is only accepted together with REDOUBT_SECRET');
   }
-  const demoIdentityProxy =
-    audience === undefined &&
-    bool(
-      env,
-      'REDOUBT_DEMO_IDENTITY',
-      !optional(env, 'DATABASE_URL') && !optional(env, 'ELASTICSEARCH_URL') && !bigtableProject,
+  const host = optional(env, 'HOST') ?? '127.0.0.1';
+  // Anyone who reaches the demo may sign in as any demo user, an admin among them: it must never
+  // sit next to real data nor be reachable from another machine.
+  const embedded = !optional(env, 'DATABASE_URL') && !optional(env, 'ELASTICSEARCH_URL') && !bigtableProject;
+  const demoIdentityProxy = audience === undefined && bool(env, 'REDOUBT_DEMO_IDENTITY', embedded && isLoopback(host));
+  if (demoIdentityProxy && !embedded) {
+    throw new Error(
+      'REDOUBT_DEMO_IDENTITY=true needs every store embedded: unset DATABASE_URL, ELASTICSEARCH_URL and BIGTABLE_PROJECT, or set IAP_AUDIENCE',
     );
+  }
+  if (demoIdentityProxy && !isLoopback(host)) {
+    throw new Error(
+      `the demo identity proxy listens on loopback only, not HOST=${host}: set IAP_AUDIENCE to serve others`,
+    );
+  }
   if (current === undefined && !demoIdentityProxy) {
     // Replicas with random keys reject each other's CSRF tokens and cursors at random.
     throw new Error(
@@ -149,7 +163,7 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   return {
-    host: optional(env, 'HOST') ?? '127.0.0.1',
+    host,
     port: int(env, 'PORT', 8080, 0, 65535),
     dataDir,
     dashboardDir: dashboardDir === 'none' ? undefined : dashboardDir,
@@ -164,8 +178,8 @@ export function loadConfig(env: Env = process.env): Config {
         }
       : undefined,
     demo: {
-      seedCustomers: int(env, 'DEMO_CUSTOMERS', 100_000, 0, 2_000_000),
-      trickle: bool(env, 'DEMO_TRICKLE', true),
+      seedCustomers: demoIdentityProxy ? int(env, 'DEMO_CUSTOMERS', 100_000, 0, 2_000_000) : 0,
+      trickle: demoIdentityProxy && bool(env, 'DEMO_TRICKLE', true),
     },
     iap: {
       audience,

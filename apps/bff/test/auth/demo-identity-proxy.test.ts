@@ -9,8 +9,8 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Config } from '../../src/config.ts';
-import { DEMO_TENANTS, DEMO_USERS } from '../../src/demo-proxy/demo-users.ts';
-import { DEMO_COOKIE } from '../../src/demo-proxy/identity-proxy.ts';
+import { DEMO_TENANTS, DEMO_USERS } from '../../src/demo/demo-users.ts';
+import { DEMO_COOKIE } from '../../src/demo/identity-proxy.ts';
 import { IAP_HEADER } from '../../src/plugins/auth/iap-verifier.ts';
 import { newSigningKey, testIdentities, TEST_AUDIENCE } from '../support/identities.ts';
 

@@ -21,7 +21,6 @@ export function fakeServices(
     graphs: partial('graphs'),
     live: partial('live'),
     ingest: partial('ingest'),
-    demo: partial('demo'),
     ...overrides,
   };
 }

@@ -270,9 +270,12 @@ describe('no way to run without identity (A6)', () => {
     ]) {
       assert.throws(() => identityMode(loadConfig(env)), /IAP_AUDIENCE is required/, JSON.stringify(env));
     }
-    // The demo identity can be asked for explicitly, e.g. a local demo on a real PostgreSQL ...
-    assert.equal(identityMode(loadConfig({ DATABASE_URL: 'postgres://x/y', REDOUBT_DEMO_IDENTITY: 'true' })), 'demo');
-    // ... but never alongside a real IAP audience.
+    // The demo identity never comes up next to a real store (test/demo-mode.test.ts has the rest) ...
+    assert.throws(
+      () => loadConfig({ DATABASE_URL: 'postgres://x/y', REDOUBT_DEMO_IDENTITY: 'true' }),
+      /needs every store embedded/,
+    );
+    // ... nor alongside a real IAP audience.
     const prod = loadConfig({ ...S, IAP_AUDIENCE: TEST_AUDIENCE, REDOUBT_DEMO_IDENTITY: 'true' });
     assert.equal(prod.demoIdentityProxy, false);
     assert.equal(identityMode(prod), 'iap');

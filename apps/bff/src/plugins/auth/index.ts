@@ -89,7 +89,9 @@ async function authPlugin(app: FastifyInstance, { config, auth = {}, demoIdentit
   const mode = identityMode(config);
   const demo = mode === 'demo';
   if (demo !== (demoIdentity !== undefined)) {
-    throw new Error(demo ? 'demo identity mode needs the demo identity proxy' : 'the demo identity proxy is for demo mode only');
+    throw new Error(
+      demo ? 'demo identity mode needs the demo identity proxy' : 'the demo identity proxy is for demo mode only',
+    );
   }
   // The same keys on every replica (REDOUBT_SECRET), or the demo's generated one; refuses otherwise.
   const secrets = secretsFor(config);

@@ -1,5 +1,5 @@
 // Every service the routes use, each a named plugin with a typed decorator (app.db, app.users,
-// app.reviews, app.profiles, app.searchIndex, app.graphs, app.live, app.ingest, app.demo), opened from
+// app.reviews, app.profiles, app.searchIndex, app.graphs, app.live, app.ingest), opened from
 // app.config and closed on app.close() in reverse order. Tests pass their own instances instead
 // (real adapters on temporary folders, or typed partial fakes): a service passed in is not opened,
 // and whoever passed it closes it.
@@ -13,7 +13,6 @@ import type { SearchIndex } from '../../ports/search-index.ts';
 import type { GraphRegistry } from '../../services/graphs.ts';
 import type { LiveBus } from '../../services/live-bus.ts';
 import type { Ingest } from '../../services/ingest.ts';
-import type { Demo } from '../../services/demo.ts';
 import configPlugin from '../config.ts';
 import database from './database.ts';
 import users from './users.ts';
@@ -23,7 +22,6 @@ import search from './search.ts';
 import graphs from './graphs.ts';
 import live from './live.ts';
 import ingest from './ingest.ts';
-import demo from './demo.ts';
 import reviewFollower from './review-follower.ts';
 
 export interface AppServices {
@@ -35,7 +33,6 @@ export interface AppServices {
   graphs: GraphRegistry;
   live: LiveBus;
   ingest: Ingest;
-  demo: Demo;
 }
 
 export async function registerServices(
@@ -51,6 +48,5 @@ export async function registerServices(
   await app.register(graphs, { use: services.graphs });
   await app.register(live, { use: services.live });
   await app.register(ingest, { use: services.ingest });
-  await app.register(demo, { use: services.demo });
   await app.register(reviewFollower);
 }

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DemoStatus } from '@redoubt/contracts/api';
 import { errorResponses } from '../schemas/common.ts';
 
-export const demoRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const demoStatusRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/demo/status',
     {

@@ -11,7 +11,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 import type { CryptoKey, JSONWebKeySet, JWK, JWTVerifyGetKey } from 'jose';
 import { IAP_HEADER } from '../plugins/auth/iap-verifier.ts';
-import { DEMO_TENANTS, DEMO_USERS, demoSubject } from './demo-users.ts';
+import { DEMO_TENANTS, DEMO_USERS, demoSubject, describeGrants } from './demo-users.ts';
 import type { DemoUser } from './demo-users.ts';
 
 /** Audience the demo proxy signs for; never a real IAP audience. */
@@ -78,8 +78,12 @@ function loginPage(current: DemoUser | undefined, next: string): string {
   const rows = DEMO_USERS.map(
     (u) => `<li><a class="user" data-testid="demo-user-${escapeHtml(u.key)}"
         href="/demo/login?as=${encodeURIComponent(u.key)}&amp;next=${encodeURIComponent(next)}">
-      <strong>${escapeHtml(u.name)}</strong> <span class="role">${escapeHtml(u.role)}</span>
-      <span class="who">${escapeHtml(u.email)} · ${u.tenants.map((t) => escapeHtml(tenantName(t))).join(', ')}</span>
+      <strong>${escapeHtml(u.name)}</strong> <span class="role">${escapeHtml(describeGrants(u))}</span>
+      <span class="who">${escapeHtml(u.email)} · ${
+        u.platformAdmin
+          ? 'every organisation'
+          : u.grants.map((g) => `${escapeHtml(tenantName(g.tenant))} (${escapeHtml(g.role)})`).join(', ')
+      }</span>
       <span class="what">${escapeHtml(u.description)}</span></a></li>`,
   ).join('\n');
   return `<!doctype html>

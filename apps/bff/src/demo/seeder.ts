@@ -11,7 +11,7 @@ import type { DemoStatus } from '@redoubt/contracts/api';
 import { DEMO_MERCHANTS, generateEvents, trickle } from '@redoubt/synthetic';
 import type { Merchant } from '@redoubt/synthetic';
 import type { RedoubtEvent } from '@redoubt/contracts';
-import type { Ingest } from './ingest.ts';
+import type { Ingest } from '../services/ingest.ts';
 
 export const DEMO_SEED = 20261127;
 const BATCH = 2_000;
@@ -27,7 +27,11 @@ export interface DemoOptions {
   seedCustomers: number;
   trickle: boolean;
   ingest: Ingest;
-  ensureTenant: (id: string, name: string) => Promise<void>;
+  /**
+   * Creates the tenant for the demo, or says it is the demo's from an earlier start: true. False
+   * when the tenant exists but the demo did not create it: the demo never writes into it.
+   */
+  claimTenant: (id: string, name: string) => Promise<boolean>;
   log?: DemoLogger;
   merchants?: Merchant[];
 }
@@ -47,6 +51,8 @@ export class Demo {
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
   #running: Promise<void> | undefined;
+  /** The merchants whose tenant the demo created: the only ones it writes into. */
+  readonly #owned = new Set<string>();
   #log: DemoLogger;
 
   constructor(options: DemoOptions) {
@@ -99,9 +105,12 @@ export class Demo {
   }
 
   async #run(afterSeed?: () => Promise<void>): Promise<void> {
-    const { dataDir, seedCustomers, ingest, ensureTenant } = this.#options;
+    const { dataDir, seedCustomers, ingest, claimTenant } = this.#options;
     const log = this.#log;
-    for (const m of this.#merchants) await ensureTenant(m.id, m.name);
+    for (const m of this.#merchants) {
+      if (await claimTenant(m.id, m.name)) this.#owned.add(m.id);
+      else log.error({ tenant: m.id }, 'a tenant with a demo id exists that the demo did not create: not seeding it');
+    }
     const marker = join(dataDir, 'demo-seeded.json');
     const perMerchant = this.#split(seedCustomers);
     if (existsSync(marker)) {
@@ -112,6 +121,7 @@ export class Demo {
       const started = Date.now();
       log.info({ customers: seedCustomers, merchants: this.#merchants.length }, 'seeding the demo');
       for (const [i, m] of this.#merchants.entries()) {
+        if (!this.#owned.has(m.id)) continue;
         let batch: { line: number; value: RedoubtEvent }[] = [];
         let lastCustomer = '';
         const flush = async () => {
@@ -173,6 +183,7 @@ export class Demo {
     this.#timer = setInterval(() => {
       const now = Date.now();
       for (const [i, m] of this.#merchants.entries()) {
+        if (!this.#owned.has(m.id)) continue;
         const events = streams[i].next().value!(now);
         ingest(this.#options.ingest, m.id, events).catch((error: Error) =>
           this.#log.error({ err: error }, 'demo trickle failed'),

@@ -12,47 +12,70 @@ export interface DemoUser {
   key: string;
   name: string;
   email: string;
-  role: Exclude<Role, 'service'>;
-  tenants: readonly string[];
+  /** The role held in each tenant (one per tenant); empty for the platform administrator. */
+  grants: readonly { tenant: string; role: Exclude<Role, 'service'> }[];
+  /** Administers every tenant's access and holds no tenant role. */
+  platformAdmin?: boolean;
   description: string;
 }
 
 const ALL = DEMO_TENANTS.map((t) => t.id);
+const everywhere = (role: Exclude<Role, 'service'>) => ALL.map((tenant) => ({ tenant, role }));
 
 export const DEMO_USERS: readonly DemoUser[] = [
   {
     key: 'analyst',
     name: 'Ada Analyst',
     email: 'ada.analyst@demo.redoubt.dev',
-    role: 'analyst',
-    tenants: ALL,
+    grants: everywhere('analyst'),
     description: 'Searches customers, explores networks, reviews and writes notes for every demo organisation.',
   },
   {
     key: 'lead',
     name: 'Lee Lead',
     email: 'lee.lead@demo.redoubt.dev',
-    role: 'lead',
-    tenants: ALL,
+    grants: everywhere('lead'),
     description: 'Everything an analyst can, plus the audit log and team quality figures.',
   },
   ...DEMO_TENANTS.map((t): DemoUser => ({
     key: `merchant-${t.id}`,
     name: `${t.name} merchant`,
     email: `merchant@${t.id}.demo.redoubt.dev`,
-    role: 'merchant',
-    tenants: [t.id],
+    grants: [{ tenant: t.id, role: 'merchant' }],
     description: `Read-only client dashboard of ${t.name} only; no customer details.`,
   })),
+  {
+    key: 'mixed',
+    name: 'Max Mixed',
+    email: 'max.mixed@demo.redoubt.dev',
+    grants: [
+      { tenant: 'acme-shop', role: 'merchant' },
+      { tenant: 'globex-travel', role: 'analyst' },
+    ],
+    description:
+      'A merchant of Acme Shop who is also an analyst of Globex Travel: each organisation gets its own role, ' +
+      'so no Acme customer details.',
+  },
+  {
+    key: 'admin-acme-shop',
+    name: 'Tara Tenant-admin',
+    email: 'tara.admin@acme-shop.demo.redoubt.dev',
+    grants: [{ tenant: 'acme-shop', role: 'admin' }],
+    description: 'Grants and revokes roles in Acme Shop only; sees no customer data.',
+  },
   {
     key: 'admin',
     name: 'Ari Admin',
     email: 'ari.admin@demo.redoubt.dev',
-    role: 'admin',
-    tenants: ALL,
-    description: 'Grants and revokes access; sees no customer data.',
+    grants: [],
+    platformAdmin: true,
+    description: 'Platform administrator: grants and revokes access in every organisation; sees no customer data.',
   },
 ];
+
+/** What the demo login page says a person is. */
+export const describeGrants = (user: DemoUser): string =>
+  user.platformAdmin ? 'platform admin' : [...new Set(user.grants.map((g) => g.role))].join(' / ');
 
 /** The IAP-style subject the demo proxy signs for a demo user. */
 export const demoSubject = (user: DemoUser): string => `accounts.google.com:demo-${user.key}`;
