@@ -1,7 +1,7 @@
 // THE access table: every route the BFF serves, and who may call it. One onRequest hook
 // (plugins/auth) enforces it; a route missing here is refused with 403 and fails the
 // route x role x tenant matrix test (test/auth/access-matrix.test.ts), so nothing is born open.
-// Rules for routes the brief plans but that are not built yet live here too, so those routes
+// Rules for routes that are planned but not built yet live here too, so those routes
 // are born behind them.
 import { holds, tenantsWhere } from './principal.ts';
 import type { AccessRole, Principal, Role } from './principal.ts';
@@ -39,7 +39,7 @@ const T = '/api/tenants/:tenant';
 
 /** Route key: `METHOD /url/with/:params`, exactly as registered with Fastify. HEAD follows GET. */
 export const ACCESS: Readonly<Record<string, AccessRule>> = {
-  // Probes: IAP sends no JWT to health checks (security.md A6: the only exempt paths).
+  // Probes: IAP sends no JWT to health checks (docs/threat-model.md A6: the only exempt paths).
   'GET /api/health/live': { roles: 'public' },
   'GET /api/health/ready': { roles: 'public' },
   // No /metrics here: metrics are served to operators on their own listener (METRICS_PORT,

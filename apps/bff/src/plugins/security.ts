@@ -1,4 +1,4 @@
-// Browser-facing defences (security.md Z5, Z6, F4): security headers, CSRF tokens bound to the
+// Browser-facing defences (docs/threat-model.md Z5, Z6, F4): security headers, CSRF tokens bound to the
 // signed-in subject, Origin / Sec-Fetch-Site checks, JSON-only writes (415), per-principal rate
 // limits. The auth plugin calls guardWrite/limit from its single access hook, after identity is known.
 import fp from 'fastify-plugin';

@@ -1,4 +1,4 @@
-// The route x role x tenant matrix (security.md Z1, Z2), generated from the routes the full app
+// The route x role x tenant matrix (docs/threat-model.md Z1, Z2), generated from the routes the full app
 // registers, so a route added later is covered without anyone editing this file:
 //   - every registered route has a rule in access.ts (a route without one fails this test);
 //   - nobody signed in gets 401 on every non-public route;
@@ -321,7 +321,7 @@ describe('the access table', () => {
     }
   });
 
-  test('the rules the brief asks for (Z2), including routes not built yet', () => {
+  test('the rules of docs/threat-model.md Z2, including routes not built yet', () => {
     const roles = (key: string) => {
       const [method, url] = key.split(' ') as [string, string];
       const rule = ruleFor(method, url);

@@ -1,4 +1,4 @@
-// security.md Z5, Z6, F4: CSRF tokens bound to the subject, Origin / Sec-Fetch-Site, JSON-only
+// docs/threat-model.md Z5, Z6, F4: CSRF tokens bound to the subject, Origin / Sec-Fetch-Site, JSON-only
 // writes, security headers, per-principal rate limits. Probed through the admin grant route (a
 // JSON write) and /api/me (a read).
 import { after, before, describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// security.md A1-A7: the IAP assertion is the only identity, verified strictly; keys come from a
+// docs/threat-model.md A1-A7: the IAP assertion is the only identity, verified strictly; keys come from a
 // JWK set with caching, rotation and fail-closed outages; roles come from the directory each request.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// security.md Z4 for PostgreSQL: row-level security is ENABLEd and FORCEd on tenant tables, the
+// docs/threat-model.md Z4 for PostgreSQL: row-level security is ENABLEd and FORCEd on tenant tables, the
 // application role owns nothing and cannot bypass it, an unfiltered SELECT sees only the current
 // tenant, and a pooled connection handed from one tenant to the next leaks nothing.
 // Runs on PGlite always and on a real PostgreSQL server (TEST_DATABASE_URL).

@@ -1,4 +1,4 @@
-// ProfileStore on Bigtable (@google-cloud/bigtable). Row keys follow the brief:
+// ProfileStore on Bigtable (@google-cloud/bigtable). Row keys (docs/decisions/0004-embedded-stores-and-ingestion.md):
 //   customer row  {tenant}#{customerId}                              family `profile`
 //   event rows    {tenant}#{customerId}#{reverseTime}#{eventId}     family `event`
 // so a customer's timeline is one prefix scan, newest first, and no key starts with a timestamp.
@@ -174,7 +174,7 @@ export class BigtableProfileStore implements ProfileStore {
 
   async #mutate(table: Table, entries: object[]): Promise<void> {
     for (let i = 0; i < entries.length; i += WRITE_CHUNK) {
-      // `method: 'insert'` on each entry: @google-cloud/bigtable 7 needs it (toolchain.md).
+      // `method: 'insert'` on each entry: @google-cloud/bigtable 7 needs it (docs/toolchain.md).
       await this.#deadline(
         table.mutate(
           entries.slice(i, i + WRITE_CHUNK) as Parameters<Table['mutate']>[0],

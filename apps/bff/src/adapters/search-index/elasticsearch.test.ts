@@ -9,7 +9,7 @@ import { ElasticsearchSearchIndex, INDEX_MAPPINGS } from './elasticsearch-search
 import { BadCursor, StoreFailed, StoreUnavailable } from '../../domain/errors.ts';
 
 // From ESM the mock must get ResponseError from the CommonJS copy of the client, or it answers
-// with the error serialised as a 200 body (toolchain.md).
+// with the error serialised as a 200 body (docs/toolchain.md).
 const require = createRequire(import.meta.url);
 const { errors } = require('@elastic/elasticsearch') as typeof import('@elastic/elasticsearch');
 const Mock = require('@elastic/elasticsearch-mock') as typeof import('@elastic/elasticsearch-mock').default;

@@ -1,6 +1,6 @@
 // Embedded SearchIndex on node:sqlite: a documents table with indexed filter/sort columns, and per
 // tenant three FTS5 indexes: exact identifiers, name and email (prefix queries for
-// search-as-you-type), and name trigrams as the fallback for misspellings. toolchain.md measured
+// search-as-you-type), and name trigrams as the fallback for misspellings. docs/toolchain.md measured
 // FTS5 as the fastest and smallest embedded engine here (p50 0.11 ms at 200,000 customers).
 // One set of FTS tables per tenant (ident_N, text_N, trigram_N, N from fts_tenants): candidates are
 // read from the tenant's own index, so the candidate cap, the ranking statistics and the time a

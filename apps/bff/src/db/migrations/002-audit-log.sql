@@ -1,4 +1,4 @@
--- Append-only audit log (security.md L1, L3). The hash chain (L4) is added with the audit issue;
+-- Append-only audit log (docs/threat-model.md L1, L3). The hash chain (L4) is added with the audit issue;
 -- the columns that carry it exist from the start so no row is ever rewritten.
 CREATE TABLE audit_log (
   tenant_id text NOT NULL REFERENCES tenants (id),

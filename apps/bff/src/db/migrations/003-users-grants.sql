@@ -1,4 +1,4 @@
--- Who may sign in, with which role, to which tenants (security.md A7): looked up by the IAP
+-- Who may sign in, with which role, to which tenants (docs/threat-model.md A7): looked up by the IAP
 -- subject on every request, so a revocation takes effect at once. A row may start with only an
 -- email (granted before the person's first sign-in); the first verified sign-in binds the subject.
 -- Service principals (ingestion) are rows of kind 'service' with the role 'service' and nothing else.

@@ -1,4 +1,4 @@
-// Verifies Google IAP's signed header (security.md A1-A5) with jose. The embedded demo's identity
+// Verifies Google IAP's signed header (docs/threat-model.md A1-A5) with jose. The embedded demo's identity
 // proxy signs the same kind of token, and this same function verifies it against the proxy's keys.
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';

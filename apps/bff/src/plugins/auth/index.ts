@@ -41,7 +41,7 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   rule: AccessRule | undefined;
-  /** The route's JSON schemas, for the generated schema checks (security.md I1, Z3). */
+  /** The route's JSON schemas, for the generated schema checks (docs/threat-model.md I1, Z3). */
   schema: FastifySchema | undefined;
 }
 
