@@ -66,7 +66,7 @@ export async function buildApp({
       redact: ['req.headers["x-goog-iap-jwt-assertion"]', 'req.headers.cookie', 'req.headers["x-xsrf-token"]'],
     },
     bodyLimit: BODY_LIMIT,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     requestTimeout: 30_000,
     connectionTimeout: 10_000,
     return503OnClosing: true,

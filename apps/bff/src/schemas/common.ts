@@ -1,5 +1,6 @@
 // Schemas shared by many routes. Every route declares params, query, body and responses.
 import { Type } from '@sinclair/typebox';
+import { ApiError } from '@redoubt/contracts/api';
 import { ID_PATTERN, MAX_ID_LENGTH } from '@redoubt/contracts';
 
 export const TenantId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$', description: 'Tenant (organisation) id' });
@@ -9,12 +10,8 @@ export const CustomerId = Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH, 
 export const TenantParams = Type.Object({ tenant: TenantId }, { additionalProperties: false });
 export const CustomerParams = Type.Object({ tenant: TenantId, id: CustomerId }, { additionalProperties: false });
 
-export const ErrorBody = Type.Object({
-  error: Type.String(),
-  message: Type.String(),
-  details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), reason: Type.String() }))),
-  requestId: Type.String(),
-});
+/** The one error shape, shared with the dashboard (libs/contracts ApiError; plugins/errors.ts sends it). */
+export const ErrorBody = ApiError;
 
 /** The error responses every authenticated route can give. */
 export const errorResponses = {
