@@ -19,15 +19,67 @@ export type Label = Static<typeof Label>;
 /** Identifier kinds the graph links customers through; callers may name others. */
 export const IDENTIFIER_KINDS = ['email', 'phone', 'device', 'card', 'ip', 'address'] as const;
 
+/**
+ * The role a person holds in one tenant; each grant carries its own (a merchant of one tenant may
+ * be an analyst of another). 'admin' administers that tenant's access; 'service' is for ingest.
+ */
+export const Role = Type.Union([
+  Type.Literal('analyst'),
+  Type.Literal('lead'),
+  Type.Literal('merchant'),
+  Type.Literal('admin'),
+  Type.Literal('service'),
+]);
+export type Role = Static<typeof Role>;
+
+/** The roles a person (not a service principal) can hold in a tenant. */
+export const PersonRole = Type.Union([
+  Type.Literal('analyst'),
+  Type.Literal('lead'),
+  Type.Literal('merchant'),
+  Type.Literal('admin'),
+]);
+export type PersonRole = Static<typeof PersonRole>;
+
 export const Me = Type.Object({
   sub: Type.String(),
   email: Type.String(),
-  role: Type.Union([Type.Literal('analyst'), Type.Literal('lead'), Type.Literal('merchant'), Type.Literal('admin')]),
-  tenants: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+  /** Administers every tenant's access; holds no tenant role, so reads no tenant's data. */
+  platformAdmin: Type.Boolean(),
+  /** Every tenant the person holds a role in, with that role. */
+  tenants: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), role: PersonRole })),
   /** True when signed in through the local demo identity proxy (never in production). */
   demo: Type.Boolean(),
 });
 export type Me = Static<typeof Me>;
+
+// ---- Access administration (apps/bff/src/routes/admin.ts) ----
+
+export const TenantGrant = Type.Object({ tenant: Type.String(), role: Role }, { additionalProperties: false });
+export type TenantGrant = Static<typeof TenantGrant>;
+
+/** One person or service principal of the user directory, as an administrator sees it. */
+export const DirectoryEntry = Type.Object(
+  {
+    email: Type.String(),
+    /** IAP subject, bound at the first sign-in; null until then. */
+    sub: Type.Union([Type.String(), Type.Null()]),
+    kind: Type.Union([Type.Literal('user'), Type.Literal('service')]),
+    platformAdmin: Type.Boolean(),
+    /** One role per tenant; a tenant administrator sees only the grants of its own tenants. */
+    grants: Type.Array(TenantGrant),
+    disabled: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type DirectoryEntry = Static<typeof DirectoryEntry>;
+
+export const DirectoryListing = Type.Object({
+  users: Type.Array(DirectoryEntry),
+  /** The tenants the caller administers (all of them for the platform administrator). */
+  tenants: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+});
+export type DirectoryListing = Static<typeof DirectoryListing>;
 
 export const CustomerHit = Type.Object({
   id: Type.String(),

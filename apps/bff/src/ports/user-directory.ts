@@ -1,5 +1,10 @@
-// UserDirectory: users, service principals, their role and tenant grants (security.md A7).
-// Adapters: SQL (PostgreSQL via pg, PGlite embedded) for the product; in memory for route tests.
+// UserDirectory: users, service principals, the role each holds per tenant, platform
+// administrators (docs/threat-model.md A7; docs/decisions/0005-tenant-isolation.md).
+// Adapters: SQL (PostgreSQL via pg, PGlite embedded) for the product; in memory for route tests
+// that need principals but no database. test/auth/user-directory.test.ts runs all three.
+//
+// The directory stores and audits; it does not decide who may change what. That is the caller's
+// job (routes/admin.ts through access.ts's mayAdminister; the operator CLI is trusted).
 import type { Principal, Role } from '../principal.ts';
 
 /** Whoever performs a directory change: an admin through the API, or the operator's CLI. */
@@ -10,13 +15,21 @@ export interface DirectoryActor {
   clientIp?: string;
 }
 
+/** One role in one tenant. */
+export interface TenantGrant {
+  tenant: string;
+  role: Role;
+}
+
 export interface DirectoryEntry {
   email: string;
   /** IAP subject, bound at the first verified sign-in; null until then. */
   sub: string | null;
   kind: 'user' | 'service';
-  role: Role;
-  tenants: string[];
+  /** Administers every tenant's access; holds no grants. */
+  platformAdmin: boolean;
+  /** One per tenant, sorted by tenant. */
+  grants: TenantGrant[];
   disabled: boolean;
 }
 
@@ -31,18 +44,43 @@ export class UnknownTenantError extends Error {
 export interface UserDirectory {
   /**
    * The principal for a verified identity: found by subject, or on a first sign-in by the email a
-   * grant was made to (which binds the subject). Undefined when not provisioned or revoked.
+   * grant was made to (which binds the subject). Undefined when not provisioned or disabled.
    */
   resolve(identity: { sub: string; email: string }): Promise<Principal | undefined>;
+  // Refusals because of what an entry already is (a service principal given a person's role or the
+  // reverse; a platform administrator given a tenant role or the reverse) throw domain Conflict
+  // with code KIND_MISMATCH or PLATFORM_ADMIN_HOLDS_NO_TENANT_ROLE.
   /**
-   * Sets the role (role 'service' makes a service principal) and, with a tenant, adds that grant.
-   * Re-enables a revoked entry. Audited in the tenant's log when a tenant is named.
+   * Gives the person `role` in `tenant`, replacing the role they held there and no other (creates
+   * the entry when new). The role 'service' makes a service principal. Audited in that tenant's log
+   * when it changes anything. Does not re-enable a disabled entry (see setDisabled).
    */
-  grant(actor: DirectoryActor, email: string, role: Role, tenant?: string): Promise<DirectoryEntry>;
-  /** With a tenant, removes that grant; without, revokes the whole entry (it can no longer sign in). */
-  revoke(actor: DirectoryActor, email: string, tenant?: string): Promise<DirectoryEntry | undefined>;
-  list(): Promise<DirectoryEntry[]>;
+  grant(actor: DirectoryActor, email: string, tenant: string, role: Role): Promise<DirectoryEntry>;
+  /** Removes the person's role in that tenant only; undefined for an unknown email. */
+  revoke(actor: DirectoryActor, email: string, tenant: string): Promise<DirectoryEntry | undefined>;
+  /**
+   * Makes a platform administrator (creating the entry when new) or unmakes one (undefined for an
+   * unknown email). Audited in the platform log.
+   */
+  setPlatformAdmin(actor: DirectoryActor, email: string, on: boolean): Promise<DirectoryEntry | undefined>;
+  /**
+   * Disables the whole entry (it can no longer sign in; its grants stay, inert) or re-enables it.
+   * Undefined for an unknown email. Audited in the platform log and each of its tenants' logs.
+   */
+  setDisabled(actor: DirectoryActor, email: string, disabled: boolean): Promise<DirectoryEntry | undefined>;
+  /**
+   * Entries sorted by email. With `tenants`, only entries holding a role in one of them, showing
+   * only those grants (what a tenant administrator may see).
+   */
+  list(filter?: { tenants?: readonly string[] }): Promise<DirectoryEntry[]>;
 }
 
 export const kindOf = (role: Role): 'user' | 'service' => (role === 'service' ? 'service' : 'user');
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+
+/** The entry as a tenant administrator of `tenants` may see it (grants elsewhere hidden). */
+export function visibleTo(entry: DirectoryEntry, tenants: readonly string[] | undefined): DirectoryEntry | undefined {
+  if (!tenants) return entry;
+  const grants = entry.grants.filter((g) => tenants.includes(g.tenant));
+  return grants.length ? { ...entry, grants } : undefined;
+}

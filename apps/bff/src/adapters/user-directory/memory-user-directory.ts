@@ -1,11 +1,21 @@
 // UserDirectory in memory: for route tests that need principals but not a users table. Same
-// semantics as the SQL adapter (test/auth/user-directory.test.ts runs both through one suite).
+// semantics as the SQL adapter (test/auth/user-directory.test.ts runs both through one suite);
+// it keeps no audit log.
 import type { Principal, Role } from '../../principal.ts';
-import { kindOf, normaliseEmail } from '../../ports/user-directory.ts';
+import { Conflict } from '../../domain/errors.ts';
+import { kindOf, normaliseEmail, UnknownTenantError, visibleTo } from '../../ports/user-directory.ts';
 import type { DirectoryActor, DirectoryEntry, UserDirectory } from '../../ports/user-directory.ts';
+
+const copy = (e: DirectoryEntry): DirectoryEntry => ({ ...e, grants: e.grants.map((g) => ({ ...g })) });
 
 export class MemoryUserDirectory implements UserDirectory {
   private readonly entries = new Map<string, DirectoryEntry>();
+  /** Tenants that exist; undefined accepts any (route tests rarely care). */
+  private readonly tenants: ReadonlySet<string> | undefined;
+
+  constructor(options: { tenants?: Iterable<string> } = {}) {
+    this.tenants = options.tenants ? new Set(options.tenants) : undefined;
+  }
 
   async resolve({ sub, email }: { sub: string; email: string }): Promise<Principal | undefined> {
     const mail = normaliseEmail(email);
@@ -18,38 +28,78 @@ export class MemoryUserDirectory implements UserDirectory {
       }
     }
     if (!entry || entry.disabled) return undefined;
-    return { kind: entry.kind, sub, email: mail, role: entry.role, tenants: [...entry.tenants].sort() };
-  }
-
-  async grant(_actor: DirectoryActor, email: string, role: Role, tenant?: string): Promise<DirectoryEntry> {
-    const mail = normaliseEmail(email);
-    const entry = this.entries.get(mail) ?? {
+    return {
+      kind: entry.kind,
+      sub,
       email: mail,
-      sub: null,
-      kind: kindOf(role),
-      role,
-      tenants: [],
-      disabled: false,
+      roles: new Map(entry.grants.map((g) => [g.tenant, g.role])),
+      platformAdmin: entry.platformAdmin,
     };
-    entry.kind = kindOf(role);
-    entry.role = role;
-    entry.disabled = false;
-    if (tenant !== undefined && !entry.tenants.includes(tenant)) entry.tenants = [...entry.tenants, tenant].sort();
-    this.entries.set(mail, entry);
-    return { ...entry, tenants: [...entry.tenants] };
   }
 
-  async revoke(_actor: DirectoryActor, email: string, tenant?: string): Promise<DirectoryEntry | undefined> {
+  private create(email: string, kind: 'user' | 'service'): DirectoryEntry {
+    const entry = { email, sub: null, kind, platformAdmin: false, grants: [], disabled: false };
+    this.entries.set(email, entry);
+    return entry;
+  }
+
+  async grant(_actor: DirectoryActor, email: string, tenant: string, role: Role): Promise<DirectoryEntry> {
+    if (this.tenants && !this.tenants.has(tenant)) {
+      throw new UnknownTenantError(tenant);
+    }
+    const mail = normaliseEmail(email);
+    const kind = kindOf(role);
+    const entry = this.entries.get(mail) ?? this.create(mail, kind);
+    if (entry.platformAdmin) {
+      throw new Conflict(
+        'PLATFORM_ADMIN_HOLDS_NO_TENANT_ROLE',
+        `${mail} is a platform administrator, who holds no tenant role`,
+      );
+    }
+    if (entry.kind !== kind) {
+      if (entry.grants.some((g) => g.tenant !== tenant)) {
+        throw new Conflict('KIND_MISMATCH', `${mail} cannot hold the role ${role}`);
+      }
+      entry.kind = kind;
+    }
+    entry.grants = [...entry.grants.filter((g) => g.tenant !== tenant), { tenant, role }].sort((a, b) =>
+      a.tenant.localeCompare(b.tenant),
+    );
+    return copy(entry);
+  }
+
+  async revoke(_actor: DirectoryActor, email: string, tenant: string): Promise<DirectoryEntry | undefined> {
     const entry = this.entries.get(normaliseEmail(email));
     if (!entry) return undefined;
-    if (tenant !== undefined) entry.tenants = entry.tenants.filter((t) => t !== tenant);
-    else entry.disabled = true;
-    return { ...entry, tenants: [...entry.tenants] };
+    entry.grants = entry.grants.filter((g) => g.tenant !== tenant);
+    return copy(entry);
   }
 
-  async list(): Promise<DirectoryEntry[]> {
+  async setPlatformAdmin(_actor: DirectoryActor, email: string, on: boolean): Promise<DirectoryEntry | undefined> {
+    const mail = normaliseEmail(email);
+    const entry = this.entries.get(mail) ?? (on ? this.create(mail, 'user') : undefined);
+    if (!entry) return undefined;
+    if (on && entry.kind === 'service') throw new Conflict('KIND_MISMATCH', `${mail} is a service principal`);
+    if (on && entry.grants.length > 0) {
+      throw new Conflict('PLATFORM_ADMIN_HOLDS_NO_TENANT_ROLE', `${mail} holds tenant roles`);
+    }
+    entry.platformAdmin = on;
+    return copy(entry);
+  }
+
+  async setDisabled(_actor: DirectoryActor, email: string, disabled: boolean): Promise<DirectoryEntry | undefined> {
+    const entry = this.entries.get(normaliseEmail(email));
+    if (!entry) return undefined;
+    entry.disabled = disabled;
+    return copy(entry);
+  }
+
+  async list(filter: { tenants?: readonly string[] } = {}): Promise<DirectoryEntry[]> {
     return [...this.entries.values()]
-      .map((e) => ({ ...e, tenants: [...e.tenants] }))
+      .flatMap((e) => {
+        const visible = visibleTo(copy(e), filter.tenants);
+        return visible ? [visible] : [];
+      })
       .sort((a, b) => a.email.localeCompare(b.email));
   }
 }
