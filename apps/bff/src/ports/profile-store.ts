@@ -14,6 +14,25 @@ export interface StoredEvent {
   event: RedoubtEvent;
   /** The event's JSON as received, when it came as text (saves serialising it again). */
   json?: string;
+  /**
+   * What this event adds to its tenant's hourly rollup (services/rollups.ts countsOf). The store
+   * adds them to the bucket of `at` only when it stores the event for the first time, so a resent
+   * event counts nothing twice (docs/rollups.md).
+   */
+  counts?: Counts;
+}
+
+/** Named counters of a rollup bucket, e.g. { orders: 3, orderValue: 4500 }. */
+export type Counts = Record<string, number>;
+
+/** Length of a rollup bucket: one hour, on UTC hour boundaries. */
+export const ROLLUP_BUCKET_MS = 3_600_000;
+
+/** One hourly rollup bucket of a tenant. */
+export interface RollupBucket {
+  /** Bucket start, epoch ms (a multiple of ROLLUP_BUCKET_MS). */
+  hour: number;
+  counts: Counts;
 }
 
 export interface ScoreEntry {
@@ -42,6 +61,10 @@ export interface CustomerRecord {
   /** Score history, newest first, bounded. */
   scores: ScoreEntry[];
   counters: Record<string, number>;
+  /** Price of the customer's latest order (minor units): what a PREVENT decision stops (rollups). */
+  lastOrderValue?: number;
+  /** Payment method type by instrument id (rollups break transactions down by it). */
+  methods?: Record<string, string>;
 }
 
 export interface TimelinePage {
@@ -69,6 +92,11 @@ export interface ProfileStore {
    * used to replay the graph after its snapshot.
    */
   replay(since: number, onBatch: (tenant: string, events: StoredEvent[]) => void | Promise<void>): Promise<void>;
+  /**
+   * The tenant's hourly rollup buckets with hour in [from, to), oldest first; buckets with nothing
+   * counted are absent. Read from the rollup rows alone, never from the events.
+   */
+  rollups(tenant: string, from: number, to: number): Promise<RollupBucket[]>;
   /** Number of customer rows of a tenant (readiness and demo progress). */
   countCustomers(tenant: string): Promise<number>;
   ping(): Promise<void>;

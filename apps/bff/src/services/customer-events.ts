@@ -5,6 +5,7 @@ import type { Address } from '@redoubt/contracts';
 import type { CustomerRecord } from '../ports/profile-store.ts';
 import { MAX_SCORE_HISTORY } from '../ports/profile-store.ts';
 import type { CustomerDoc } from '../ports/search-index.ts';
+import { rememberMethod } from './rollups.ts';
 
 export interface Link {
   kind: string;
@@ -89,6 +90,7 @@ export function applyEvent(record: CustomerRecord, event: RedoubtEvent, at: numb
       bump(record, 'orders');
       bump(record, `orderValue${event.order.currency}`, event.order.price);
       remember(record, 'order', event.order.orderId);
+      record.lastOrderValue = event.order.price;
       break;
     case 'transaction': {
       const t = event.transaction;
@@ -100,6 +102,7 @@ export function applyEvent(record: CustomerRecord, event: RedoubtEvent, at: numb
     }
     case 'paymentMethod':
       bump(record, 'paymentMethods');
+      rememberMethod(record, event.paymentMethod.instrumentId, event.paymentMethod.methodType);
       break;
     case 'device':
       break;

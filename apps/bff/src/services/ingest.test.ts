@@ -38,6 +38,7 @@ function setup() {
     timeline: (tenant, id, options) => profiles.timeline(tenant, id, options),
     mark: () => profiles.mark(),
     replay: (since, onBatch) => profiles.replay(since, onBatch),
+    rollups: (tenant, from, to) => profiles.rollups(tenant, from, to),
     countCustomers: (tenant) => profiles.countCustomers(tenant),
     ping: () => profiles.ping(),
     close: () => profiles.close(),

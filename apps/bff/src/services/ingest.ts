@@ -9,6 +9,7 @@ import type { SearchIndex } from '../ports/search-index.ts';
 import type { QueueCandidate } from '../ports/review-store.ts';
 import type { Action, Label, ReviewStatus } from '@redoubt/contracts/api';
 import { applyEvent, searchDocOf } from './customer-events.ts';
+import { countsOf } from './rollups.ts';
 import { validateEvent } from './event-validation.ts';
 import type { GraphRegistry } from './graphs.ts';
 import type { LiveBus } from './live-bus.ts';
@@ -23,6 +24,11 @@ export interface IngestDeps {
   live: LiveBus;
   /** Puts customers whose score says REVIEW, or whose label is POTENTIALLY_*, in the review queue. */
   queue?: { enqueue(tenant: string, candidates: QueueCandidate[]): Promise<number> };
+  /**
+   * Count each new event into its tenant's hourly rollup (services/rollups.ts; default true). Off
+   * only to measure what the rollups cost (bench:overview).
+   */
+  rollups?: boolean;
 }
 
 /** A committed review as the customer row, the search document, the graph and the live bus see it. */
@@ -181,6 +187,7 @@ export class Ingest {
       .sort((a, b) => a.at - b.at);
     if (fresh.length === 0) return 0;
 
+    const countRollups = this.#deps.rollups !== false;
     const ids = [...new Set(fresh.map((e) => e.customerId))];
     const existing = await profiles.getCustomers(tenant, ids);
     const changed = new Map<string, CustomerRecord>();
@@ -193,6 +200,12 @@ export class Ingest {
       }
       changed.set(e.customerId, record);
       applyEvent(record, e.event, e.at);
+      // Counted from the row as this event left it (country, payment methods, latest order); the
+      // store adds the counts only if it stores the event for the first time.
+      if (countRollups) {
+        const counts = countsOf(e.event, record);
+        if (counts) e.counts = counts;
+      }
     }
     const customers = [...changed.values()];
     // Order matters for "nothing half-written": the index first (a failure there stores nothing,

@@ -18,6 +18,11 @@ export interface ProfileStoreFixture {
   store: ProfileStore;
   raw: RawProbe;
   cleanup: () => Promise<void>;
+  /**
+   * Writes the batch so that it fails part-way, after some of it reached the store (Bigtable: after
+   * the first rollup row; embedded: inside the transaction, which then rolls back). Must reject.
+   */
+  failingWrite: (tenant: string, events: StoredEvent[], customers: CustomerRecord[]) => Promise<void>;
 }
 
 const T0 = Date.UTC(2026, 9, 1);
@@ -60,9 +65,10 @@ export function profileStoreContract(
     let store: ProfileStore;
     let raw: RawProbe;
     let cleanup: () => Promise<void>;
+    let failingWrite: ProfileStoreFixture['failingWrite'];
 
     before(async () => {
-      ({ store, raw, cleanup } = await open());
+      ({ store, raw, cleanup, failingWrite } = await open());
     });
     after(async () => {
       await store?.close();
@@ -193,6 +199,58 @@ export function profileStoreContract(
         for (const e of events) later.push(`${tenant}/${e.eventId}/${e.customerId}`);
       });
       assert.deepEqual(later.sort(), ['replay/after-1/r1', 'replay/after-2/r2']);
+    });
+
+    const H = 3_600_000;
+    const counted = (eventId: string, at: number, counts: Record<string, number>) => ({
+      ...storedEvent('roll', eventId, at, 'order'),
+      counts,
+    });
+    const rollupBatch = () => [
+      counted('r-1', T0 + 60_000, { orders: 1, orderValue: 1000 }),
+      counted('r-2', T0 + 2 * 60_000, { orders: 1, orderValue: 250, 'reason.velocity: card': 1 }),
+      counted('r-3', T0 + H + 5, { orders: 1, orderValue: 40, PREVENT: 1 }),
+      counted('r-4', T0 + 5 * H, { orders: 1, orderValue: 7 }),
+      // No counts: stored, counts nothing.
+      storedEvent('roll', 'r-5', T0 + 5 * H + 1),
+    ];
+    const expected = [
+      { hour: T0, counts: { orders: 2, orderValue: 1250, 'reason.velocity: card': 1 } },
+      { hour: T0 + H, counts: { orders: 1, orderValue: 40, PREVENT: 1 } },
+      { hour: T0 + 5 * H, counts: { orders: 1, orderValue: 7 } },
+    ];
+
+    it('adds the counts of stored events to hourly rollup buckets, per tenant, read by range', async () => {
+      await store.write('rollups', rollupBatch(), []);
+      assert.deepEqual(await store.rollups('rollups', T0, T0 + 24 * H), expected);
+      // [from, to): the hour starting at `to` is left out; other tenants see nothing.
+      assert.deepEqual(await store.rollups('rollups', T0 + H, T0 + 5 * H), [expected[1]]);
+      assert.deepEqual(await store.rollups('rollup', T0, T0 + 24 * H), []);
+      assert.deepEqual(await store.rollups('other', T0, T0 + 24 * H), []);
+    });
+
+    it('counts a resent event nothing twice, even when written again without the idempotency check', async () => {
+      // The ingest path drops known ids first; a store must not count them again either.
+      await store.write('rollups', rollupBatch(), []);
+      await store.write(
+        'rollups',
+        [...rollupBatch(), counted('r-6', T0 + 5 * H + 2, { orders: 1, orderValue: 3 })],
+        [],
+      );
+      const last = { hour: T0 + 5 * H, counts: { orders: 2, orderValue: 10 } };
+      assert.deepEqual(await store.rollups('rollups', T0, T0 + 24 * H), [expected[0], expected[1], last]);
+    });
+
+    it('counts each event exactly once when a batch failed part-way and is resent', async () => {
+      const batch = () =>
+        rollupBatch().map((e) => ({ ...e, eventId: `f${e.eventId}`, event: { ...e.event, eventId: `f${e.eventId}` } }));
+      await assert.rejects(failingWrite('rollfail', batch(), [customer('roll', 'Roll')]));
+      // Not committed: the ingest path sees the ids as new and resends the batch whole.
+      assert.deepEqual([...(await store.existingEvents('rollfail', ['fr-1', 'fr-4']))], []);
+      await store.write('rollfail', batch(), [customer('roll', 'Roll')]);
+      assert.deepEqual(await store.rollups('rollfail', T0, T0 + 24 * H), expected);
+      await store.write('rollfail', batch(), [customer('roll', 'Roll')]);
+      assert.deepEqual(await store.rollups('rollfail', T0, T0 + 24 * H), expected);
     });
 
     it('answers a ping', async () => {

@@ -8,9 +8,26 @@
 // marker"); a batch that failed half-way is not marked, so resending it applies it again.
 // Event cells carry the ingestion time as their timestamp: graph replay scans cells written after
 // the snapshot's watermark.
+// Rollups live in a third table, `{prefix}rollups`: a row per tenant and hour,
+//   {tenant}#{YYYYMMDDHH}   family `c`: one 64-bit counter cell per figure (ReadModifyWrite increments)
+//                           family `m`: one marker cell per event counted there
+// Increments are not idempotent and Bigtable has no multi-row transaction, so exactly-once rests on
+// the marker: the increments of a bucket and the markers of the events they come from are one
+// ReadModifyWriteRow on one row, which Bigtable applies atomically. Before incrementing, the write
+// reads the markers of its events and skips those already counted (a batch resent after a crash
+// between the rollup and the event-id rows). Two writers racing on the same event both see no marker;
+// the append then returns "11" to the second, which takes its increments back (docs/rollups.md).
 import { Bigtable } from '@google-cloud/bigtable';
 import type { Instance, Table } from '@google-cloud/bigtable';
-import type { CustomerRecord, ProfileStore, StoredEvent, TimelinePage } from '../../ports/profile-store.ts';
+import type {
+  Counts,
+  CustomerRecord,
+  ProfileStore,
+  RollupBucket,
+  StoredEvent,
+  TimelinePage,
+} from '../../ports/profile-store.ts';
+import { ROLLUP_BUCKET_MS } from '../../ports/profile-store.ts';
 import { TimelineCursors } from './cursor.ts';
 import { ephemeralSigner } from '../cursors.ts';
 import type { CursorSigner } from '../cursors.ts';
@@ -33,6 +50,24 @@ const MAX_TIME = 9_999_999_999_999; // ms, year 2286
 const reverse = (at: number) => String(MAX_TIME - at).padStart(13, '0');
 const READ_CHUNK = 1_000;
 const WRITE_CHUNK = 5_000;
+/** Events whose markers one read asks for (one column regex). */
+const MARKER_CHUNK = 500;
+
+/** Row key suffix of a rollup hour: YYYYMMDDHH (UTC), so a tenant's hours sort in time order. */
+const hourKey = (hour: number) => new Date(hour).toISOString().slice(0, 13).replace(/[-T]/g, '');
+const hourOfKey = (key: string) =>
+  Date.UTC(+key.slice(0, 4), +key.slice(4, 6) - 1, +key.slice(6, 8), +key.slice(8, 10));
+/** Event ids hold [A-Za-z0-9._:@-] (libs/contracts ID_PATTERN): escape the regex metacharacter '.'. */
+const escapeId = (id: string) => id.replace(/[.\\^$|?*+()[\]{}]/g, '\\$&');
+
+interface ReadModifyWriteResponse {
+  row?: {
+    families?: {
+      name: string;
+      columns?: { qualifier: Buffer | Uint8Array; cells?: { value: Buffer | Uint8Array }[] }[];
+    }[];
+  };
+}
 
 type Cells = Record<string, Record<string, { value: string | Buffer; timestamp?: string | number }[]>>;
 interface Row {
@@ -45,7 +80,10 @@ export class BigtableProfileStore implements ProfileStore {
   readonly #instance: Instance;
   readonly #rows: Table;
   readonly #ids: Table;
-  readonly #names: { rows: string; ids: string };
+  readonly #rollups: Table;
+  readonly #names: { rows: string; ids: string; rollups: string };
+  /** Test hook: throws after this many rollup rows were incremented in one write (partial failure). */
+  failRollupsAfter: number | undefined;
   readonly #timeoutMs: number;
   readonly #cursors: TimelineCursors;
 
@@ -59,9 +97,10 @@ export class BigtableProfileStore implements ProfileStore {
     } as ConstructorParameters<typeof Bigtable>[0]);
     this.#instance = this.#client.instance(options.instanceId);
     const prefix = options.tablePrefix ?? '';
-    this.#names = { rows: `${prefix}customers`, ids: `${prefix}event_ids` };
+    this.#names = { rows: `${prefix}customers`, ids: `${prefix}event_ids`, rollups: `${prefix}rollups` };
     this.#rows = this.#instance.table(this.#names.rows);
     this.#ids = this.#instance.table(this.#names.ids);
+    this.#rollups = this.#instance.table(this.#names.rollups);
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#cursors = new TimelineCursors(options.cursorSigner ?? ephemeralSigner());
   }
@@ -72,6 +111,7 @@ export class BigtableProfileStore implements ProfileStore {
     try {
       await store.#ensureTable(store.#names.rows, ['profile', 'event']);
       await store.#ensureTable(store.#names.ids, ['id']);
+      await store.#ensureTable(store.#names.rollups, ['c', 'm']);
     } catch (error) {
       throw storeError('profiles', error);
     }
@@ -167,9 +207,106 @@ export class BigtableProfileStore implements ProfileStore {
       data: { id: { row: { value: eventKey(e), timestamp: now } } },
       method: 'insert',
     }));
-    // Event and customer rows in one request stream; the event-id rows (the commit marker) after.
+    // Event and customer rows in one request stream, then the rollups, then the event-id rows (the
+    // commit marker): a batch that fails before its marker is resent whole, and the rollup markers
+    // keep its counts from being added twice.
     await this.#mutate(this.#rows, [...eventRows, ...customerRows]);
+    await this.#count(tenant, events);
     await this.#mutate(this.#ids, idRows);
+  }
+
+  /** Adds the events' counts to their hourly rows, each event at most once (see the header). */
+  async #count(tenant: string, events: StoredEvent[]): Promise<void> {
+    const byRow = new Map<string, StoredEvent[]>();
+    for (const e of events) {
+      if (!e.counts) continue;
+      const key = `${tenant}#${hourKey(Math.floor(e.at / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS)}`;
+      let list = byRow.get(key);
+      if (!list) byRow.set(key, (list = []));
+      list.push(e);
+    }
+    let written = 0;
+    for (const [key, list] of byRow) {
+      const counted = await this.#markers(key, list);
+      const fresh = list.filter((e) => !counted.has(e.eventId));
+      if (fresh.length === 0) continue;
+      if (this.failRollupsAfter !== undefined && written >= this.failRollupsAfter) {
+        throw new Error('injected failure between rollup rows');
+      }
+      const sum = sumCounts(fresh);
+      const rules: { column: string; increment?: number; append?: string }[] = [];
+      for (const name in sum) if (sum[name] !== 0) rules.push({ column: `c:${name}`, increment: sum[name] });
+      for (const e of fresh) rules.push({ column: `m:${e.eventId}`, append: '1' });
+      const [response] = (await this.#deadline(this.#rollups.row(key).createRules(rules))) as [ReadModifyWriteResponse];
+      written++;
+      // A marker longer than one character: another writer counted that event first. Take back ours.
+      const repeated = new Set<string>();
+      for (const family of response.row?.families ?? []) {
+        if (family.name !== 'm') continue;
+        for (const column of family.columns ?? []) {
+          if ((column.cells?.[0]?.value.length ?? 0) > 1) repeated.add(Buffer.from(column.qualifier).toString());
+        }
+      }
+      if (repeated.size > 0) {
+        const back = sumCounts(fresh.filter((e) => repeated.has(e.eventId)));
+        const undo = Object.entries(back)
+          .filter(([, n]) => n !== 0)
+          .map(([name, n]) => ({ column: `c:${name}`, increment: -n }));
+        if (undo.length > 0) await this.#deadline(this.#rollups.row(key).createRules(undo));
+      }
+    }
+  }
+
+  /** Which of these events already carry a marker in the rollup row `key`. */
+  async #markers(key: string, events: StoredEvent[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < events.length; i += MARKER_CHUNK) {
+      const ids = events.slice(i, i + MARKER_CHUNK).map((e) => escapeId(e.eventId));
+      const [rows] = await this.#deadline(
+        this.#rollups.getRows({
+          keys: [key],
+          filter: [{ family: 'm' }, { column: new RegExp(`^(${ids.join('|')})$`) }, { value: { strip: true } }],
+        } as never),
+      );
+      for (const row of rows as unknown as Row[]) for (const id of Object.keys(row.data.m ?? {})) found.add(id);
+    }
+    return found;
+  }
+
+  async rollups(tenant: string, from: number, to: number): Promise<RollupBucket[]> {
+    if (to <= from) return [];
+    const [rows] = await this.#deadline(
+      this.#rollups.getRows({
+        ranges: [
+          {
+            start: `${tenant}#${hourKey(from)}`,
+            end: {
+              value: `${tenant}#${hourKey(Math.ceil(to / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS)}`,
+              inclusive: false,
+            },
+          },
+        ],
+        filter: { family: 'c' },
+      } as never),
+    );
+    const out: RollupBucket[] = [];
+    for (const row of rows as unknown as {
+      id: Buffer | string;
+      data: Record<string, Record<string, { value: Buffer | number }[]>>;
+    }[]) {
+      const id = row.id.toString();
+      const hour = hourOfKey(id.slice(tenant.length + 1));
+      if (hour < from || hour >= to) continue;
+      const counts: Counts = {};
+      for (const [name, cells] of Object.entries(row.data.c ?? {})) {
+        const value = cells[0]?.value;
+        // Increments keep 64-bit big-endian integers; the client already reads 8-byte cells as numbers.
+        if (typeof value === 'number') counts[name] = value;
+        else if (value && value.length === 8) counts[name] = Number(Buffer.from(value).readBigInt64BE(0));
+      }
+      out.push({ hour, counts });
+    }
+    return out;
   }
 
   async #mutate(table: Table, entries: object[]): Promise<void> {
@@ -271,7 +408,14 @@ export class BigtableProfileStore implements ProfileStore {
   async dropTables(): Promise<void> {
     await this.#rows.delete().catch(() => undefined);
     await this.#ids.delete().catch(() => undefined);
+    await this.#rollups.delete().catch(() => undefined);
   }
+}
+
+function sumCounts(events: StoredEvent[]): Counts {
+  const sum: Counts = {};
+  for (const e of events) for (const name in e.counts) sum[name] = (sum[name] ?? 0) + e.counts[name]!;
+  return sum;
 }
 
 function toStored(event: StoredEvent['event']): StoredEvent {

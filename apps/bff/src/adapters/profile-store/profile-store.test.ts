@@ -39,6 +39,10 @@ profileStoreContract('embedded (node:sqlite)', async () => {
       probe.close();
       await rm(dir, { recursive: true, force: true });
     },
+    // A customer row that cannot be serialised fails the transaction after its events and rollups
+    // were written in it: everything rolls back.
+    failingWrite: (tenant, events, customers) =>
+      store.write(tenant, events, [...customers, { ...customers[0]!, id: 'poison', counters: { n: 1n as never } }]),
   };
 });
 
@@ -73,6 +77,14 @@ profileStoreContract(
           const cell = rows[0]?.data.profile?.body?.[0];
           return cell ? (JSON.parse(String(cell.value)) as CustomerRecord) : undefined;
         },
+      },
+      failingWrite: async (tenant, events, customers) => {
+        store.failRollupsAfter = 1;
+        try {
+          await store.write(tenant, events, customers);
+        } finally {
+          store.failRollupsAfter = undefined;
+        }
       },
       cleanup: async () => {
         await store.dropTables();

@@ -2,9 +2,21 @@
 // WAL journal, one transaction per write so a batch is stored whole or not at all.
 // Layout mirrors the Bigtable design: a customer row per (tenant, id) and event rows ordered by
 // (tenant, customer, time desc); the rowid `seq` orders writes for graph replay.
+// Rollups: one row per (tenant, hour) holding that hour's counters as JSON, updated in the same
+// transaction that inserts the events, and only for events the insert actually stored (a resend
+// hits the unique index and adds nothing). Event and count commit or roll back together, so there
+// is no moment where one is stored without the other (docs/rollups.md).
 import { DatabaseSync } from 'node:sqlite';
 import type { StatementSync } from 'node:sqlite';
-import type { CustomerRecord, ProfileStore, StoredEvent, TimelinePage } from '../../ports/profile-store.ts';
+import type {
+  Counts,
+  CustomerRecord,
+  ProfileStore,
+  RollupBucket,
+  StoredEvent,
+  TimelinePage,
+} from '../../ports/profile-store.ts';
+import { ROLLUP_BUCKET_MS } from '../../ports/profile-store.ts';
 import { TimelineCursors } from './cursor.ts';
 import { ephemeralSigner } from '../cursors.ts';
 import type { CursorSigner } from '../cursors.ts';
@@ -33,6 +45,12 @@ CREATE TABLE IF NOT EXISTS customers (
   body TEXT NOT NULL,
   PRIMARY KEY (tenant, id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rollups (
+  tenant TEXT NOT NULL,
+  hour INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (tenant, hour)
+) WITHOUT ROWID;
 `;
 
 export class SqliteProfileStore implements ProfileStore {
@@ -44,6 +62,9 @@ export class SqliteProfileStore implements ProfileStore {
   readonly #timelineFirst: StatementSync;
   readonly #timelineAfter: StatementSync;
   readonly #cursors: TimelineCursors;
+  readonly #rollupGet: StatementSync;
+  readonly #rollupPut: StatementSync;
+  readonly #rollupRange: StatementSync;
 
   /** `path` is a file, or ':memory:' for tests. */
   constructor(path: string, options: SqliteProfileStoreOptions = {}) {
@@ -61,7 +82,15 @@ export class SqliteProfileStore implements ProfileStore {
       'SELECT body FROM customers WHERE tenant = ? AND id IN (SELECT value FROM json_each(?))',
     );
     this.#insertEvent = this.#db.prepare(
-      'INSERT INTO events (tenant, event_id, customer_id, type, at, body) VALUES (?, ?, ?, ?, ?, ?)',
+      // DO NOTHING on a stored id: `changes` then says whether this write stored it (rollups).
+      'INSERT INTO events (tenant, event_id, customer_id, type, at, body) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, event_id) DO NOTHING',
+    );
+    this.#rollupGet = this.#db.prepare('SELECT body FROM rollups WHERE tenant = ? AND hour = ?');
+    this.#rollupPut = this.#db.prepare(
+      'INSERT INTO rollups (tenant, hour, body) VALUES (?, ?, ?) ON CONFLICT (tenant, hour) DO UPDATE SET body = excluded.body',
+    );
+    this.#rollupRange = this.#db.prepare(
+      'SELECT hour, body FROM rollups WHERE tenant = ? AND hour >= ? AND hour < ? ORDER BY hour',
     );
     this.#upsertCustomer = this.#db.prepare(
       'INSERT INTO customers (tenant, id, body) VALUES (?, ?, ?) ON CONFLICT (tenant, id) DO UPDATE SET body = excluded.body',
@@ -94,8 +123,28 @@ export class SqliteProfileStore implements ProfileStore {
   async write(tenant: string, events: StoredEvent[], customers: CustomerRecord[]): Promise<void> {
     this.#db.exec('BEGIN');
     try {
+      // Counts of the events stored by this write, summed per hour, then one read-merge-write per hour.
+      const hours = new Map<number, Counts>();
       for (const e of events) {
-        this.#insertEvent.run(tenant, e.eventId, e.customerId, e.type, e.at, e.json ?? JSON.stringify(e.event));
+        const { changes } = this.#insertEvent.run(
+          tenant,
+          e.eventId,
+          e.customerId,
+          e.type,
+          e.at,
+          e.json ?? JSON.stringify(e.event),
+        );
+        if (changes === 0 || !e.counts) continue;
+        const hour = Math.floor(e.at / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
+        let sum = hours.get(hour);
+        if (!sum) hours.set(hour, (sum = {}));
+        for (const name in e.counts) sum[name] = (sum[name] ?? 0) + e.counts[name];
+      }
+      for (const [hour, add] of hours) {
+        const row = this.#rollupGet.get(tenant, hour) as { body: string } | undefined;
+        const counts = row ? (JSON.parse(row.body) as Counts) : {};
+        for (const name in add) counts[name] = (counts[name] ?? 0) + add[name];
+        this.#rollupPut.run(tenant, hour, JSON.stringify(counts));
       }
       for (const c of customers) this.#upsertCustomer.run(tenant, c.id, JSON.stringify(c));
       this.#db.exec('COMMIT');
@@ -146,6 +195,11 @@ export class SqliteProfileStore implements ProfileStore {
       }
       from = rows[rows.length - 1].seq + 1;
     }
+  }
+
+  async rollups(tenant: string, from: number, to: number): Promise<RollupBucket[]> {
+    const rows = this.#rollupRange.all(tenant, from, to) as { hour: number; body: string }[];
+    return rows.map((r) => ({ hour: r.hour, counts: JSON.parse(r.body) as Counts }));
   }
 
   async countCustomers(tenant: string): Promise<number> {
