@@ -2,7 +2,8 @@
 // neighbours in insertion order, exact node cap, then node objects with their attributes and degree,
 // and the edges (with their attributes) between nodes of the answer. Same shape and order as the
 // engine's network(), so the two can be compared query by query. Node keys are 'c:<customerId>'
-// and '<kind>:<value>'; customers carry a `label` attribute, edges firstSeen/lastSeen (ms) and count.
+// and '<kind>:<value>'; customers may carry `label`, `action` and `score` attributes, edges
+// firstSeen/lastSeen (ms) and count.
 // It leaves out the component figures (graphology has no union-find: a new user would walk the whole
 // component, 2.4M nodes in these graphs), which favours graphology.
 import type { UndirectedGraph } from 'graphology';
@@ -44,8 +45,10 @@ export function graphologyNetwork(
     const key = id.slice(colon + 1);
     if (colon === 1 && id[0] === 'c') {
       const node: NetworkNode = { id, type: 'customer', key, depth, degree: graph.degree(id) };
-      const label = graph.getNodeAttribute(id, 'label') as string | undefined;
-      if (label !== undefined) node.label = label;
+      const attributes = graph.getNodeAttributes(id);
+      if (attributes.label !== undefined) node.label = attributes.label as string;
+      if (attributes.action !== undefined) node.action = attributes.action as string;
+      if (attributes.score !== undefined) node.score = attributes.score as number;
       nodes[k] = node;
     } else {
       nodes[k] = { id, type: 'identifier', key, kind: id.slice(0, colon), depth, degree: graph.degree(id) };
