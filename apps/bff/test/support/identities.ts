@@ -82,11 +82,7 @@ export async function testIdentities(options: { directory?: UserDirectory } = {}
   const secret = randomBytes(32).toString('base64url');
   // The key the server derives from the same secret (src/secrets.ts).
   const csrfKey = secretsFrom(secret).keys('csrf')[0]!;
-  // Callable without new (its types only declare the call signature).
-  const tokens = CSRF({ userInfo: true, hmacKey: csrfKey }) as unknown as {
-    secretSync(): string;
-    create(secret: string, userInfo: string): string;
-  };
+  const tokens = new CSRF({ userInfo: true, hmacKey: csrfKey });
   const ids: TestIdentities = {
     get key() {
       return keys[0]!;
