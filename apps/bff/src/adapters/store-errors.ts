@@ -45,7 +45,9 @@ export function isUnavailable(error: unknown): boolean {
   }
   // pg's pool and client time-outs, closed connections and closed node:sqlite files are told by
   // their message only.
-  return typeof e.message === 'string' && /time(d)? ?out|terminated|not queryable|closed|not open|finalized/i.test(e.message);
+  return (
+    typeof e.message === 'string' && /time(d)? ?out|terminated|not queryable|closed|not open|finalized/i.test(e.message)
+  );
 }
 
 /** The domain error for anything a store call threw. */
