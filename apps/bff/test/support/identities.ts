@@ -82,7 +82,8 @@ export async function testIdentities(options: { directory?: UserDirectory } = {}
   const secret = randomBytes(32).toString('base64url');
   // The key the server derives from the same secret (src/secrets.ts).
   const csrfKey = secretsFrom(secret).keys('csrf')[0]!;
-  const tokens = new CSRF({ userInfo: true, hmacKey: csrfKey });
+  // The package types its call with the last overload (no userInfo); this is the userInfo one.
+  const tokens = CSRF({ userInfo: true, hmacKey: csrfKey }) as CSRF.TokensUserinfo;
   const ids: TestIdentities = {
     get key() {
       return keys[0]!;
