@@ -8,7 +8,7 @@ import { Action, CustomerPath, CustomerProfile, Label, Network, SearchResult, Ti
 import { CustomerId, CustomerParams, TenantParams, errorResponses } from '../schemas/common.ts';
 import { CustomerNotFound, PathNotFound } from '../domain/errors.ts';
 import type { CustomerRecord } from '../ports/profile-store.ts';
-import { networkJson, toPath } from '../services/network-view.ts';
+import { networkJson, toPath } from '../views/network.ts';
 import { toProfile, toSearchHit, toTimelineEvent } from '../views/customer.ts';
 
 const SearchQuery = Type.Object(
@@ -198,7 +198,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...(query.exclude && { excludeValues: query.exclude }),
       });
       if (!json) throw new CustomerNotFound(tenant, id);
-      // The engine wrote the `Network` document already (services/network-view.ts): Fastify sends
+      // The engine wrote the `Network` document already (views/network.ts): Fastify sends
       // a Buffer as it is, without building objects for the schema's serializer to walk. The
       // schema stays the contract (docs/openapi.json); the type provider only types objects.
       const raw: FastifyReply = reply;

@@ -67,6 +67,8 @@ function expected(persona: Persona, rule: AccessRule, tenantRoute: boolean, tena
 
 interface LogLine {
   reqId?: string;
+  /** The X-Request-Id the caller sent (the server makes its own reqId). */
+  callerRequestId?: string;
   event?: string;
   msg?: string;
 }
@@ -102,6 +104,7 @@ describe('route x role x tenant matrix', () => {
       DEMO_CUSTOMERS: '0',
       DEMO_TRICKLE: 'false',
       IAP_AUDIENCE: TEST_AUDIENCE,
+      REDOUBT_SECRET: 'matrix-secret-'.repeat(3),
       LOG_LEVEL: 'warn',
     });
     // The database is the test's (the directory needs it before the app exists); the app opens the rest.
@@ -112,7 +115,16 @@ describe('route x role x tenant matrix', () => {
     app = await buildApp({
       config: ids.configure(config),
       services: { db, users: ids.directory, reviews },
-      auth: { ...ids.auth, limits: { writesPerMinute: 100_000, searchesPerMinute: 100_000 } },
+      auth: {
+        ...ids.auth,
+        limits: {
+          writesPerMinute: 100_000,
+          searchesPerMinute: 100_000,
+          graphPerMinute: 100_000,
+          readsPerMinute: 100_000,
+          deniedPerMinute: 100_000,
+        },
+      },
       logger: { level: 'warn', stream: { write: (line: string) => logs.push(JSON.parse(line) as LogLine) } },
     });
     await app.ready();
@@ -143,7 +155,7 @@ describe('route x role x tenant matrix', () => {
 
   async function call(method: string, url: string, headers: Record<string, string> = {}) {
     const write = WRITE_METHODS.has(method);
-    // Our own request id (the app adopts it) ties each response to its log lines.
+    // Our own request id (logged beside the server's as callerRequestId) ties each response to its log lines.
     const reqId = crypto.randomUUID();
     const res = await app.inject({
       method: method as 'GET',
@@ -181,7 +193,7 @@ describe('route x role x tenant matrix', () => {
       if (!ok) failures.push(what);
     };
     const denied = (reqId: string, event: string) =>
-      logs.some((l) => l.reqId === reqId && l.event === 'access.denied' && l.msg === event);
+      logs.some((l) => l.callerRequestId === reqId && l.event === 'access.denied' && l.msg === event);
 
     for (const { method, url, rule } of routes()) {
       if (!rule) continue; // reported by the test above
