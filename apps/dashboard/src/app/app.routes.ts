@@ -1,10 +1,32 @@
 import type { Routes } from '@angular/router';
-import { customerAccess, goHome, goTenantHome, sectionAccess, tenantAccess } from './session/access';
+import {
+  customerAccess,
+  goHome,
+  goTenantHome,
+  platformAdminAccess,
+  sectionAccess,
+  tenantAccess,
+} from './session/access';
 
 // Every screen is lazy: the shell stays small, and echarts/cytoscape load with the customer page only.
 export const routes: Routes = [
   { path: '', pathMatch: 'full', canActivate: [goHome], children: [] },
   { path: 'no-access', title: 'Redoubt', loadComponent: () => import('./access/no-access').then((m) => m.NoAccess) },
+  // The platform administrator's screen: access in every tenant, outside any one tenant.
+  {
+    path: 'admin',
+    canActivate: [platformAdminAccess],
+    loadComponent: () => import('./shell/shell').then((m) => m.Shell),
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'access' },
+      {
+        path: 'access',
+        title: 'Access · Redoubt',
+        loadComponent: () => import('./admin/access-page').then((m) => m.AccessPage),
+      },
+      { path: '**', redirectTo: 'access' },
+    ],
+  },
   {
     path: 't/:tenant',
     canActivate: [tenantAccess],

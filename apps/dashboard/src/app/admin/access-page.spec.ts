@@ -2,27 +2,58 @@ import { TestBed } from '@angular/core/testing';
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { provideRouter } from '@angular/router';
+import type { DirectoryEntry, DirectoryListing, Me } from '@redoubt/contracts/api';
+import { Session } from '../session/session';
 import { AccessPage } from './access-page';
-import type { DirectoryUser } from './access-page';
 
-const users: DirectoryUser[] = [
+const tenants = [
+  { id: 'acme', name: 'Acme Payments' },
+  { id: 'globex', name: 'Globex' },
+];
+
+const users: DirectoryEntry[] = [
   {
     email: 'ada.analyst@demo.redoubt.dev',
     sub: 'demo-analyst',
     kind: 'user',
-    role: 'analyst',
-    tenants: ['acme', 'globex'],
+    platformAdmin: false,
+    grants: [
+      { tenant: 'acme', role: 'merchant' },
+      { tenant: 'globex', role: 'analyst' },
+    ],
     disabled: false,
   },
-  { email: 'gone@acme.test', sub: null, kind: 'user', role: 'lead', tenants: [], disabled: true },
+  {
+    email: 'gone@acme.test',
+    sub: null,
+    kind: 'user',
+    platformAdmin: false,
+    grants: [{ tenant: 'acme', role: 'lead' }],
+    disabled: true,
+  },
 ];
 
-function setup() {
+const listing: DirectoryListing = { users, tenants };
+
+function setup(options: { tenant?: string; me?: Partial<Me> } = { tenant: 'acme' }) {
   TestBed.configureTestingModule({ providers: [provideRouter([]), provideHttpClient(), provideHttpClientTesting()] });
+  const http = TestBed.inject(HttpTestingController);
+  const session = TestBed.inject(Session);
+  if (options.me) {
+    void session.load();
+    http.expectOne('/api/me').flush({
+      sub: 's',
+      email: 'me@bank.test',
+      platformAdmin: false,
+      tenants: [],
+      demo: false,
+      ...options.me,
+    } satisfies Me);
+  }
   const fixture = TestBed.createComponent(AccessPage);
-  fixture.componentRef.setInput('tenant', 'acme');
+  if (options.tenant) fixture.componentRef.setInput('tenant', options.tenant);
   TestBed.tick();
-  return { fixture, http: TestBed.inject(HttpTestingController), el: fixture.nativeElement as HTMLElement };
+  return { fixture, http, el: fixture.nativeElement as HTMLElement };
 }
 
 const usersUrl = '/api/admin/users';
@@ -44,25 +75,28 @@ function type(el: HTMLElement, testId: string, value: string, event = 'input'): 
 }
 
 describe('AccessPage', () => {
-  it('lists every user with role, tenants and status', async () => {
+  it('lists every user with the role held in each organisation, and the status', async () => {
     const { fixture, http, el } = setup();
-    http.expectOne(usersUrl).flush({ users });
+    http.expectOne(usersUrl).flush(listing);
     await fixture.whenStable();
 
     const rows = el.querySelectorAll('[data-testid="access-user"]');
     expect(rows.length).toBe(2);
     expect(rows[0].textContent).toContain('ada.analyst@demo.redoubt.dev');
-    expect(rows[0].textContent).toContain('analyst');
-    expect(rows[0].textContent).toContain('acme, globex');
-    expect(rows[0].querySelector('[data-testid="access-revoke"]')).not.toBeNull();
-    expect(rows[1].textContent).toContain('revoked');
-    expect(rows[1].querySelector('[data-testid="access-revoke"]')).toBeNull();
+    const grants = [...rows[0].querySelectorAll('[data-testid="access-grant"]')].map(
+      (g) => `${g.querySelector('.where')?.textContent?.trim()} ${g.querySelector('.what')?.textContent?.trim()}`,
+    );
+    expect(grants).toEqual(['Acme Payments merchant', 'Globex analyst']);
+    expect(rows[0].querySelectorAll('[data-testid="access-revoke"]').length).toBe(2);
+    expect(rows[1].textContent).toContain('disabled');
+    // Disabling is the platform administrator's: a tenant's administrator gets no such button.
+    expect(el.querySelector('[data-testid="access-disable"]')).toBeNull();
     http.verify();
   });
 
   it('says so when the directory is empty', async () => {
     const { fixture, http, el } = setup();
-    http.expectOne(usersUrl).flush({ users: [] });
+    http.expectOne(usersUrl).flush({ users: [], tenants });
     await fixture.whenStable();
     expect(el.textContent).toContain('No users yet');
     expect(el.querySelectorAll('[data-testid="access-user"]').length).toBe(0);
@@ -80,41 +114,46 @@ describe('AccessPage', () => {
     expect(el.querySelector('[data-testid="access-load-error"]')?.textContent).toContain('Admins only (request req-3)');
   });
 
-  it('grants the chosen role on this tenant, then reloads the list', async () => {
+  it('grants the chosen role in the chosen organisation, then reloads the list', async () => {
     const { fixture, http, el } = setup();
-    http.expectOne(usersUrl).flush({ users });
+    http.expectOne(usersUrl).flush(listing);
     await fixture.whenStable();
+    // On /t/acme/access the form starts on acme; an administrator of several may pick another.
+    expect(el.querySelector<HTMLSelectElement>('[data-testid="grant-tenant"]')!.value).toBe('acme');
 
     type(el, 'grant-email', '  new.lead@acme.test ');
     type(el, 'grant-role', 'lead', 'change');
+    type(el, 'grant-tenant', 'globex', 'change');
     el.querySelector<HTMLButtonElement>('[data-testid="grant-submit"]')!.click();
     TestBed.tick();
 
     const req = http.expectOne('/api/admin/grants');
     expect(req.request.method).toBe('POST');
-    expect(req.request.body).toEqual({ email: 'new.lead@acme.test', role: 'lead', tenant: 'acme' });
-    const granted: DirectoryUser = {
+    expect(req.request.body).toEqual({ email: 'new.lead@acme.test', tenant: 'globex', role: 'lead' });
+    const granted: DirectoryEntry = {
       email: 'new.lead@acme.test',
       sub: null,
       kind: 'user',
-      role: 'lead',
-      tenants: ['acme'],
+      platformAdmin: false,
+      grants: [{ tenant: 'globex', role: 'lead' }],
       disabled: false,
     };
     req.flush(granted);
     await settle();
-    http.expectOne(usersUrl).flush({ users: [...users, granted] });
+    http.expectOne(usersUrl).flush({ users: [...users, granted], tenants });
     await fixture.whenStable();
 
     expect(el.querySelectorAll('[data-testid="access-user"]').length).toBe(3);
-    expect(el.querySelector('[data-testid="access-done"]')?.textContent).toContain('new.lead@acme.test is now lead');
+    expect(el.querySelector('[data-testid="access-done"]')?.textContent).toContain(
+      'new.lead@acme.test is now lead in Globex',
+    );
     expect(el.querySelector<HTMLInputElement>('[data-testid="grant-email"]')!.value).toBe('');
     http.verify();
   });
 
   it("shows the server's message when a grant is refused, keeping the typed email", async () => {
     const { fixture, http, el } = setup();
-    http.expectOne(usersUrl).flush({ users });
+    http.expectOne(usersUrl).flush(listing);
     await fixture.whenStable();
 
     type(el, 'grant-email', 'x@acme.test');
@@ -135,21 +174,45 @@ describe('AccessPage', () => {
     http.expectNone(usersUrl);
   });
 
-  it("revokes a user's grant on this tenant", async () => {
+  it("revokes one organisation's role and leaves the other", async () => {
     const { fixture, http, el } = setup();
-    http.expectOne(usersUrl).flush({ users });
+    http.expectOne(usersUrl).flush(listing);
     await fixture.whenStable();
 
-    el.querySelector<HTMLButtonElement>('[data-testid="access-revoke"]')!.click();
+    const acmeGrant = el.querySelector('[data-testid="access-grant"][data-tenant="acme"]')!;
+    acmeGrant.querySelector<HTMLButtonElement>('[data-testid="access-revoke"]')!.click();
     TestBed.tick();
     const req = http.expectOne('/api/admin/revocations');
     expect(req.request.body).toEqual({ email: 'ada.analyst@demo.redoubt.dev', tenant: 'acme' });
-    req.flush({ ...users[0], tenants: ['globex'] });
+    const after = { ...users[0], grants: [{ tenant: 'globex', role: 'analyst' as const }] };
+    req.flush(after);
     await settle();
-    http.expectOne(usersUrl).flush({ users: [{ ...users[0], tenants: ['globex'] }, users[1]] });
+    http.expectOne(usersUrl).flush({ users: [after, users[1]], tenants });
     await fixture.whenStable();
 
-    expect(el.querySelector('[data-testid="access-user"]')?.textContent).not.toContain('acme,');
-    expect(el.querySelectorAll('[data-testid="access-revoke"]').length).toBe(0);
+    expect(el.querySelector('[data-testid="access-done"]')?.textContent).toContain(
+      'ada.analyst@demo.redoubt.dev is no longer merchant in Acme Payments',
+    );
+    const first = el.querySelector('[data-testid="access-user"]')!;
+    expect(first.querySelectorAll('[data-testid="access-grant"]').length).toBe(1);
+    expect(first.textContent).toContain('Globex');
+  });
+
+  it('gives the platform administrator every organisation and the disable button', async () => {
+    const { fixture, http, el } = setup({ me: { email: 'root@bank.test', platformAdmin: true } });
+    http.expectOne(usersUrl).flush(listing);
+    await fixture.whenStable();
+
+    const options = [...el.querySelectorAll<HTMLOptionElement>('[data-testid="grant-tenant"] option')].map(
+      (o) => o.value,
+    );
+    expect(options).toEqual(['acme', 'globex']);
+    expect(el.querySelector('[data-testid="access-scope"]')?.textContent).toContain('Platform administrator');
+    const disable = el.querySelectorAll<HTMLButtonElement>('[data-testid="access-disable"]');
+    expect([...disable].map((b) => b.textContent?.trim())).toEqual(['Disable', 'Enable']);
+    disable[0].click();
+    TestBed.tick();
+    const req = http.expectOne('/api/admin/user-status');
+    expect(req.request.body).toEqual({ email: 'ada.analyst@demo.redoubt.dev', disabled: true });
   });
 });

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal, signal } from '@angular/core';
 import { HttpClient, httpResource } from '@angular/common/http';
 import { MatTableModule } from '@angular/material/table';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -7,27 +7,20 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { firstValueFrom } from 'rxjs';
+import type { DirectoryEntry, DirectoryListing, PersonRole, TenantGrant } from '@redoubt/contracts/api';
 import { errorMessage } from '../http/api-error';
 import { Session } from '../session/session';
 import { EmptyState } from '../shell/empty-state';
 
-/** One entry of the user directory, as GET /api/admin/users answers (apps/bff/src/routes/admin.ts). */
-export interface DirectoryUser {
-  readonly email: string;
-  readonly sub: string | null;
-  readonly kind: 'user' | 'service';
-  readonly role: 'analyst' | 'lead' | 'merchant' | 'admin' | 'service';
-  readonly tenants: readonly string[];
-  readonly disabled: boolean;
-}
-
 /** Roles a person can be granted here; service principals are provisioned with `npm run admin`. */
-export const GRANTABLE_ROLES = ['analyst', 'lead', 'merchant', 'admin'] as const;
-export type GrantableRole = (typeof GRANTABLE_ROLES)[number];
+export const GRANTABLE_ROLES: readonly PersonRole[] = ['analyst', 'lead', 'merchant', 'admin'];
 
 /**
- * Who may use Redoubt: every user with their role and tenants, a form granting a role on this
- * tenant, and a revoke button per user. The BFF audits each change in the tenant's log.
+ * Who may use Redoubt, per tenant: every person the caller administers with the role held in each
+ * tenant (a tenant's administrator sees its own tenants only, the platform administrator all), a
+ * form granting a role in one tenant, and a revoke button per grant. Roles belong to the grant: a
+ * grant in one tenant never changes the role held in another. The BFF refuses anything outside the
+ * caller's tenants and audits each change.
  */
 @Component({
   selector: 'rd-access-page',
@@ -48,52 +41,81 @@ export class AccessPage {
   private readonly http = inject(HttpClient);
   private readonly session = inject(Session);
 
-  /** From the route: /t/:tenant/access */
-  readonly tenant = input.required<string>();
+  /** From the route: /t/:tenant/access (a tenant's administrator); undefined on /admin/access. */
+  readonly tenant = input<string>();
 
-  protected readonly directory = httpResource<{ users: DirectoryUser[] }>(() => '/api/admin/users');
+  protected readonly directory = httpResource<DirectoryListing>(() => '/api/admin/users');
   protected readonly users = computed(() => (this.directory.hasValue() ? this.directory.value().users : []));
+  /** Tenants the caller may grant in, as the BFF says. */
+  protected readonly tenants = computed(() => (this.directory.hasValue() ? this.directory.value().tenants : []));
   protected readonly loadError = computed(() => {
     const error = this.directory.error();
     return error ? errorMessage(error) : undefined;
   });
-  protected readonly columns = ['email', 'role', 'tenants', 'status', 'revoke'];
+  protected readonly columns = computed(() =>
+    this.session.platformAdmin() ? ['email', 'grants', 'status', 'account'] : ['email', 'grants', 'status'],
+  );
   protected readonly roles = GRANTABLE_ROLES;
   protected readonly me = computed(() => this.session.me()?.email);
+  protected readonly platformAdmin = this.session.platformAdmin;
 
   protected readonly email = signal('');
-  protected readonly role = signal<GrantableRole>('analyst');
-  /** The write in flight ('grant' or the email being revoked), so buttons can't double-send. */
+  protected readonly role = signal<PersonRole>('analyst');
+  /** The tenant the form grants in: the page's tenant, else the first one administered; the user may pick another. */
+  private readonly defaultTenant = computed(() => this.tenant() ?? this.tenants()[0]?.id);
+  protected readonly grantTenant = linkedSignal(() => this.defaultTenant());
+  /** The write in flight, so buttons can't double-send. */
   protected readonly busy = signal<string | undefined>(undefined);
   protected readonly writeError = signal<string | undefined>(undefined);
   protected readonly done = signal<string | undefined>(undefined);
-  protected readonly canGrant = computed(() => !this.busy() && this.email().trim().length > 0);
+  protected readonly canGrant = computed(
+    () => !this.busy() && this.email().trim().length > 0 && this.grantTenant() !== undefined,
+  );
+
+  protected tenantName(id: string): string {
+    return this.tenants().find((t) => t.id === id)?.name ?? id;
+  }
 
   protected pickRole(value: string): void {
     const role = GRANTABLE_ROLES.find((r) => r === value);
     if (role) this.role.set(role);
   }
 
+  protected pickTenant(value: string): void {
+    if (this.tenants().some((t) => t.id === value)) this.grantTenant.set(value);
+  }
+
   protected async grant(): Promise<void> {
     const email = this.email().trim();
-    if (!email || this.busy()) return;
-    const body = { email, role: this.role(), tenant: this.tenant() };
+    const tenant = this.grantTenant();
+    if (!email || !tenant || this.busy()) return;
+    const body = { email, tenant, role: this.role() };
     const ok = await this.write('grant', '/api/admin/grants', body);
     if (ok) {
       this.email.set('');
-      this.done.set(`${email} is now ${body.role} on ${body.tenant}`);
+      this.done.set(`${email} is now ${body.role} in ${this.tenantName(tenant)}`);
     }
   }
 
-  /** Removes the user's grant on this tenant (grants on other tenants stay). */
-  protected async revoke(user: DirectoryUser): Promise<void> {
+  /** Removes the user's role in that tenant (roles in other tenants stay). */
+  protected async revoke(user: DirectoryEntry, grant: TenantGrant): Promise<void> {
     if (this.busy()) return;
-    const ok = await this.write(user.email, '/api/admin/revocations', { email: user.email, tenant: this.tenant() });
-    if (ok) this.done.set(`${user.email} no longer has access to ${this.tenant()}`);
+    const ok = await this.write(`${user.email} ${grant.tenant}`, '/api/admin/revocations', {
+      email: user.email,
+      tenant: grant.tenant,
+    });
+    if (ok) this.done.set(`${user.email} is no longer ${grant.role} in ${this.tenantName(grant.tenant)}`);
   }
 
-  protected canRevoke(user: DirectoryUser): boolean {
-    return !user.disabled && user.email !== this.me() && user.tenants.includes(this.tenant());
+  /** Platform administrators only: stop (or allow again) the person signing in at all. */
+  protected async setDisabled(user: DirectoryEntry, disabled: boolean): Promise<void> {
+    if (this.busy()) return;
+    const ok = await this.write(user.email, '/api/admin/user-status', { email: user.email, disabled });
+    if (ok) this.done.set(`${user.email} ${disabled ? 'can no longer sign in' : 'can sign in again'}`);
+  }
+
+  protected canRevoke(user: DirectoryEntry): boolean {
+    return !this.busy() && user.email !== this.me();
   }
 
   private async write(what: string, url: string, body: object): Promise<boolean> {
@@ -101,7 +123,7 @@ export class AccessPage {
     this.writeError.set(undefined);
     this.done.set(undefined);
     try {
-      await firstValueFrom(this.http.post<DirectoryUser>(url, body));
+      await firstValueFrom(this.http.post<DirectoryEntry>(url, body));
       this.directory.reload();
       return true;
     } catch (error) {

@@ -1,10 +1,11 @@
 // Route guards: they decide what the UI offers. The BFF checks every request again, so these only
-// keep people away from screens that would answer 403/404.
+// keep people away from screens that would answer 403/404. Roles belong to the grant: every
+// decision below uses the role held in the tenant of the URL.
 import { inject } from '@angular/core';
 import { RedirectCommand, Router } from '@angular/router';
 import type { CanActivateFn } from '@angular/router';
 import type { Me } from '@redoubt/contracts/api';
-import { Session } from './session';
+import { Session, roleIn } from './session';
 import { SECTIONS, canOpenCustomers, homeSection } from '../shell/sections';
 import type { Section } from '../shell/sections';
 
@@ -17,53 +18,67 @@ async function principal(): Promise<Me | undefined> {
   }
 }
 
-/** `/` → the first tenant's home screen for the user's role. */
+/** `/` → the first tenant's home screen for the role held there; the platform admin → Access. */
 export const goHome: CanActivateFn = async () => {
   // Inject before awaiting, since the injection context doesn't survive the `await`.
   const router = inject(Router);
   const me = await principal();
   const first = me?.tenants[0];
-  if (!me || !first) return router.parseUrl('/no-access');
-  return router.createUrlTree(['/t', first.id, homeSection(me.role)]);
+  if (first) return router.createUrlTree(['/t', first.id, homeSection(first.role)]);
+  if (me?.platformAdmin) return router.parseUrl('/admin/access');
+  return router.parseUrl('/no-access');
 };
 
-/** `/t/:tenant` only for tenants the user was granted. */
+/** `/t/:tenant` only for tenants the user holds a role in. */
 export const tenantAccess: CanActivateFn = async (route) => {
   const router = inject(Router);
   const me = await principal();
   const tenant = route.paramMap.get('tenant');
-  if (me?.tenants.some((t) => t.id === tenant)) return true;
+  if (roleIn(me, tenant)) return true;
   // The refused tenant travels in history state, not the URL: the address bar keeps no trace of it.
   return new RedirectCommand(router.parseUrl('/no-access'), { state: { tenant } });
 };
 
-/** `/t/:tenant` (no section) → the role's home screen in that tenant. */
+/** `/admin` (every tenant's access) only for the platform administrator. */
+export const platformAdminAccess: CanActivateFn = async () => {
+  const router = inject(Router);
+  const me = await principal();
+  if (me?.platformAdmin) return true;
+  return router.parseUrl('/');
+};
+
+/** `/t/:tenant` (no section) → the home screen of the role held in that tenant. */
 export const goTenantHome: CanActivateFn = async (route) => {
   const router = inject(Router);
   const me = await principal();
   const tenant = route.parent?.paramMap.get('tenant') ?? route.paramMap.get('tenant');
-  if (!me || !tenant) return router.parseUrl('/no-access');
-  return router.createUrlTree(['/t', tenant, homeSection(me.role)]);
+  const role = roleIn(me, tenant);
+  if (!tenant || !role) return router.parseUrl('/no-access');
+  return router.createUrlTree(['/t', tenant, homeSection(role)]);
 };
 
 export function sectionAccess(path: Section['path']): CanActivateFn {
   return async (route) => {
     const router = inject(Router);
     const me = await principal();
+    const tenant = route.paramMap.get('tenant');
+    const role = roleIn(me, tenant);
     const section = SECTIONS.find((s) => s.path === path);
-    if (me && section?.roles.includes(me.role)) return true;
-    return home(router, me, route.paramMap.get('tenant'));
+    if (role && section?.roles.includes(role)) return true;
+    return home(router, me, tenant);
   };
 }
 
 export const customerAccess: CanActivateFn = async (route) => {
   const router = inject(Router);
   const me = await principal();
-  if (canOpenCustomers(me?.role)) return true;
-  return home(router, me, route.paramMap.get('tenant'));
+  const tenant = route.paramMap.get('tenant');
+  if (canOpenCustomers(roleIn(me, tenant))) return true;
+  return home(router, me, tenant);
 };
 
 function home(router: Router, me: Me | undefined, tenant: string | null) {
-  if (!me || !tenant) return router.parseUrl('/no-access');
-  return router.createUrlTree(['/t', tenant, homeSection(me.role)]);
+  const role = roleIn(me, tenant);
+  if (!tenant || !role) return router.parseUrl('/no-access');
+  return router.createUrlTree(['/t', tenant, homeSection(role)]);
 }

@@ -3,7 +3,13 @@ import { Injectable, computed, inject, signal } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import type { Me } from '@redoubt/contracts/api';
 
-export type Role = Me['role'];
+/** The role a person holds in one tenant (each tenant its own: roles belong to the grant). */
+export type Role = Me['tenants'][number]['role'];
+
+/** The person's role in that tenant, or undefined where they hold none. */
+export function roleIn(me: Me | undefined, tenant: string | null | undefined): Role | undefined {
+  return tenant ? me?.tenants.find((t) => t.id === tenant)?.role : undefined;
+}
 
 /**
  * Who is signed in. Loaded once per page load (IAP or the demo proxy decides the identity; the BFF
@@ -18,7 +24,8 @@ export class Session {
 
   readonly me = this.current.asReadonly();
   readonly error = this.failure.asReadonly();
-  readonly role = computed(() => this.current()?.role);
+  /** True for the platform administrator (administers every tenant's access, reads no tenant data). */
+  readonly platformAdmin = computed(() => this.current()?.platformAdmin === true);
   /** True once an API call answered 401 after sign-in: the IAP (or demo) session has ended. */
   readonly expired = signal(false);
 

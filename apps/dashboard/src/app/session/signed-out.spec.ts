@@ -26,7 +26,7 @@ describe('signedOut', () => {
     const loading = session.load();
     TestBed.inject(HttpTestingController)
       .expectOne('/api/me')
-      .flush({ sub: 's', email: 'a@b.test', role: 'analyst', tenants: [], demo: false });
+      .flush({ sub: 's', email: 'a@b.test', platformAdmin: false, tenants: [], demo: false });
     await loading;
     expect(session.expired()).toBe(false);
     await answer401('/api/tenants/acme/customers/search');

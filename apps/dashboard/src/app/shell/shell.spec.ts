@@ -13,13 +13,20 @@ import { Session } from '../session/session';
 const analyst: Me = {
   sub: 'demo:ana',
   email: 'ana@acme.test',
-  role: 'analyst',
+  platformAdmin: false,
   tenants: [
-    { id: 'acme', name: 'Acme Payments' },
-    { id: 'globex', name: 'Globex' },
+    { id: 'acme', name: 'Acme Payments', role: 'analyst' },
+    { id: 'globex', name: 'Globex', role: 'analyst' },
   ],
   demo: true,
 };
+
+/** The same person holding `role` in every tenant. */
+const everywhere = (role: Me['tenants'][number]['role'], extra: Partial<Me> = {}): Me => ({
+  ...analyst,
+  tenants: analyst.tenants.map((t) => ({ ...t, role })),
+  ...extra,
+});
 
 async function signIn(me: Me | { status: number; body: object }): Promise<RouterTestingHarness> {
   TestBed.configureTestingModule({
@@ -51,13 +58,13 @@ describe('Shell', () => {
   });
 
   it('shows a lead the audit log', async () => {
-    const harness = await signIn({ ...analyst, role: 'lead', demo: false });
+    const harness = await signIn(everywhere('lead', { demo: false }));
     await harness.navigateByUrl('/t/acme/search');
     expect(navLabels(document.body)).toEqual(['Search', 'Queue', 'Audit', 'Overview']);
   });
 
   it('sends a merchant to Overview and offers nothing else, even when typing another URL', async () => {
-    const harness = await signIn({ ...analyst, role: 'merchant' });
+    const harness = await signIn(everywhere('merchant'));
     await harness.navigateByUrl('/');
     expect(harness.routeNativeElement?.textContent).toContain('Overview: no figures');
     expect(navLabels(document.body)).toEqual(['Overview']);
@@ -66,8 +73,8 @@ describe('Shell', () => {
     expect(navLabels(document.body)).toEqual(['Overview']);
   });
 
-  it('sends an admin to Access and keeps them off the customer screens', async () => {
-    const harness = await signIn({ ...analyst, role: 'admin' });
+  it("sends a tenant's admin to Access and keeps them off the customer screens", async () => {
+    const harness = await signIn(everywhere('admin'));
     const router = TestBed.inject(Router);
     await harness.navigateByUrl('/');
     expect(router.url).toBe('/t/acme/access');
@@ -85,7 +92,7 @@ describe('Shell', () => {
   });
 
   it('offers Access to nobody but admins', async () => {
-    const harness = await signIn({ ...analyst, role: 'lead' });
+    const harness = await signIn(everywhere('lead'));
     await harness.navigateByUrl('/t/acme/access');
     expect(TestBed.inject(Router).url).toBe('/t/acme/search');
     expect(navLabels(document.body)).not.toContain('Access');
@@ -93,7 +100,7 @@ describe('Shell', () => {
 
   it('shows the user, the tenant and the demo badge with a switch-user link', async () => {
     const harness = await signIn(analyst);
-    await harness.navigateByUrl('/t/globex/queue');
+    await harness.navigateByUrl('/t/globex/search');
     await new Promise((resolve) => setTimeout(resolve));
     await harness.fixture.whenStable();
     const body = document.body;
@@ -101,7 +108,7 @@ describe('Shell', () => {
     expect(body.querySelector('[data-testid="tenant-select"]')?.textContent).toContain('Globex');
     expect(body.textContent).toContain('Demo');
     expect(body.querySelector('a[href="/demo/login"]')?.textContent).toContain('Switch user');
-    expect(harness.routeNativeElement?.textContent).toContain('Queue: no reviews assigned yet');
+    expect(harness.routeNativeElement?.textContent).toContain('Search customers');
   });
 
   it('refuses a tenant the user has no grant for', async () => {
@@ -125,7 +132,7 @@ describe('Shell', () => {
   it('switches tenant on the same screen, and from a customer (ids are per tenant) to the home screen', async () => {
     const harness = await signIn(analyst);
     const router = TestBed.inject(Router);
-    const pick = async (name: string) => {
+    const pick = async (name: RegExp) => {
       const loader = TestbedHarnessEnvironment.documentRootLoader(harness.fixture);
       const select = await loader.getHarness(MatSelectHarness.with({ selector: '[data-testid="tenant-select"]' }));
       await select.open();
@@ -133,15 +140,71 @@ describe('Shell', () => {
       await harness.fixture.whenStable();
     };
 
-    await harness.navigateByUrl('/t/acme/queue');
-    await pick('Globex');
-    expect(router.url).toBe('/t/globex/queue');
+    // Screens that load nothing without a query, so the test answers no request.
+    await harness.navigateByUrl('/t/acme/search');
+    await pick(/^Globex/);
+    expect(router.url).toBe('/t/globex/search');
 
     await harness.navigateByUrl('/t/globex/customers/c-9');
     TestBed.inject(HttpTestingController)
       .match(() => true)
       .forEach((r) => r.flush({}, { status: 404, statusText: 'Not Found' }));
-    await pick('Acme Payments');
+    await pick(/^Acme Payments/);
     expect(router.url).toBe('/t/acme/search');
+  });
+
+  it('uses the role held in each tenant: a merchant here and an analyst there gets each tenant its own screens', async () => {
+    const mixed: Me = {
+      ...analyst,
+      tenants: [
+        { id: 'acme', name: 'Acme Payments', role: 'merchant' },
+        { id: 'globex', name: 'Globex', role: 'analyst' },
+      ],
+    };
+    const harness = await signIn(mixed);
+    const router = TestBed.inject(Router);
+    await harness.navigateByUrl('/t/globex/search');
+    expect(router.url).toBe('/t/globex/search');
+    expect(navLabels(document.body)).toEqual(['Search', 'Queue']);
+    // Acme's customers stay closed to the merchant of Acme, whatever role they hold elsewhere.
+    for (const url of ['/t/acme/search', '/t/acme/customers/c-1', '/t/acme/queue']) {
+      await harness.navigateByUrl(url);
+      expect(router.url).toBe('/t/acme/overview');
+      expect(navLabels(document.body)).toEqual(['Overview']);
+    }
+  });
+
+  it("switching to a tenant where the role differs lands on that role's home", async () => {
+    const harness = await signIn({
+      ...analyst,
+      tenants: [
+        { id: 'acme', name: 'Acme Payments', role: 'analyst' },
+        { id: 'globex', name: 'Globex', role: 'merchant' },
+      ],
+    });
+    const router = TestBed.inject(Router);
+    await harness.navigateByUrl('/t/acme/search');
+    const loader = TestbedHarnessEnvironment.documentRootLoader(harness.fixture);
+    const select = await loader.getHarness(MatSelectHarness.with({ selector: '[data-testid="tenant-select"]' }));
+    await select.open();
+    await select.clickOptions({ text: /Globex/ });
+    await harness.fixture.whenStable();
+    expect(router.url).toBe('/t/globex/overview');
+  });
+
+  it("sends the platform administrator (no tenant role) to every tenant's Access, and to no tenant screen", async () => {
+    const harness = await signIn({ ...analyst, platformAdmin: true, tenants: [] });
+    const router = TestBed.inject(Router);
+    await harness.navigateByUrl('/');
+    expect(router.url).toBe('/admin/access');
+    expect(navLabels(document.body)).toEqual(['Access']);
+    await harness.navigateByUrl('/t/acme/search');
+    expect(router.url).toBe('/no-access');
+  });
+
+  it("keeps everyone else off the platform administrator's screen", async () => {
+    const harness = await signIn(everywhere('admin'));
+    await harness.navigateByUrl('/admin/access');
+    expect(TestBed.inject(Router).url).toBe('/t/acme/access');
   });
 });

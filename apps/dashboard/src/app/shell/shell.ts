@@ -9,7 +9,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatMenuModule } from '@angular/material/menu';
 import { MatSelectModule } from '@angular/material/select';
 import { filter, map, scan } from 'rxjs';
-import { Session } from '../session/session';
+import { Session, roleIn } from '../session/session';
 import { SECTIONS, canOpenCustomers, homeSection, sectionsFor } from './sections';
 
 interface NavItem {
@@ -17,6 +17,9 @@ interface NavItem {
   readonly icon: string;
   readonly link: readonly string[];
 }
+
+/** The tenant switcher's entry for the platform administrator's all-tenants Access screen. */
+const ADMIN_ALL = '';
 
 /** Last customer opened per tenant, so the side navigation can go back to it. */
 type RecentCustomers = Readonly<Record<string, string>>;
@@ -41,11 +44,12 @@ type RecentCustomers = Readonly<Record<string, string>>;
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class Shell {
+  protected readonly adminAll = ADMIN_ALL;
   private readonly router = inject(Router);
   private readonly session = inject(Session);
 
-  /** From the route: /t/:tenant/… */
-  readonly tenant = input.required<string>();
+  /** From the route: /t/:tenant/…; undefined on the platform administrator's /admin screens. */
+  readonly tenant = input<string>();
 
   protected readonly me = this.session.me;
   protected readonly expired = this.session.expired;
@@ -67,9 +71,13 @@ export class Shell {
     { initialValue: {} as RecentCustomers },
   );
 
+  /** The role held in the tenant on screen (each tenant its own). */
+  protected readonly role = computed(() => roleIn(this.me(), this.tenant()));
+
   protected readonly nav = computed<NavItem[]>(() => {
-    const role = this.me()?.role;
     const tenant = this.tenant();
+    if (!tenant) return [{ label: 'Access', icon: 'manage_accounts', link: ['/admin', 'access'] }];
+    const role = this.role();
     const items: NavItem[] = sectionsFor(role).map((s) => ({
       label: s.label,
       icon: s.icon,
@@ -83,13 +91,22 @@ export class Shell {
     return items;
   });
 
-  protected readonly tenantName = computed(
-    () => this.me()?.tenants.find((t) => t.id === this.tenant())?.name ?? this.tenant(),
-  );
+  protected readonly tenantName = computed(() => {
+    const tenant = this.tenant();
+    if (!tenant) return 'All organisations';
+    return this.me()?.tenants.find((t) => t.id === tenant)?.name ?? tenant;
+  });
 
-  /** Stay on the same screen in the new tenant; customer ids are per tenant, so those go home. */
+  /**
+   * Stay on the same screen in the new tenant when the role held there allows it, else go to that
+   * role's home; customer ids are per tenant, so those go home too.
+   */
   protected switchTenant(next: string): void {
-    const role = this.me()?.role;
+    if (next === ADMIN_ALL) {
+      void this.router.navigate(['/admin', 'access']);
+      return;
+    }
+    const role = roleIn(this.me(), next);
     if (!role || next === this.tenant()) return;
     const current = /^\/t\/[^/]+\/([^/?#]+)/.exec(this.url())?.[1];
     const section = SECTIONS.find((s) => s.path === current && s.roles.includes(role));
