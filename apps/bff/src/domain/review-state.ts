@@ -1,6 +1,6 @@
 // The review state machine: the one place that says how a customer's review moves and who may
 // move it. Store adapters load the current state, call transition(), and write what it returns;
-// they never decide a transition themselves (docs/decisions/0005-reviews-and-queue.md).
+// they never decide a transition themselves (docs/decisions/0006-reviews-and-the-queue.md).
 //
 //   none ──enqueue──► open ──claim──► claimed ──decide──► decided ──reopen(reason)──► open
 //                      ▲   ◄─release──   │                   ▲

@@ -28,6 +28,8 @@ export interface SearchQuery {
   q?: string;
   action?: Action[];
   label?: Label[];
+  /** Review state; 'none' matches customers never queued or reviewed. */
+  state?: ReviewStatus[];
   country?: string[];
   scoreMin?: number;
   scoreMax?: number;

@@ -4,7 +4,16 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import { Action, CustomerPath, CustomerProfile, Label, Network, SearchResult, Timeline } from '@redoubt/contracts/api';
+import {
+  Action,
+  CustomerPath,
+  CustomerProfile,
+  Label,
+  Network,
+  SearchResult,
+  Timeline,
+  ReviewStatus,
+} from '@redoubt/contracts/api';
 import { CustomerId, CustomerParams, TenantParams, errorResponses } from '../schemas/common.ts';
 import { CustomerNotFound, PathNotFound } from '../domain/errors.ts';
 import type { CustomerRecord } from '../ports/profile-store.ts';
@@ -18,6 +27,9 @@ const SearchQuery = Type.Object(
     ),
     action: Type.Optional(Type.Array(Action, { maxItems: 3 })),
     label: Type.Optional(Type.Array(Label, { maxItems: 5 })),
+    state: Type.Optional(
+      Type.Array(ReviewStatus, { maxItems: 4, description: 'Review state (none, open, claimed, decided)' }),
+    ),
     country: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }), { maxItems: 50 })),
     scoreMin: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
     scoreMax: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
@@ -106,6 +118,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...(query.q !== undefined && { q: query.q }),
         ...(query.action && { action: query.action }),
         ...(query.label && { label: query.label }),
+        ...(query.state && { state: query.state }),
         ...(query.country && { country: query.country }),
         ...(query.scoreMin !== undefined && { scoreMin: query.scoreMin }),
         ...(query.scoreMax !== undefined && { scoreMax: query.scoreMax }),

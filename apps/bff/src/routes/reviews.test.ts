@@ -169,6 +169,12 @@ describe('review routes', () => {
     const search = (await get(`${T}/customers/search?q=ann%20archer`, ann)).json();
     assert.equal(search.hits[0].label, 'FRAUDSTER');
     assert.equal(search.hits[0].action, 'PREVENT');
+    // The search `state` filter: ingest marked the queued customers open, the follower the decision.
+    const byState = async (state: string) =>
+      (await get(`${T}/customers/search?state=${state}&sort=name`, ann)).json().hits.map((h: { id: string }) => h.id);
+    assert.deepEqual(await byState('decided'), ['ann']);
+    assert.deepEqual(await byState('open'), ['dan']);
+    assert.deepEqual(await byState('none'), ['bob', 'cat']);
     const network = (await get(`${T}/customers/dan/network`, ann)).json();
     assert.ok(network);
     const risk = (await get(`${T}/queue`, ann)).json();

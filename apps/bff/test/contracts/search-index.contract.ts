@@ -113,6 +113,23 @@ export function searchIndexContract(
       assert.ok(page.hits[0].highlights?.name?.length, 'the matched name is highlighted');
     });
 
+    it('filters by review state; none is a customer never queued or reviewed', async () => {
+      await index.upsert('states', [
+        { id: 's1', name: 'Open One', identifiers: [], reviewState: 'open', score: 3 },
+        { id: 's2', name: 'Decided Two', identifiers: [], reviewState: 'decided', score: 2 },
+        { id: 's3', name: 'Never Three', identifiers: [], score: 1 },
+      ]);
+      await index.refresh();
+      const by = async (state: SearchQuery['state']) => ids(await index.search('states', q({ state, sort: 'score' })));
+      assert.deepEqual(await by(['open']), ['s1']);
+      assert.deepEqual(await by(['decided', 'none']), ['s2', 's3']);
+      assert.deepEqual(await by(['claimed']), []);
+      // A later write of the document with another state moves it between filters.
+      await index.upsert('states', [{ id: 's1', name: 'Open One', identifiers: [], reviewState: 'claimed', score: 3 }]);
+      await index.refresh();
+      assert.deepEqual(await by(['claimed']), ['s1']);
+    });
+
     it('still finds a misspelt name', async () => {
       assert.deepEqual(ids(await index.search('acme', q({ q: 'Katherin Jonson' }))), ['c2']);
       assert.deepEqual(ids(await index.search('acme', q({ q: 'zzzz qqqq' }))), []);

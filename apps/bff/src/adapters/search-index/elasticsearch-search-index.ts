@@ -66,6 +66,7 @@ export const INDEX_MAPPINGS = {
     score: { type: 'float' },
     action: { type: 'keyword' },
     label: { type: 'keyword' },
+    reviewState: { type: 'keyword' },
     lastSeen: { type: 'date', format: 'epoch_millis' },
     createdAt: { type: 'date', format: 'epoch_millis' },
     identifiers: { type: 'keyword', normalizer: 'lower' },
@@ -174,6 +175,14 @@ export class ElasticsearchSearchIndex implements SearchIndex {
     if (query.action?.length) filter.push({ terms: { action: query.action } });
     if (query.label?.length) filter.push({ terms: { label: query.label } });
     if (query.country?.length) filter.push({ terms: { country: query.country } });
+    if (query.state?.length) {
+      // 'none' is the absence of a review state (never queued or reviewed).
+      const stored = query.state.filter((v) => v !== 'none');
+      const either: estypes.QueryDslQueryContainer[] = [];
+      if (stored.length) either.push({ terms: { reviewState: stored } });
+      if (stored.length < query.state.length) either.push({ bool: { must_not: { exists: { field: 'reviewState' } } } });
+      filter.push({ bool: { should: either, minimum_should_match: 1 } });
+    }
     if (query.scoreMin !== undefined || query.scoreMax !== undefined) {
       filter.push({ range: { score: { gte: query.scoreMin, lte: query.scoreMax } } });
     }

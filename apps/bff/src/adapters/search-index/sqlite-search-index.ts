@@ -414,6 +414,13 @@ function filters(tenant: string, query: SearchQuery): { where: string; params: (
   oneOf('action', query.action);
   oneOf('label', query.label);
   oneOf('country', query.country);
+  if (query.state?.length) {
+    // The review state lives in the document body (set by the review follower); absent means never reviewed.
+    clauses.push(
+      `coalesce(json_extract(docs.body, '$.reviewState'), 'none') IN (${query.state.map(() => '?').join(', ')})`,
+    );
+    params.push(...query.state);
+  }
   const range = (col: string, op: string, value: number | undefined) => {
     if (value === undefined) return;
     clauses.push(`docs.${col} ${op} ?`);

@@ -1,6 +1,6 @@
 -- Reviews: each customer's review state (versioned for If-Match), the append-only list of reviews,
 -- idempotency keys, per-tenant review settings, cluster batches, and the outbox that carries each
--- review to the search index, the graph and the live bus after commit (docs/decisions/0005-reviews-and-queue.md).
+-- review to the search index, the graph and the live bus after commit (docs/decisions/0006-reviews-and-the-queue.md).
 
 CREATE TABLE review_settings (
   tenant_id text PRIMARY KEY REFERENCES tenants (id),
