@@ -1,21 +1,25 @@
 import type { Routes } from '@angular/router';
 import {
-  customerAccess,
+  customerGuard,
   goHome,
   goTenantHome,
-  platformAdminAccess,
-  sectionAccess,
-  tenantAccess,
-} from './session/access';
+  platformAdminGuard,
+  sectionGuard,
+  tenantGuard,
+} from './session/route-guards';
 
 // Every screen is lazy: the shell stays small, and echarts/cytoscape load with the customer page only.
 export const routes: Routes = [
   { path: '', pathMatch: 'full', canActivate: [goHome], children: [] },
-  { path: 'no-access', title: 'Redoubt', loadComponent: () => import('./access/no-access').then((m) => m.NoAccess) },
+  {
+    path: 'not-granted',
+    title: 'Redoubt',
+    loadComponent: () => import('./not-granted/not-granted-page').then((m) => m.NotGrantedPage),
+  },
   // The platform administrator's screen: access in every tenant, outside any one tenant.
   {
     path: 'admin',
-    canActivate: [platformAdminAccess],
+    canActivate: [platformAdminGuard],
     loadComponent: () => import('./shell/shell').then((m) => m.Shell),
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'access' },
@@ -29,44 +33,44 @@ export const routes: Routes = [
   },
   {
     path: 't/:tenant',
-    canActivate: [tenantAccess],
+    canActivate: [tenantGuard],
     loadComponent: () => import('./shell/shell').then((m) => m.Shell),
     children: [
       { path: '', pathMatch: 'full', canActivate: [goTenantHome], children: [] },
       {
         path: 'search',
         title: 'Search · Redoubt',
-        canActivate: [sectionAccess('search')],
+        canActivate: [sectionGuard('search')],
         loadComponent: () => import('./search/search-page').then((m) => m.SearchPage),
       },
       {
         path: 'customers/:id',
         title: 'Customer · Redoubt',
-        canActivate: [customerAccess],
+        canActivate: [customerGuard],
         loadComponent: () => import('./customer/customer-page').then((m) => m.CustomerPage),
       },
       {
         path: 'queue',
         title: 'Queue · Redoubt',
-        canActivate: [sectionAccess('queue')],
+        canActivate: [sectionGuard('queue')],
         loadComponent: () => import('./queue/queue-page').then((m) => m.QueuePage),
       },
       {
         path: 'audit',
         title: 'Audit · Redoubt',
-        canActivate: [sectionAccess('audit')],
+        canActivate: [sectionGuard('audit')],
         loadComponent: () => import('./audit/audit-page').then((m) => m.AuditPage),
       },
       {
         path: 'overview',
         title: 'Overview · Redoubt',
-        canActivate: [sectionAccess('overview')],
+        canActivate: [sectionGuard('overview')],
         loadComponent: () => import('./overview/overview-page').then((m) => m.OverviewPage),
       },
       {
         path: 'access',
         title: 'Access · Redoubt',
-        canActivate: [sectionAccess('access')],
+        canActivate: [sectionGuard('access')],
         loadComponent: () => import('./admin/access-page').then((m) => m.AccessPage),
       },
       { path: '**', redirectTo: '' },

@@ -7,7 +7,9 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { firstValueFrom } from 'rxjs';
-import type { DirectoryEntry, DirectoryListing, PersonRole, TenantGrant } from '@redoubt/contracts/api';
+import { DirectoryListing } from '@redoubt/contracts/api';
+import type { DirectoryEntry, PersonRole, TenantGrant } from '@redoubt/contracts/api';
+import { parseAs } from '../http/parse';
 import { errorMessage } from '../http/api-error';
 import { Session } from '../session/session';
 import { EmptyState } from '../shell/empty-state';
@@ -44,7 +46,8 @@ export class AccessPage {
   /** From the route: /t/:tenant/access (a tenant's administrator); undefined on /admin/access. */
   readonly tenant = input<string>();
 
-  protected readonly directory = httpResource<DirectoryListing>(() => '/api/admin/users');
+  // Checked against the contract: an administrator acts on what this list says people hold.
+  protected readonly directory = httpResource(() => '/api/admin/users', { parse: parseAs(DirectoryListing) });
   protected readonly users = computed(() => (this.directory.hasValue() ? this.directory.value().users : []));
   /** Tenants the caller may grant in, as the BFF says. */
   protected readonly tenants = computed(() => (this.directory.hasValue() ? this.directory.value().tenants : []));

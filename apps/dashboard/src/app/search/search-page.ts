@@ -18,7 +18,8 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import type { SearchResult } from '@redoubt/contracts/api';
+import { SearchResult } from '@redoubt/contracts/api';
+import { parseAs } from '../http/parse';
 import { errorMessage } from '../http/api-error';
 import { RiskChip } from '../risk/risk-chips';
 import { EmptyState } from '../shell/empty-state';
@@ -61,14 +62,17 @@ export class SearchPage {
   private readonly settled = debounced(() => ({ q: this.term().trim(), edit: this.edits() }), SEARCH_DEBOUNCE_MS);
   protected readonly query = computed(() => this.settled.value().q);
 
-  protected readonly results = httpResource<SearchResult>(() => {
-    const { q } = this.settled.value();
-    if (!q) return undefined;
-    return {
-      url: `/api/tenants/${encodeURIComponent(this.tenant())}/customers/search`,
-      params: { q, size: SEARCH_PAGE_SIZE },
-    };
-  });
+  protected readonly results = httpResource(
+    () => {
+      const { q } = this.settled.value();
+      if (!q) return undefined;
+      return {
+        url: `/api/tenants/${encodeURIComponent(this.tenant())}/customers/search`,
+        params: { q, size: SEARCH_PAGE_SIZE },
+      };
+    },
+    { parse: parseAs(SearchResult) },
+  );
 
   protected readonly columns = ['name', 'email', 'country', 'score', 'action', 'label', 'lastSeen'];
   protected readonly hits = computed(() => (this.results.hasValue() ? this.results.value().hits : []));

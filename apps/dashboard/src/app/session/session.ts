@@ -1,7 +1,8 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
-import type { Me } from '@redoubt/contracts/api';
+import { Me } from '@redoubt/contracts/api';
+import { parseAs } from '../http/parse';
 
 /** The role a person holds in one tenant (each tenant its own: roles belong to the grant). */
 export type Role = Me['tenants'][number]['role'];
@@ -31,18 +32,21 @@ export class Session {
 
   /** Resolves with the principal; every caller shares one request per page load. */
   load(): Promise<Me> {
-    this.pending ??= firstValueFrom(this.http.get<Me>('/api/me')).then(
-      (me) => {
-        this.current.set(me);
-        this.failure.set(undefined);
-        return me;
-      },
-      (error: unknown) => {
-        // Kept, not retried: every guard of this navigation would ask again. "Try again" reloads.
-        this.failure.set(error);
-        throw error;
-      },
-    );
+    // Checked against the contract: the roles and tenants decide every screen offered.
+    this.pending ??= firstValueFrom(this.http.get<unknown>('/api/me'))
+      .then(parseAs(Me))
+      .then(
+        (me) => {
+          this.current.set(me);
+          this.failure.set(undefined);
+          return me;
+        },
+        (error: unknown) => {
+          // Kept, not retried: every guard of this navigation would ask again. "Try again" reloads.
+          this.failure.set(error);
+          throw error;
+        },
+      );
     return this.pending;
   }
 }

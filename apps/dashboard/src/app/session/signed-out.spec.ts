@@ -33,7 +33,7 @@ describe('signedOut', () => {
     expect(session.expired()).toBe(true);
   });
 
-  it('leaves a page that never signed in to the no-access screen', async () => {
+  it('leaves a page that never signed in to the not-granted page', async () => {
     const session = TestBed.inject(Session);
     await answer401('/api/me');
     expect(session.expired()).toBe(false);

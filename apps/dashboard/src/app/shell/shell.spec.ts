@@ -115,7 +115,7 @@ describe('Shell', () => {
     const harness = await signIn(analyst);
     await harness.navigateByUrl('/t/initech/search');
     expect(document.body.textContent).toContain('No access to “initech”');
-    expect(TestBed.inject(Router).url).toBe('/no-access');
+    expect(TestBed.inject(Router).url).toBe('/not-granted');
   });
 
   it('explains a failed sign-in with the server message', async () => {
@@ -124,7 +124,7 @@ describe('Shell', () => {
       body: { error: 'Unauthorized', message: 'Missing IAP assertion', requestId: 'req-1' },
     });
     await harness.navigateByUrl('/');
-    expect(document.body.querySelector('[data-testid="access-error"]')?.textContent).toContain(
+    expect(document.body.querySelector('[data-testid="not-granted-error"]')?.textContent).toContain(
       'Missing IAP assertion (request req-1)',
     );
   });
@@ -199,7 +199,7 @@ describe('Shell', () => {
     expect(router.url).toBe('/admin/access');
     expect(navLabels(document.body)).toEqual(['Access']);
     await harness.navigateByUrl('/t/acme/search');
-    expect(router.url).toBe('/no-access');
+    expect(router.url).toBe('/not-granted');
   });
 
   it("keeps everyone else off the platform administrator's screen", async () => {

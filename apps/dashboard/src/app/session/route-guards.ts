@@ -1,4 +1,5 @@
-// Route guards: they decide what the UI offers. The BFF checks every request again, so these only
+// Route guards (not the not-granted page, not the administrators' Access page): they decide what
+// the UI offers. The BFF checks every request again, so these only
 // keep people away from screens that would answer 403/404. Roles belong to the grant: every
 // decision below uses the role held in the tenant of the URL.
 import { inject } from '@angular/core';
@@ -26,21 +27,21 @@ export const goHome: CanActivateFn = async () => {
   const first = me?.tenants[0];
   if (first) return router.createUrlTree(['/t', first.id, homeSection(first.role)]);
   if (me?.platformAdmin) return router.parseUrl('/admin/access');
-  return router.parseUrl('/no-access');
+  return router.parseUrl('/not-granted');
 };
 
 /** `/t/:tenant` only for tenants the user holds a role in. */
-export const tenantAccess: CanActivateFn = async (route) => {
+export const tenantGuard: CanActivateFn = async (route) => {
   const router = inject(Router);
   const me = await principal();
   const tenant = route.paramMap.get('tenant');
   if (roleIn(me, tenant)) return true;
   // The refused tenant travels in history state, not the URL: the address bar keeps no trace of it.
-  return new RedirectCommand(router.parseUrl('/no-access'), { state: { tenant } });
+  return new RedirectCommand(router.parseUrl('/not-granted'), { state: { tenant } });
 };
 
 /** `/admin` (every tenant's access) only for the platform administrator. */
-export const platformAdminAccess: CanActivateFn = async () => {
+export const platformAdminGuard: CanActivateFn = async () => {
   const router = inject(Router);
   const me = await principal();
   if (me?.platformAdmin) return true;
@@ -53,11 +54,11 @@ export const goTenantHome: CanActivateFn = async (route) => {
   const me = await principal();
   const tenant = route.parent?.paramMap.get('tenant') ?? route.paramMap.get('tenant');
   const role = roleIn(me, tenant);
-  if (!tenant || !role) return router.parseUrl('/no-access');
+  if (!tenant || !role) return router.parseUrl('/not-granted');
   return router.createUrlTree(['/t', tenant, homeSection(role)]);
 };
 
-export function sectionAccess(path: Section['path']): CanActivateFn {
+export function sectionGuard(path: Section['path']): CanActivateFn {
   return async (route) => {
     const router = inject(Router);
     const me = await principal();
@@ -69,7 +70,7 @@ export function sectionAccess(path: Section['path']): CanActivateFn {
   };
 }
 
-export const customerAccess: CanActivateFn = async (route) => {
+export const customerGuard: CanActivateFn = async (route) => {
   const router = inject(Router);
   const me = await principal();
   const tenant = route.paramMap.get('tenant');
@@ -79,6 +80,6 @@ export const customerAccess: CanActivateFn = async (route) => {
 
 function home(router: Router, me: Me | undefined, tenant: string | null) {
   const role = roleIn(me, tenant);
-  if (!tenant || !role) return router.parseUrl('/no-access');
+  if (!tenant || !role) return router.parseUrl('/not-granted');
   return router.createUrlTree(['/t', tenant, homeSection(role)]);
 }

@@ -5,16 +5,20 @@ import { MatIconModule } from '@angular/material/icon';
 import { Session } from '../session/session';
 import { errorMessage } from '../http/api-error';
 
-/** Shown when /api/me failed, or the user has no grant for any (or the requested) tenant. */
+/**
+ * The not-granted page (/not-granted): shown when /api/me failed, or the user holds no role in any
+ * (or the requested) tenant. Not to be confused with the route guards (session/route-guards.ts) or
+ * the administrators' Access page (admin/access-page.ts).
+ */
 @Component({
-  selector: 'rd-no-access',
+  selector: 'rd-not-granted-page',
   imports: [RouterLink, MatButtonModule, MatIconModule],
   template: `
     <section class="panel">
       <mat-icon class="icon">lock</mat-icon>
       @if (problem(); as problem) {
         <h1>Cannot load your account</h1>
-        <p data-testid="access-error">{{ problem }}</p>
+        <p data-testid="not-granted-error">{{ problem }}</p>
         <!-- A full page load: IAP (or the demo identity proxy) sends a signed-out person to sign in. -->
         <a mat-flat-button href="/">Try again</a>
       } @else if (tenant()) {
@@ -43,7 +47,7 @@ import { errorMessage } from '../http/api-error';
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class NoAccess {
+export class NotGrantedPage {
   protected readonly session = inject(Session);
   /** The tenant a link asked for and the user has no grant for (navigation state; kept on reload). */
   protected readonly tenant = signal(
