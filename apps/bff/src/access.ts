@@ -93,6 +93,7 @@ export const ACCESS: Readonly<Record<string, AccessRule>> = {
 
   // The merchant dashboard: merchants of that tenant and staff.
   [`GET ${T}/overview`]: { roles: ['merchant', 'analyst', 'lead'], tenant: 'param' },
+  [`GET ${T}/overview.csv`]: { roles: ['merchant', 'analyst', 'lead'], tenant: 'param' },
 
   // Live stream (server-sent events): the tenant comes in the query string.
   'GET /api/live': { roles: STAFF, tenant: 'query' },

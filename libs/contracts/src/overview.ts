@@ -5,8 +5,9 @@ import type { Static } from '@sinclair/typebox';
 import { Action, Label } from './api.ts';
 
 export const OVERVIEW_INTERVALS = ['hour', 'day', 'week'] as const;
-export const OverviewInterval = Type.Union([Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')]);
-export type OverviewInterval = Static<typeof OverviewInterval>;
+export type OverviewInterval = (typeof OVERVIEW_INTERVALS)[number];
+/** An enum rather than a union of literals: one clear error ("must be equal to one of the allowed values"). */
+export const OverviewInterval = Type.Unsafe<OverviewInterval>({ type: 'string', enum: [...OVERVIEW_INTERVALS] });
 
 const Count = Type.Integer({ minimum: 0 });
 const Money = Type.Integer({ description: 'Minor units (cents), summed across currencies as sent' });

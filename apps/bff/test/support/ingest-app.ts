@@ -11,6 +11,7 @@ import type { AppServices } from '../../src/plugins/services/index.ts';
 import type { ReviewStore } from '../../src/ports/review-store.ts';
 import { baseConfig } from '../auth/fake-services.ts';
 import { testIdentities } from './identities.ts';
+import type { Who } from './identities.ts';
 import { partial } from './partial.ts';
 
 export interface IngestApp {
@@ -22,6 +23,8 @@ export interface IngestApp {
   service: (grants?: string[]) => Promise<Record<string, string>>;
   /** Headers of an analyst granted the tenant. */
   analyst: (tenant?: string) => Promise<Record<string, string>>;
+  /** Headers of any test identity (e.g. a merchant of one tenant). */
+  headers: (who: Who) => Promise<Record<string, string>>;
   close: () => Promise<void>;
 }
 
@@ -50,6 +53,7 @@ export async function ingestApp(tenants = ['acme-shop', 'globex-travel']): Promi
     dir,
     service: (grants = tenants) => ids.headers({ email: 'ingest-bot@merchant.test', role: 'service', tenant: grants }),
     analyst: (tenant = tenants[0]) => ids.headers({ email: 'ana@redoubt.test', role: 'analyst', tenant }),
+    headers: (who) => ids.headers(who),
     close: async () => {
       await app.close();
       await rm(dir, { recursive: true, force: true });

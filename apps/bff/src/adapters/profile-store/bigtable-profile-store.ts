@@ -82,7 +82,7 @@ export class BigtableProfileStore implements ProfileStore {
   readonly #ids: Table;
   readonly #rollups: Table;
   readonly #names: { rows: string; ids: string; rollups: string };
-  /** Test hook: throws after this many rollup rows were incremented in one write (partial failure). */
+  /** Test hook: the next write throws after this many rollup rows were incremented (once). */
   failRollupsAfter: number | undefined;
   readonly #timeoutMs: number;
   readonly #cursors: TimelineCursors;
@@ -231,6 +231,7 @@ export class BigtableProfileStore implements ProfileStore {
       const fresh = list.filter((e) => !counted.has(e.eventId));
       if (fresh.length === 0) continue;
       if (this.failRollupsAfter !== undefined && written >= this.failRollupsAfter) {
+        this.failRollupsAfter = undefined;
         throw new Error('injected failure between rollup rows');
       }
       const sum = sumCounts(fresh);

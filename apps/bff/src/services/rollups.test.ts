@@ -1,0 +1,251 @@
+// Rollups are exact: a known event set ingested twice, and once with a failure injected in the
+// middle of the batch, leaves rollups equal to a recount from the raw stored events, on the
+// embedded store and on the Bigtable emulator. Plus the time-zone rolling of hourly buckets.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateEvents } from '@redoubt/synthetic';
+import type { RedoubtEvent } from '@redoubt/contracts';
+import { SqliteProfileStore } from '../adapters/profile-store/sqlite-profile-store.ts';
+import { BigtableProfileStore } from '../adapters/profile-store/bigtable-profile-store.ts';
+import { SqliteSearchIndex } from '../adapters/search-index/sqlite-search-index.ts';
+import type { Counts, CustomerRecord, ProfileStore, StoredEvent } from '../ports/profile-store.ts';
+import { emptyCustomer, ROLLUP_BUCKET_MS } from '../ports/profile-store.ts';
+import { needs } from '../../test/support/backends.ts';
+import { bigtableEmulatorAvailable, CBTEMULATOR, startBigtableEmulator } from '../../test/support/bigtable-emulator.ts';
+import { GraphRegistry } from './graphs.ts';
+import { LiveBus } from './live-bus.ts';
+import { Ingest } from './ingest.ts';
+import { applyEvent } from './customer-events.ts';
+import { addCounts, countsOf, rollSeries } from './rollups.ts';
+
+const T = 'acme-shop';
+const FROM = Date.UTC(2026, 9, 1);
+
+/** The known event set: synthetic customers plus labels and chargebacks the generator does not send. */
+function knownEvents(): RedoubtEvent[] {
+  const events = [...generateEvents({ seed: 13, tenant: T, customers: 60, from: FROM })];
+  const extra: RedoubtEvent[] = [];
+  const ids = [...new Set(events.map((e) => e.customerId))].slice(0, 6);
+  ids.forEach((customerId, i) => {
+    const timestamp = new Date(FROM + 40 * 86_400_000 + i * 3_600_000).toISOString();
+    extra.push({
+      eventId: `${customerId}-label`,
+      type: 'label',
+      customerId,
+      timestamp,
+      label: { label: i % 2 ? 'GENUINE' : 'FRAUDSTER' },
+    });
+    extra.push({
+      eventId: `${customerId}-cb`,
+      type: 'transaction',
+      customerId,
+      timestamp,
+      transaction: {
+        transactionId: `cb-${i}`,
+        instrumentId: `tok-${i}`,
+        amount: 1000 + i,
+        currency: 'GBP',
+        type: 'chargeback',
+        success: true,
+      },
+    });
+  });
+  return [...events, ...extra];
+}
+
+/** Counts recounted from the raw events the store holds: customer rows rebuilt in time order. */
+async function recount(store: ProfileStore): Promise<Map<number, Counts>> {
+  const all: StoredEvent[] = [];
+  await store.replay(0, (tenant, events) => {
+    if (tenant === T) all.push(...events);
+  });
+  all.sort((a, b) => a.at - b.at);
+  const rows = new Map<string, CustomerRecord>();
+  const hours = new Map<number, Counts>();
+  for (const e of all) {
+    let row = rows.get(e.customerId);
+    if (!row) rows.set(e.customerId, (row = emptyCustomer(e.customerId)));
+    applyEvent(row, e.event, e.at);
+    const counts = countsOf(e.event, row);
+    if (!counts) continue;
+    const hour = Math.floor(e.at / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
+    hours.set(hour, addCounts(hours.get(hour) ?? {}, counts));
+  }
+  return hours;
+}
+
+/** Plain figures straight from the raw events, without countsOf: an independent check. */
+async function plainRecount(store: ProfileStore): Promise<Counts> {
+  const c: Counts = { orders: 0, orderValue: 0, ALLOW: 0, REVIEW: 0, PREVENT: 0, chargebacks: 0, fraudsters: 0 };
+  await store.replay(0, (tenant, events) => {
+    if (tenant !== T) return;
+    for (const { event: e } of events) {
+      if (e.type === 'order') {
+        c.orders! += 1;
+        c.orderValue! += e.order.price;
+      }
+      if (e.type === 'score') c[e.score.action]! += 1;
+      if (e.type === 'transaction' && e.transaction.type === 'chargeback') c.chargebacks! += 1;
+      if (e.type === 'label' && e.label.label === 'FRAUDSTER') c.fraudsters! += 1;
+    }
+  });
+  return c;
+}
+
+async function stored(store: ProfileStore): Promise<Map<number, Counts>> {
+  const buckets = await store.rollups(T, FROM - 400 * 86_400_000, FROM + 400 * 86_400_000);
+  return new Map(buckets.map((b) => [b.hour, b.counts]));
+}
+
+const lines = (events: RedoubtEvent[]) => events.map((value, i) => ({ line: i + 1, value }));
+
+function rollupSuite(
+  name: string,
+  open: (
+    dir: string,
+  ) => Promise<{ store: ProfileStore; failMidBatch: () => Promise<void> | void; close: () => Promise<void> }>,
+  options: { skip?: string } = {},
+) {
+  describe(`rollups equal a recount from the raw events: ${name}`, options, () => {
+    let dir: string;
+    let world: Awaited<ReturnType<typeof open>>;
+    let ingest: Ingest;
+    let search: SqliteSearchIndex;
+    const events = knownEvents();
+    // Events are stamped up to a few months after FROM: ingest as if it were later.
+    const now = FROM + 365 * 86_400_000;
+
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'redoubt-rollups-'));
+      world = await open(dir);
+      search = new SqliteSearchIndex(join(dir, 'search.db'));
+      const graphs = new GraphRegistry({ dir: undefined, profiles: world.store });
+      ingest = new Ingest({ profiles: world.store, search, graphs, live: new LiveBus() });
+    });
+    after(async () => {
+      await search?.close();
+      await world?.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('after a batch failed in the middle and was resent, then resent again', async () => {
+      const half = Math.floor(events.length / 2);
+      // The first half goes in cleanly; the second half fails part-way through its write.
+      await ingest.ingest(T, lines(events.slice(0, half)), now);
+      await world.failMidBatch();
+      await assert.rejects(ingest.ingest(T, lines(events.slice(half)), now));
+      // The sender resends the whole set, twice.
+      const first = await ingest.ingest(T, lines(events), now);
+      assert.equal(first.rejected, 0, JSON.stringify(first.errors.slice(0, 3)));
+      const second = await ingest.ingest(T, lines(events), now);
+      assert.equal(second.accepted, 0);
+      assert.equal(second.duplicates, events.length);
+
+      const expected = await recount(world.store);
+      const actual = await stored(world.store);
+      assert.ok(expected.size > 24, 'the event set spans many hours');
+      assert.deepEqual(actual, expected);
+      const total: Counts = {};
+      for (const counts of actual.values()) addCounts(total, counts);
+      const plain = await plainRecount(world.store);
+      for (const [name, value] of Object.entries(plain)) assert.equal(total[name] ?? 0, value, name);
+      assert.ok(plain.orders! > 0 && plain.PREVENT! > 0 && plain.chargebacks! > 0 && plain.fraudsters! > 0);
+    });
+  });
+}
+
+rollupSuite('embedded (node:sqlite)', async (dir) => {
+  const store = new SqliteProfileStore(join(dir, 'profiles.db'));
+  let fail = false;
+  // Wraps the real store: the failing write runs inside its transaction and rolls it back
+  // (a customer row that cannot be serialised, after the events and rollups were written in it).
+  const wrapped: ProfileStore = Object.assign(Object.create(store) as ProfileStore, {
+    write: (tenant: string, events: StoredEvent[], customers: CustomerRecord[]) => {
+      if (!fail) return store.write(tenant, events, customers);
+      fail = false;
+      return store.write(tenant, events, [...customers, { ...emptyCustomer('poison'), counters: { n: 1n as never } }]);
+    },
+  });
+  for (const m of [
+    'existingEvents',
+    'getCustomers',
+    'timeline',
+    'mark',
+    'replay',
+    'rollups',
+    'countCustomers',
+    'ping',
+    'close',
+  ] as const) {
+    (wrapped as unknown as Record<string, unknown>)[m] = (store[m] as (...a: unknown[]) => unknown).bind(store);
+  }
+  return { store: wrapped, failMidBatch: () => void (fail = true), close: () => store.close() };
+});
+
+rollupSuite(
+  'Bigtable (cbtemulator)',
+  async () => {
+    const emulator = await startBigtableEmulator();
+    const store = await BigtableProfileStore.open({
+      projectId: 'redoubt-test',
+      instanceId: 'redoubt',
+      emulatorHost: emulator.host,
+      tablePrefix: `r${process.pid}_${Date.now().toString(36)}_`,
+    });
+    return {
+      store,
+      // Event and customer rows written, one hour's rollup incremented, then the write fails.
+      failMidBatch: () => void (store.failRollupsAfter = 1),
+      close: async () => {
+        await store.dropTables();
+        await store.close();
+        await emulator.stop();
+      },
+    };
+  },
+  needs('Bigtable emulator', bigtableEmulatorAvailable(), `set BIGTABLE_EMULATOR_HOST or install ${CBTEMULATOR}`),
+);
+
+describe('rolling hourly buckets into the merchant time zone', () => {
+  const H = ROLLUP_BUCKET_MS;
+  const day0 = Date.UTC(2026, 10, 2); // a Monday
+  const hourly = Array.from({ length: 72 }, (_, i) => ({ hour: day0 + i * H, counts: { orders: 1 } }));
+
+  it('a day in New York is the 24 UTC hours from 05:00Z (EST), series keeps empty periods', () => {
+    const series = rollSeries(hourly, day0 + 5 * H, day0 + 5 * H + 3 * 24 * H, 'day', 'America/New_York');
+    assert.deepEqual(
+      series.map((s) => [new Date(s.start).toISOString(), s.counts.orders ?? 0]),
+      [
+        ['2026-11-02T05:00:00.000Z', 24],
+        ['2026-11-03T05:00:00.000Z', 24],
+        ['2026-11-04T05:00:00.000Z', 19],
+      ],
+    );
+  });
+
+  it('a half-hour zone (Kolkata, +05:30) puts each hour in the local day it starts in', () => {
+    const series = rollSeries(hourly, day0, day0 + 48 * H, 'day', 'Asia/Kolkata');
+    // 00:00Z is 05:30 local on the 2nd; 18:00Z starts at 23:30 local (still the 2nd); 19:00Z is 00:30 on the 3rd.
+    assert.deepEqual(
+      series.map((s) => [new Date(s.start).toISOString(), s.offset, s.counts.orders]),
+      [
+        ['2026-11-02T00:00:00.000Z', 330, 19],
+        ['2026-11-02T19:00:00.000Z', 330, 24],
+        ['2026-11-03T19:00:00.000Z', 330, 5],
+      ],
+    );
+  });
+
+  it('a daylight-saving day has 25 hourly buckets, and weeks start on Monday', () => {
+    // Europe/London leaves summer time on Sunday 25 October 2026.
+    const start = Date.UTC(2026, 9, 24, 23);
+    const buckets = Array.from({ length: 24 * 9 }, (_, i) => ({ hour: start + i * H, counts: { orders: 1 } }));
+    const days = rollSeries(buckets, start, start + 24 * 9 * H, 'day', 'Europe/London');
+    assert.equal(days[0]!.counts.orders, 25);
+    const weeks = rollSeries(buckets, start, start + 24 * 9 * H, 'week', 'Europe/London');
+    assert.equal(new Date(weeks[1]!.start).toISOString(), '2026-10-26T00:00:00.000Z');
+  });
+});
