@@ -24,6 +24,7 @@ import { meRoutes } from './routes/me.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { eventRoutes } from './routes/events.ts';
+import { overviewRoutes } from './routes/overview.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -109,7 +110,7 @@ export async function buildApp({
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(meRoutes);
-  await app.register(adminRoutes, { listTenants: () => app.reviews.listTenants() });
+  await app.register(adminRoutes);
 
   await app.register(healthRoutes, {
     checks: [
@@ -122,6 +123,7 @@ export async function buildApp({
   await app.register(reviewRoutes);
   await app.register(customerRoutes);
   await app.register(eventRoutes);
+  await app.register(overviewRoutes);
   if (demo) await app.register(demo.demoRoutes);
   // Read at scrape time.
   app.metrics.gauge('redoubt_graph_links', 'Customer-identifier links in the graphs', () => app.graphs.totals().links);

@@ -17,10 +17,6 @@ import type { DirectoryEntry as Entry } from '../ports/user-directory.ts';
 
 const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' });
 
-export interface AdminRoutesOptions {
-  /** Every tenant with its display name (the platform administrator's grant form offers them all). */
-  listTenants: () => Promise<{ id: string; name: string }[]>;
-}
 
 /** Refuses (404 outside the caller's tenants, 403 for another role there) unless it administers `tenant`. */
 function checkAdministers(request: FastifyRequest, tenant: string): void {
@@ -43,7 +39,7 @@ function shown(request: FastifyRequest, entry: Entry): Entry {
   return visibleTo(entry, scope) ?? { ...entry, grants: [] };
 }
 
-export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, { listTenants }) => {
+export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/admin/users',
     {
@@ -56,7 +52,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
     },
     async (request) => {
       const scope = administeredTenants(principalOf(request));
-      const [users, tenants] = await Promise.all([app.users.list({ tenants: scope }), listTenants()]);
+      const [users, tenants] = await Promise.all([app.users.list({ tenants: scope }), app.reviews.listTenants()]);
       return { users, tenants: scope ? tenants.filter((t) => scope.includes(t.id)) : tenants };
     },
   );
