@@ -130,6 +130,12 @@ describe('review routes', () => {
     const noKey = await post(`${T}/customers/ann/reviews`, { ...ann, 'if-match': etag }, { label: 'FRAUDSTER' });
     assert.equal(noKey.statusCode, 400);
     assert.equal(noKey.json().details[0].field, '/headers/idempotency-key');
+    const unknown = await post(
+      `${T}/customers/nobody/reviews`,
+      { ...ann, 'if-match': '"0"', 'idempotency-key': 'k9' },
+      { label: 'FRAUDSTER' },
+    );
+    assert.equal(unknown.statusCode, 404);
     const badLabel = await post(
       `${T}/customers/ann/reviews`,
       { ...ann, 'if-match': etag, 'idempotency-key': 'k1' },

@@ -20,7 +20,7 @@ import {
 import type { QueueItem as QueueItemType, ReviewSettings } from '@redoubt/contracts/api';
 import { CustomerParams, ErrorBody, TenantParams, errorResponses } from '../schemas/common.ts';
 import { actorOf, principalOf, roleIn } from '../principal.ts';
-import { Forbidden, InvalidInput, VersionRequired } from '../domain/errors.ts';
+import { CustomerNotFound, Forbidden, InvalidInput, VersionRequired } from '../domain/errors.ts';
 import type { QueueRow, Reviewer } from '../ports/review-store.ts';
 import { networkRisk, previewCluster } from '../services/reviews.ts';
 
@@ -120,7 +120,7 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       claimExpiresAt: row.state.claimExpiresAt,
       why: row.state.queueReason ?? 'sent back to the queue',
     };
-    if (withRisk) item.risk = networkRisk(graphs.get(tenant), row.state.customerId);
+    if (withRisk) item.risk = networkRisk(graphs.get(tenant), row.state.customerId, row.state.label);
     return item;
   };
 
@@ -129,7 +129,10 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const candidates = await reviews.queueCandidates(tenant, RISK_WINDOW);
     const graph = graphs.get(tenant);
     return candidates
-      .map((row) => ({ id: row.state.customerId, rank: networkRisk(graph, row.state.customerId).rank }))
+      .map((row) => ({
+        id: row.state.customerId,
+        rank: networkRisk(graph, row.state.customerId, row.state.label).rank,
+      }))
       .sort((a, b) => b.rank - a.rank)
       .map((r) => r.id);
   };
@@ -182,6 +185,8 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { tenant, id } = request.params;
       const version = versionOf(request.headers['if-match']);
       const key = idempotencyKey(request.headers);
+      // Reviews are of customers the tenant has sent us; an unknown id is a 404, not a new row.
+      if (!(await profiles.getCustomers(tenant, [id])).has(id)) throw new CustomerNotFound(tenant, id);
       const answer = await reviews.review(tenant, reviewerOf(request, tenant), id, version, request.body, {
         key,
         route: 'POST /customers/:id/reviews',

@@ -108,8 +108,12 @@ export class ReviewFollower {
  * Network risk of one customer: hops to the nearest FRAUDSTER through the live graph and the share
  * of FRAUDSTERs in its component, with the reason in words. Rank: nearer and denser first.
  */
-export function networkRisk(graph: GraphEngine, customerId: string): NetworkRisk {
-  const path = graph.path(customerId, { nearestLabel: 'FRAUDSTER' }, { maxDepth: RISK_MAX_HOPS });
+export function networkRisk(graph: GraphEngine, customerId: string, ownLabel?: Label | null): NetworkRisk {
+  // The engine's nearest-label search starts past the customer itself.
+  const path =
+    ownLabel === 'FRAUDSTER'
+      ? { hops: 0, nodes: [] }
+      : graph.path(customerId, { nearestLabel: 'FRAUDSTER' }, { maxDepth: RISK_MAX_HOPS });
   const component = graph.component(customerId, { maxNodes: 20_000 });
   const share = component?.share ?? 0;
   const customers = component?.customers ?? 0;
@@ -118,8 +122,8 @@ export function networkRisk(graph: GraphEngine, customerId: string): NetworkRisk
   if (path && path.hops === 0) reason = 'labelled FRAUDSTER';
   else if (path) {
     const via = path.nodes[1];
-    const target = path.nodes[path.nodes.length - 1]!;
-    reason = `${path.hops} hops from a FRAUDSTER (${target.key})${via ? ` through ${via.kind ?? 'identifier'} ${via.key}` : ''}`;
+    const target = path.nodes[path.nodes.length - 1];
+    reason = `${path.hops} hops from a FRAUDSTER${target ? ` (${target.key})` : ''}${via ? ` through ${via.kind ?? 'identifier'} ${via.key}` : ''}`;
   } else if (customers > 1) reason = `no FRAUDSTER within ${RISK_MAX_HOPS} hops; network of ${customers} customers`;
   else reason = 'no links to other customers';
   if (share > 0 && path && path.hops > 0) reason += `; ${Math.round(share * 100)}% of its network are FRAUDSTERs`;
