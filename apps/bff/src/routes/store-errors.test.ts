@@ -59,7 +59,9 @@ describe('store errors through the routes: Elasticsearch', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'redoubt-store-errors-'));
     mock.add({ method: 'HEAD', path: '/customers' }, () => '');
-    mock.add({ method: 'PUT', path: '/customers/_mapping' }, () => ({ acknowledged: true }));
+    mock.add({ method: 'GET', path: '/customers/_mapping' }, () => ({
+      customers: { mappings: { properties: { nameTerms: { type: 'keyword' } } } },
+    }));
     mock.add({ method: 'POST', path: '/customers/_search' }, () => {
       searches++;
       return answer() as Record<string, unknown>;

@@ -118,11 +118,15 @@ export class ElasticsearchSearchIndex implements SearchIndex {
   async #ensureIndex(): Promise<void> {
     if (await this.#client.indices.exists({ index: this.#index })) {
       // An index created before nameTerms existed gets the field (adding a field is allowed on a
-      // live index); its documents gain it when next written.
-      await this.#client.indices.putMapping({
-        index: this.#index,
-        properties: { nameTerms: INDEX_MAPPINGS.properties.nameTerms },
-      });
+      // live index); its documents gain it when next written. Only then: putting a mapping needs
+      // the `manage` privilege, which the BFF's credentials need not have otherwise.
+      const mappings = await this.#client.indices.getMapping({ index: this.#index });
+      if (!Object.values(mappings).every((m) => m.mappings.properties?.nameTerms)) {
+        await this.#client.indices.putMapping({
+          index: this.#index,
+          properties: { nameTerms: INDEX_MAPPINGS.properties.nameTerms },
+        });
+      }
       return;
     }
     try {

@@ -33,7 +33,7 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
       querystring: params.querystring ?? {},
     });
 
-  async function open(options: { exists: boolean }) {
+  async function open(options: { exists: boolean; nameTerms?: boolean }) {
     mock.add({ method: 'HEAD', path: '/customers' }, (params) => {
       record(params);
       return options.exists
@@ -43,6 +43,11 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
     mock.add({ method: 'PUT', path: '/customers' }, (params) => {
       record(params);
       return { acknowledged: true, index: 'customers' };
+    });
+    mock.add({ method: 'GET', path: '/customers/_mapping' }, (params) => {
+      record(params);
+      const properties = options.nameTerms === false ? { tenant: { type: 'keyword' } } : INDEX_MAPPINGS.properties;
+      return { customers: { mappings: { properties } } };
     });
     mock.add({ method: 'PUT', path: '/customers/_mapping' }, (params) => {
       record(params);
@@ -59,7 +64,7 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
     seen = [];
   });
 
-  it('creates the index with the mapping when it is missing, and adds nameTerms to an existing one', async () => {
+  it('creates the index with the mapping when it is missing, and adds nameTerms to an existing one without it', async () => {
     await open({ exists: false });
     const create = seen.find((s) => s.method === 'PUT');
     assert.ok(create, 'index created');
@@ -72,12 +77,21 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
 
     seen = [];
     mock = new Mock();
+    await open({ exists: true, nameTerms: false });
+    assert.deepEqual(
+      seen.map((s) => `${s.method} ${s.path}`),
+      ['HEAD /customers', 'GET /customers/_mapping', 'PUT /customers/_mapping'],
+    );
+    assert.deepEqual(seen[2].body, { properties: { nameTerms: { type: 'keyword' } } });
+
+    seen = [];
+    mock = new Mock();
     await open({ exists: true });
     assert.deepEqual(
       seen.map((s) => `${s.method} ${s.path}`),
-      ['HEAD /customers', 'PUT /customers/_mapping'],
+      ['HEAD /customers', 'GET /customers/_mapping'],
+      'an index that has the field is left alone',
     );
-    assert.deepEqual(seen[1].body, { properties: { nameTerms: { type: 'keyword' } } });
   });
 
   it('bulk-indexes documents with tenant-qualified ids and tenant routing', async () => {
