@@ -2,7 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { provideRouter } from '@angular/router';
-import type { CustomerProfile, Network } from '@redoubt/contracts/api';
+import type { CustomerProfile, Network, ReviewHistory } from '@redoubt/contracts/api';
 import { CustomerPage, counterName } from './customer-page';
 
 const base = '/api/tenants/acme/customers/c-1';
@@ -24,6 +24,24 @@ const lonely: Network = {
   edges: [],
   truncated: false,
   component: { customers: 1, identifiers: 3, fraudsters: 0, share: 0 },
+};
+
+const unreviewed: ReviewHistory = {
+  state: {
+    customerId: 'c-1',
+    status: 'open',
+    version: 1,
+    action: 'REVIEW',
+    label: null,
+    assignee: null,
+    claimExpiresAt: null,
+    queuedAt: null,
+    queueReason: null,
+    updatedAt: null,
+    updatedBy: null,
+  },
+  reviews: [],
+  settings: { slaHours: 24, claimIdleMinutes: 30, undoMinutes: 10, reasons: [] },
 };
 
 function setup() {
@@ -57,7 +75,9 @@ describe('CustomerPage', () => {
     expect(network.request.params.get('maxNodes')).toBe('300');
     network.flush(lonely);
     http.expectOne(`${base}/notes`).flush({ notes: [] });
+    http.expectOne(`${base}/reviews`).flush(unreviewed);
     await fixture.whenStable();
+    expect(el.querySelector('[data-testid="review-status"]')?.textContent).toContain('open');
     expect(el.querySelector('[data-testid="network-canvas"]')).not.toBeNull();
     expect(el.querySelector('[data-testid="network-stats"]')?.textContent).toContain('3');
     expect(el.querySelector('[data-testid="network-truncated"]')).toBeNull();
@@ -99,6 +119,7 @@ describe('CustomerPage', () => {
     TestBed.tick();
     http.expectOne((r) => r.url === `${base}/network`).flush(lonely);
     http.expectOne(`${base}/notes`).flush({ notes: [] });
+    http.expectOne(`${base}/reviews`).flush(unreviewed);
     await fixture.whenStable();
 
     fixture.componentRef.setInput('id', 'c-2');

@@ -1,12 +1,13 @@
-import { ChangeDetectionStrategy, Component, computed, input, linkedSignal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal, signal } from '@angular/core';
 import { DatePipe, KeyValuePipe } from '@angular/common';
-import { httpResource } from '@angular/common/http';
-import { RouterLink } from '@angular/router';
+import { HttpClient, httpResource } from '@angular/common/http';
+import { Router, RouterLink } from '@angular/router';
+import { firstValueFrom } from 'rxjs';
 import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import type { CustomerProfile } from '@redoubt/contracts/api';
+import type { CustomerProfile, QueueItem, QueueSort } from '@redoubt/contracts/api';
 import { errorMessage, errorStatus } from '../http/api-error';
 import { RiskChip } from '../risk/risk-chips';
 import { EmptyState } from '../shell/empty-state';
@@ -14,6 +15,7 @@ import { kindStyle } from './network-elements';
 import { NetworkGraph } from './network-graph';
 import { NotesPanel } from './notes-panel';
 import { ScoreChart } from './score-chart';
+import { ReviewPanel } from '../review/review-panel';
 
 /** `orderValueGBP` → `Order value GBP`: counters arrive keyed by their camelCase names. */
 export function counterName(key: string): string {
@@ -42,6 +44,7 @@ export function counterName(key: string): string {
     NetworkGraph,
     NotesPanel,
     ScoreChart,
+    ReviewPanel,
   ],
   templateUrl: './customer-page.html',
   styleUrl: './customer-page.scss',
@@ -51,6 +54,12 @@ export class CustomerPage {
   /** From the route: /t/:tenant/customers/:id */
   readonly tenant = input.required<string>();
   readonly id = input.required<string>();
+  /** ?queue=age|score|risk: opened from the queue; after a decision the next item opens. */
+  readonly queue = input<string>();
+
+  private readonly http = inject(HttpClient);
+  private readonly router = inject(Router);
+  protected readonly queueMessage = signal<string | undefined>(undefined);
 
   protected readonly profile = httpResource<CustomerProfile>(
     () => `/api/tenants/${encodeURIComponent(this.tenant())}/customers/${encodeURIComponent(this.id())}`,
@@ -74,6 +83,23 @@ export class CustomerPage {
     const error = this.profile.error();
     return error ? errorMessage(error) : undefined;
   });
+
+  /** After a decision taken from the queue: claim the next item by the same sort and open it. */
+  protected async onDecided(): Promise<void> {
+    const sort = this.queue();
+    if (!sort) return;
+    const tenant = this.tenant();
+    const result = await firstValueFrom(
+      this.http.post<{ item: QueueItem | null }>(`/api/tenants/${encodeURIComponent(tenant)}/queue/next`, {
+        sort: sort as QueueSort,
+      }),
+    );
+    if (!result.item) {
+      this.queueMessage.set('The queue is empty: nothing left to review.');
+      return;
+    }
+    await this.router.navigate(['/t', tenant, 'customers', result.item.customerId], { queryParams: { queue: sort } });
+  }
 
   protected readonly kindStyle = kindStyle;
   protected readonly counterName = counterName;

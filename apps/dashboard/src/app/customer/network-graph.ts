@@ -13,6 +13,7 @@ import {
 import { DecimalPipe, PercentPipe } from '@angular/common';
 import { httpResource } from '@angular/common/http';
 import { Router } from '@angular/router';
+import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import cytoscape from 'cytoscape';
@@ -20,6 +21,7 @@ import type { Core } from 'cytoscape';
 import type { Network } from '@redoubt/contracts/api';
 import { errorMessage } from '../http/api-error';
 import { KIND_STYLE, NETWORK_STYLE, toElements } from './network-elements';
+import { ClusterPanel } from '../review/cluster-panel';
 
 export const NETWORK_DEPTH = 3;
 export const NETWORK_MAX_NODES = 300;
@@ -27,7 +29,7 @@ export const NETWORK_MAX_NODES = 300;
 /** The customer's linked network (customers and the identifiers they share), drawn with cytoscape. */
 @Component({
   selector: 'rd-network-graph',
-  imports: [DecimalPipe, PercentPipe, MatIconModule, MatProgressBarModule],
+  imports: [DecimalPipe, PercentPipe, MatButtonModule, MatIconModule, MatProgressBarModule, ClusterPanel],
   templateUrl: './network-graph.html',
   styleUrl: './network-graph.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -53,6 +55,18 @@ export class NetworkGraph {
 
   private readonly canvas = viewChild.required<ElementRef<HTMLElement>>('canvas');
 
+  /** Customers selected for a cluster label (shift-drag a box, or "Select this component"). */
+  protected readonly selected = signal<string[]>([]);
+  private cy: Core | undefined;
+
+  protected selectComponent(): void {
+    this.cy?.nodes('.customer').select();
+  }
+
+  protected clearSelection(): void {
+    this.cy?.nodes().unselect();
+  }
+
   constructor() {
     let cy: Core | undefined;
     inject(DestroyRef).onDestroy(() => cy?.destroy());
@@ -65,6 +79,8 @@ export class NetworkGraph {
       const tenant = this.tenant();
       cy?.destroy();
       cy = undefined;
+      this.cy = undefined;
+      this.selected.set([]);
       if (!network || network.nodes.length === 0) return;
       cy = cytoscape({
         container,
@@ -81,7 +97,15 @@ export class NetworkGraph {
         minZoom: 0.2,
         maxZoom: 3,
         wheelSensitivity: 0.3,
+        // With panning on, a box is drawn with shift (or ctrl) held while dragging.
+        boxSelectionEnabled: true,
+        selectionType: 'additive',
       });
+      this.cy = cy;
+      const current = cy;
+      current.on('select unselect', 'node', () =>
+        this.selected.set(current.nodes('.customer:selected').map((n) => String(n.data('key')))),
+      );
       // A small network would be fitted at a giant zoom; keep nodes at about their drawn size.
       if (cy.zoom() > 1.2) {
         cy.zoom(1.2);

@@ -1,16 +1,133 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, input, signal } from '@angular/core';
+import { DatePipe, DecimalPipe } from '@angular/common';
+import { HttpClient, httpResource } from '@angular/common/http';
+import { Router, RouterLink } from '@angular/router';
+import { MatButtonModule } from '@angular/material/button';
+import { MatButtonToggleModule } from '@angular/material/button-toggle';
+import { MatIconModule } from '@angular/material/icon';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { firstValueFrom } from 'rxjs';
+import type { QueueItem, QueuePage as QueuePageBody, QueueSort } from '@redoubt/contracts/api';
+import { errorMessage } from '../http/api-error';
+import { RiskChip } from '../risk/risk-chips';
 import { EmptyState } from '../shell/empty-state';
+
+/** "3 h 20 min", "2 d 4 h": an item's age at a glance. */
+export function ageText(minutes: number): string {
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
 
 /** The review queue: customers waiting for a decision, claimed one at a time. */
 @Component({
   selector: 'rd-queue-page',
-  imports: [EmptyState],
-  template: `
-    <h1>Queue</h1>
-    <rd-empty-state icon="inbox" headline="Queue: no reviews assigned yet">
-      Customers sent to review by their score will wait here for an analyst to claim them.
-    </rd-empty-state>
-  `,
+  imports: [
+    DatePipe,
+    DecimalPipe,
+    RouterLink,
+    MatButtonModule,
+    MatButtonToggleModule,
+    MatIconModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    MatFormFieldModule,
+    RiskChip,
+    EmptyState,
+  ],
+  templateUrl: './queue-page.html',
+  styleUrl: './queue-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class QueuePage {}
+export class QueuePage {
+  private readonly http = inject(HttpClient);
+  private readonly router = inject(Router);
+
+  /** From the route: /t/:tenant/queue */
+  readonly tenant = input.required<string>();
+
+  protected readonly sort = signal<QueueSort>('risk');
+  protected readonly assignee = signal<'' | 'me' | 'unassigned'>('');
+  protected readonly sla = signal<'' | 'near' | 'breached'>('');
+
+  protected readonly page = httpResource<QueuePageBody>(() => {
+    const params: Record<string, string> = { sort: this.sort(), limit: '50' };
+    if (this.assignee()) params['assignee'] = this.assignee();
+    if (this.sla()) params['sla'] = this.sla();
+    return { url: `/api/tenants/${encodeURIComponent(this.tenant())}/queue`, params };
+  });
+  protected readonly items = computed(() => (this.page.hasValue() ? this.page.value().items : []));
+  protected readonly loadError = computed(() => {
+    const error = this.page.error();
+    return error ? errorMessage(error) : undefined;
+  });
+  protected readonly busy = signal(false);
+  protected readonly actionError = signal<string | undefined>(undefined);
+  protected readonly message = signal<string | undefined>(undefined);
+  protected readonly ageText = ageText;
+
+  /** How often the list is read again: network risk is ranked per read, so new links re-rank it. */
+  static readonly REFRESH_MS = 30_000;
+
+  constructor() {
+    const timer = setInterval(() => {
+      if (!this.busy() && !this.page.isLoading()) this.page.reload();
+    }, QueuePage.REFRESH_MS);
+    inject(DestroyRef).onDestroy(() => clearInterval(timer));
+  }
+
+  private base(): string {
+    return `/api/tenants/${encodeURIComponent(this.tenant())}/queue`;
+  }
+
+  private async act(run: () => Promise<void>): Promise<void> {
+    if (this.busy()) return;
+    this.busy.set(true);
+    this.actionError.set(undefined);
+    this.message.set(undefined);
+    try {
+      await run();
+    } catch (error) {
+      this.actionError.set(errorMessage(error));
+      this.page.reload();
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  /** Claims the item and opens it; after its decision, the next item opens (customer page, ?queue=). */
+  protected claim(item: QueueItem): Promise<void> {
+    return this.act(async () => {
+      await firstValueFrom(this.http.post(`${this.base()}/${encodeURIComponent(item.customerId)}/claim`, {}));
+      await this.open(item.customerId);
+    });
+  }
+
+  protected release(item: QueueItem): Promise<void> {
+    return this.act(async () => {
+      await firstValueFrom(this.http.post(`${this.base()}/${encodeURIComponent(item.customerId)}/release`, {}));
+      this.page.reload();
+    });
+  }
+
+  protected next(): Promise<void> {
+    return this.act(async () => {
+      const result = await firstValueFrom(
+        this.http.post<{ item: QueueItem | null }>(`${this.base()}/next`, { sort: this.sort() }),
+      );
+      if (!result.item) {
+        this.message.set('Nothing left to claim.');
+        this.page.reload();
+        return;
+      }
+      await this.open(result.item.customerId);
+    });
+  }
+
+  private async open(customerId: string): Promise<void> {
+    await this.router.navigate(['/t', this.tenant(), 'customers', customerId], { queryParams: { queue: this.sort() } });
+  }
+}
