@@ -20,5 +20,6 @@ export const errorResponses = {
   403: ErrorBody,
   404: ErrorBody,
   429: ErrorBody,
+  502: ErrorBody,
   503: ErrorBody,
 };
