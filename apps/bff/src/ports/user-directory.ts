@@ -44,7 +44,8 @@ export class UnknownTenantError extends Error {
 export interface UserDirectory {
   /**
    * The principal for a verified identity: found by subject, or on a first sign-in by the email a
-   * grant was made to (which binds the subject). Undefined when not provisioned or disabled.
+   * grant was made to (which binds the subject). Undefined when not provisioned, disabled, or
+   * holding no role anywhere (every grant revoked) without being the platform administrator.
    */
   resolve(identity: { sub: string; email: string }): Promise<Principal | undefined>;
   // Refusals because of what an entry already is (a service principal given a person's role or the

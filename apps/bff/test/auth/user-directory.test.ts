@@ -77,6 +77,12 @@ function directoryContract(name: string, open: () => Promise<{ dir: UserDirector
       assert.equal(await dir.resolve({ sub: 's-lee', email: 'lee@bank.test' }), undefined, 'still disabled');
       await dir.setDisabled(ADMIN, 'lee@bank.test', false);
       assert.deepEqual(await rolesOf(dir, 's-lee', 'lee@bank.test'), { [ACME]: 'analyst', [GLOBEX]: 'lead' });
+      // Every grant revoked: holding no role anywhere, the person is not provisioned any more.
+      await dir.revoke(ADMIN, 'lee@bank.test', ACME);
+      await dir.revoke(ADMIN, 'lee@bank.test', GLOBEX);
+      assert.equal(await dir.resolve({ sub: 's-lee', email: 'lee@bank.test' }), undefined, 'no role left');
+      await dir.grant(ADMIN, 'lee@bank.test', GLOBEX, 'analyst');
+      assert.deepEqual(await rolesOf(dir, 's-lee', 'lee@bank.test'), { [GLOBEX]: 'analyst' });
       assert.equal(await dir.revoke(ADMIN, 'ghost@bank.test', ACME), undefined);
       assert.equal(await dir.setDisabled(ADMIN, 'ghost@bank.test', true), undefined);
     });

@@ -19,10 +19,12 @@ export class MemoryUserDirectory implements UserDirectory {
 
   async resolve({ sub, email }: { sub: string; email: string }): Promise<Principal | undefined> {
     const mail = normaliseEmail(email);
+    const usable = (e: DirectoryEntry) => !e.disabled && (e.platformAdmin || e.grants.length > 0);
     let entry = [...this.entries.values()].find((e) => e.sub === sub);
+    if (entry && !usable(entry)) return undefined;
     if (!entry) {
       const byEmail = this.entries.get(mail);
-      if (byEmail && byEmail.sub === null) {
+      if (byEmail && byEmail.sub === null && usable(byEmail)) {
         byEmail.sub = sub;
         entry = byEmail;
       }

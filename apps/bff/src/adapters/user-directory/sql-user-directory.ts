@@ -109,7 +109,8 @@ export class SqlUserDirectory implements UserDirectory {
     );
     // The subject is the key; an email match only counts for an entry no one has signed in to yet.
     const row = rows.find((r) => r.sub === sub) ?? rows.find((r) => r.sub === null);
-    if (!row || row.disabled_at !== null) return undefined;
+    // Holding no role anywhere (every grant revoked) is the same as never having been provisioned.
+    if (!row || row.disabled_at !== null || (!row.platform_admin && (row.tenants ?? []).length === 0)) return undefined;
     if (row.sub === null) {
       let bound;
       try {
