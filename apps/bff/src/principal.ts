@@ -7,7 +7,7 @@ import type { Actor } from './ports/review-store.ts';
 
 /** The role held in one tenant (one per tenant: the role belongs to the grant). */
 export type { Role };
-export const ROLES: readonly Role[] = ['analyst', 'lead', 'merchant', 'admin', 'service'];
+export { ROLES } from '@redoubt/contracts/api';
 
 /**
  * Who an access rule admits: a role in a tenant, or the platform administrator, who administers

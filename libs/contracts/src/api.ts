@@ -41,6 +41,10 @@ export const PersonRole = Type.Union([
 ]);
 export type PersonRole = Static<typeof PersonRole>;
 
+/** Every role and every person's role, as lists (read from the schemas, so they cannot drift). */
+export const ROLES: readonly Role[] = Role.anyOf.map((literal) => literal.const);
+export const PERSON_ROLES: readonly PersonRole[] = PersonRole.anyOf.map((literal) => literal.const);
+
 export const Me = Type.Object({
   sub: Type.String(),
   email: Type.String(),

@@ -7,7 +7,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { firstValueFrom } from 'rxjs';
-import { DirectoryListing } from '@redoubt/contracts/api';
+import { DirectoryListing, PERSON_ROLES } from '@redoubt/contracts/api';
 import type { DirectoryEntry, PersonRole, TenantGrant } from '@redoubt/contracts/api';
 import { parseAs } from '../http/parse';
 import { errorMessage } from '../http/api-error';
@@ -15,7 +15,7 @@ import { Session } from '../session/session';
 import { EmptyState } from '../shell/empty-state';
 
 /** Roles a person can be granted here; service principals are provisioned with `npm run admin`. */
-export const GRANTABLE_ROLES: readonly PersonRole[] = ['analyst', 'lead', 'merchant', 'admin'];
+export const GRANTABLE_ROLES: readonly PersonRole[] = PERSON_ROLES;
 
 /**
  * Who may use Redoubt, per tenant: every person the caller administers with the role held in each
