@@ -11,24 +11,23 @@ import type { EngineState } from './state.ts';
 import { DEFAULT_NETWORK_CAP, traverse } from './traversal.ts';
 import type { Network, NetworkColumns, NetworkEdge, NetworkNode, NetworkOptions } from './types.ts';
 
-/** Reused arrays behind NetworkColumns: grown on demand, never shrunk. */
-export interface AnswerArrays {
-  /** Node id -> index in the answer; only read for nodes the current answer includes. */
-  position: Int32Array;
-  kind: Uint8Array;
-  depth: Int32Array;
-  degree: Int32Array;
-  label: Uint8Array;
-  action: Uint8Array;
-  score: Float64Array;
-  keyStart: Uint32Array;
-  keyEnd: Uint32Array;
-  edgeSource: Int32Array;
-  edgeTarget: Int32Array;
-  firstSeen: Uint32Array;
-  lastSeen: Uint32Array;
-  count: Uint16Array;
-}
+/** Reused arrays behind NetworkColumns (grown on demand, never shrunk), and node id -> index in the answer. */
+export type AnswerArrays = { position: Int32Array } & Pick<
+  NetworkColumns,
+  | 'kind'
+  | 'depth'
+  | 'degree'
+  | 'label'
+  | 'action'
+  | 'score'
+  | 'keyStart'
+  | 'keyEnd'
+  | 'edgeSource'
+  | 'edgeTarget'
+  | 'firstSeen'
+  | 'lastSeen'
+  | 'count'
+>;
 
 /** The state's answer arrays, sized for `size` nodes in a graph of `nodes` nodes. */
 function answerArrays(s: EngineState, size: number, nodes: number): AnswerArrays {

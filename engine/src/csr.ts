@@ -122,6 +122,32 @@ export class Adjacency {
     return n;
   }
 
+  /**
+   * Copies all of v's links, oldest first (base slots, then delta entries), dead ones included,
+   * into scratchTarget/scratchEdge; returns how many. For loops off the traversal's hot path, which
+   * then read one array instead of two runs.
+   */
+  linksInto(v: number): number {
+    const base = this.baseDegree(v);
+    let delta = 0;
+    for (let i = this.head[v]; i >= 0; i = this.dNext[i]) delta++;
+    const n = base + delta;
+    if (n > this.scratchTarget.length) {
+      this.scratchTarget = new Int32Array(n * 2);
+      this.scratchEdge = new Int32Array(n * 2);
+    }
+    const { scratchTarget, scratchEdge, targets, slotEdges } = this;
+    for (let k = 0, s = base > 0 ? this.offsets[v] : 0; k < base; k++, s++) {
+      scratchTarget[k] = targets[s];
+      scratchEdge[k] = slotEdges[s];
+    }
+    for (let i = this.head[v], k = n - 1; i >= 0; i = this.dNext[i], k--) {
+      scratchTarget[k] = this.dTarget[i];
+      scratchEdge[k] = this.dEdge[i];
+    }
+    return n;
+  }
+
   /** Calls fn(w, e) for every half-edge of v (dead ones included), oldest first. Not for hot paths. */
   forEach(v: number, fn: (w: number, e: number) => void): void {
     if (v < this.baseNodes) {

@@ -56,8 +56,8 @@ export function path(
     : nearest(s, from, labelCode, maxDepth, maxNodes, arrays);
 }
 
-// Both searches read a node's links as two runs, its base slots and then its delta entries (copied
-// oldest first into scratch), through one loop body: `part` picks the run. Tombstones are skipped.
+// Both searches read a node's links from one scratch copy (Adjacency.linksInto: its base slots,
+// then its delta entries, oldest first): one loop body, no closure. Tombstones are skipped.
 
 /**
  * Level-synchronous bidirectional BFS: expands the smaller frontier, one whole level at a time,
@@ -76,7 +76,6 @@ function bidirectional(
   const visitA = s.visit;
   const { parentA, parentB, distA, distB, visitB } = arrays;
   const adj = s.adj;
-  const { offsets, targets, slotEdges, baseNodes, head } = adj;
   const first = s.edgeFirst;
   let queueA: Int32Array = s.queue;
   let queueB: Int32Array = arrays.queueB;
@@ -111,43 +110,30 @@ function bidirectional(
     for (let k = expandA ? headA : headB; k < levelEnd; k++) {
       const v = queue[k];
       const dv = distX[v] + 1;
-      for (let part = 0; part < 2; part++) {
-        let ts: Int32Array = targets;
-        let es: Int32Array = slotEdges;
-        let j = 0;
-        let end: number;
-        if (part === 0) {
-          if (v >= baseNodes) continue;
-          j = offsets[v];
-          end = offsets[v + 1];
-        } else {
-          if (head[v] < 0) break;
-          end = adj.deltaInto(v);
-          ts = adj.scratchTarget;
-          es = adj.scratchEdge;
+      const links = adj.linksInto(v);
+      const ts = adj.scratchTarget;
+      const es = adj.scratchEdge;
+      for (let j = 0; j < links; j++) {
+        const w = ts[j];
+        if (first[es[j]] === DEAD) continue;
+        if (visitY[w] === epoch && dv + distY[w] < best) {
+          best = dv + distY[w];
+          meetX = v;
+          meetY = w;
         }
-        for (; j < end; j++) {
-          const w = ts[j];
-          if (first[es[j]] === DEAD) continue;
-          if (visitY[w] === epoch && dv + distY[w] < best) {
-            best = dv + distY[w];
-            meetX = v;
-            meetY = w;
-          }
-          if (visitX[w] === epoch) continue;
-          if (tailA + tailB >= maxNodes) return null;
-          visitX[w] = epoch;
-          parentX[w] = v;
-          distX[w] = dv;
-          if (tail === queue.length) {
-            queue = grown(queue, tail * 2);
-            if (expandA) queueA = s.queue = queue;
-            else queueB = arrays.queueB = queue;
-          }
-          queue[tail++] = w;
-          if (expandA) tailA = tail;
-          else tailB = tail;
+        if (visitX[w] === epoch) continue;
+        if (tailA + tailB >= maxNodes) return null;
+        visitX[w] = epoch;
+        parentX[w] = v;
+        distX[w] = dv;
+        if (tail === queue.length) {
+          queue = grown(queue, tail * 2);
+          if (expandA) queueA = s.queue = queue;
+          else queueB = arrays.queueB = queue;
         }
+        queue[tail++] = w;
+        if (expandA) tailA = tail;
+        else tailB = tail;
       }
     }
     if (expandA) {
@@ -183,7 +169,6 @@ function nearest(
   const visit = s.visit;
   const { parentA, distA } = arrays;
   const adj = s.adj;
-  const { offsets, targets, slotEdges, baseNodes, head } = adj;
   const { nodeKind, meta } = s;
   const first = s.edgeFirst;
   let queue = s.queue;
@@ -201,31 +186,18 @@ function nearest(
     }
     if (distA[v] >= maxDepth) continue;
     const dv = distA[v] + 1;
-    for (let part = 0; part < 2; part++) {
-      let ts: Int32Array = targets;
-      let es: Int32Array = slotEdges;
-      let j = 0;
-      let end: number;
-      if (part === 0) {
-        if (v >= baseNodes) continue;
-        j = offsets[v];
-        end = offsets[v + 1];
-      } else {
-        if (head[v] < 0) break;
-        end = adj.deltaInto(v);
-        ts = adj.scratchTarget;
-        es = adj.scratchEdge;
-      }
-      for (; j < end; j++) {
-        const w = ts[j];
-        if (visit[w] === epoch || first[es[j]] === DEAD) continue;
-        if (tail >= maxNodes) return null;
-        visit[w] = epoch;
-        parentA[w] = v;
-        distA[w] = dv;
-        if (tail === queue.length) queue = s.queue = grown(queue, tail * 2);
-        queue[tail++] = w;
-      }
+    const links = adj.linksInto(v);
+    const ts = adj.scratchTarget;
+    const es = adj.scratchEdge;
+    for (let j = 0; j < links; j++) {
+      const w = ts[j];
+      if (visit[w] === epoch || first[es[j]] === DEAD) continue;
+      if (tail >= maxNodes) return null;
+      visit[w] = epoch;
+      parentA[w] = v;
+      distA[w] = dv;
+      if (tail === queue.length) queue = s.queue = grown(queue, tail * 2);
+      queue[tail++] = w;
     }
   }
   return null;
