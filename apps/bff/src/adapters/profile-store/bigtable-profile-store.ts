@@ -32,6 +32,7 @@ import { TimelineCursors } from './cursor.ts';
 import { ephemeralSigner } from '../cursors.ts';
 import type { CursorSigner } from '../cursors.ts';
 import { guardStore, storeError } from '../store-errors.ts';
+import { InvalidInput } from '../../domain/errors.ts';
 
 export interface BigtableOptions {
   projectId: string;
@@ -165,6 +166,7 @@ export class BigtableProfileStore implements ProfileStore {
   }
 
   async existingEvents(tenant: string, eventIds: string[]): Promise<Set<string>> {
+    keyParts(tenant, eventIds);
     if (eventIds.length === 0) return new Set();
     const rows = await this.#getRows(
       this.#ids,
@@ -174,6 +176,7 @@ export class BigtableProfileStore implements ProfileStore {
   }
 
   async getCustomers(tenant: string, ids: string[]): Promise<Map<string, CustomerRecord>> {
+    keyParts(tenant, ids);
     const found = new Map<string, CustomerRecord>();
     if (ids.length === 0) return found;
     const rows = await this.#getRows(
@@ -190,6 +193,7 @@ export class BigtableProfileStore implements ProfileStore {
   }
 
   async write(tenant: string, events: StoredEvent[], customers: CustomerRecord[]): Promise<void> {
+    keyParts(tenant, [...events.flatMap((e) => [e.customerId, e.eventId]), ...customers.map((c) => c.id)]);
     const now = Date.now() * 1000; // cell timestamps are microseconds
     const eventKey = (e: StoredEvent) => `${tenant}#${e.customerId}#${reverse(e.at)}#${e.eventId}`;
     const eventRows = events.map((e) => ({
@@ -275,6 +279,7 @@ export class BigtableProfileStore implements ProfileStore {
   }
 
   async rollups(tenant: string, from: number, to: number): Promise<RollupBucket[]> {
+    keyParts(tenant, []);
     if (to <= from) return [];
     const [rows] = await this.#deadline(
       this.#rollups.getRows({
@@ -329,6 +334,7 @@ export class BigtableProfileStore implements ProfileStore {
     customerId: string,
     { before, limit }: { before?: string; limit: number },
   ): Promise<TimelinePage> {
+    keyParts(tenant, [customerId]);
     const prefix = `${tenant}#${customerId}#`;
     const cursor = before ? this.#cursors.decode(tenant, customerId, before) : undefined;
     const start = cursor ? { value: `${prefix}${reverse(cursor.at)}#${cursor.eventId}`, inclusive: false } : prefix;
@@ -382,6 +388,7 @@ export class BigtableProfileStore implements ProfileStore {
   }
 
   async countCustomers(tenant: string): Promise<number> {
+    keyParts(tenant, []);
     let n = 0;
     const stream = this.#rows.createReadStream({
       prefix: `${tenant}#`,
@@ -417,6 +424,18 @@ function sumCounts(events: StoredEvent[]): Counts {
   const sum: Counts = {};
   for (const e of events) for (const name in e.counts) sum[name] = (sum[name] ?? 0) + e.counts[name]!;
   return sum;
+}
+
+/**
+ * Row keys join tenant, customer and event ids with '#': a part that is empty or holds '#' could
+ * name another customer's or tenant's rows (tenant "a#b" reads tenant "a"'s customer "b#…"). The
+ * API's schemas and the tenants table already refuse such ids; the store refuses them too.
+ */
+function keyParts(tenant: string, ids: string[]): void {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(tenant)) throw new InvalidInput('tenant', 'is not a tenant id');
+  for (const id of ids) {
+    if (id === '' || id.includes('#')) throw new InvalidInput('id', 'must be non-empty and hold no "#"');
+  }
 }
 
 function toStored(event: StoredEvent['event']): StoredEvent {

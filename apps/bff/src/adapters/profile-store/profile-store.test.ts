@@ -1,3 +1,5 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ import {
 } from '../../../test/support/bigtable-emulator.ts';
 import { SqliteProfileStore } from './sqlite-profile-store.ts';
 import { BigtableProfileStore } from './bigtable-profile-store.ts';
+import { InvalidInput } from '../../domain/errors.ts';
 
 profileStoreContract('embedded (node:sqlite)', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'redoubt-profiles-'));
@@ -94,4 +97,48 @@ profileStoreContract(
     };
   },
   needs('Bigtable emulator', bigtableEmulatorAvailable(), `set BIGTABLE_EMULATOR_HOST or install ${CBTEMULATOR}`),
+);
+
+// Bigtable row keys join tenant and ids with '#': the store itself refuses parts that could name
+// another tenant's or customer's rows, whatever its callers check (docs/decisions/0005-tenant-isolation.md).
+test(
+  'Bigtable refuses tenants and ids that would reach across row-key boundaries',
+  needs('Bigtable emulator', bigtableEmulatorAvailable(), `set BIGTABLE_EMULATOR_HOST or install ${CBTEMULATOR}`),
+  async () => {
+    const emulator = await startBigtableEmulator();
+    const store = await BigtableProfileStore.open({
+      projectId: 'redoubt-test',
+      instanceId: 'redoubt',
+      emulatorHost: emulator.host,
+      tablePrefix: `k${process.pid}_${Date.now().toString(36)}_`,
+    });
+    try {
+      const refused = (call: Promise<unknown>) => assert.rejects(call, InvalidInput);
+      await refused(store.getCustomers('acme#c1', ['x']));
+      await refused(store.getCustomers('acme', ['c1#9']));
+      await refused(store.getCustomers('', ['c1']));
+      await refused(store.timeline('acme', 'c1#', { limit: 5 }));
+      await refused(store.existingEvents('acme', ['e#1']));
+      await refused(store.countCustomers('acme#'));
+      const at = Date.UTC(2026, 9, 1);
+      const event = {
+        eventId: 'e1',
+        customerId: 'c#1',
+        type: 'login' as const,
+        at,
+        event: {
+          eventId: 'e1',
+          customerId: 'c#1',
+          type: 'login' as const,
+          timestamp: new Date(at).toISOString(),
+          login: { success: true, mechanism: 'password' as const },
+        },
+      };
+      await refused(store.write('acme', [event], []));
+      assert.deepEqual(await store.rawKeys('acme'), [], 'nothing was written');
+    } finally {
+      await store.dropTables();
+      await emulator.stop();
+    }
+  },
 );
