@@ -25,6 +25,7 @@ import { normalizeIdentifier } from '../../ports/search-index.ts';
 import { Cursors, ephemeralSigner, searchCursorScope } from '../cursors.ts';
 import type { CursorScope, CursorSigner } from '../cursors.ts';
 import { guardStore, storeError } from '../store-errors.ts';
+import { InvalidInput } from '../../domain/errors.ts';
 
 export interface ElasticsearchOptions {
   node: string;
@@ -146,6 +147,8 @@ export class ElasticsearchSearchIndex implements SearchIndex {
   }
 
   async upsert(tenant: string, docs: CustomerDoc[]): Promise<void> {
+    // Document ids are `tenant:id`; a tenant holding ':' could overwrite another tenant's documents.
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(tenant)) throw new InvalidInput('tenant', 'is not a tenant id');
     for (let i = 0; i < docs.length; i += BULK_DOCS) {
       const operations = docs
         .slice(i, i + BULK_DOCS)

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import type { MockPattern } from '@elastic/elasticsearch-mock';
 import { ElasticsearchSearchIndex, INDEX_MAPPINGS } from './elasticsearch-search-index.ts';
-import { BadCursor, StoreFailed, StoreUnavailable } from '../../domain/errors.ts';
+import { BadCursor, InvalidInput, StoreFailed, StoreUnavailable } from '../../domain/errors.ts';
 
 // From ESM the mock must get ResponseError from the CommonJS copy of the client, or it answers
 // with the error serialised as a 200 body (docs/toolchain.md).
@@ -121,6 +121,18 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
         nameTerms: ['acme|ann'],
       },
     ]);
+  });
+
+  it("refuses a tenant id that could collide with another tenant's document ids", async () => {
+    const index = await open({ exists: true });
+    let bulks = 0;
+    mock.add({ method: 'POST', path: '/_bulk' }, () => {
+      bulks++;
+      return { errors: false, items: [] };
+    });
+    // 'acme:x' + 'c1' and 'acme' + 'x:c1' would both be the document 'acme:x:c1'.
+    await assert.rejects(index.upsert('acme:x', [{ id: 'c1', name: 'Ann', identifiers: [] }]), InvalidInput);
+    assert.equal(bulks, 0);
   });
 
   it('retries a bulk request throttled with 429 and fails loudly on other item errors', async () => {
