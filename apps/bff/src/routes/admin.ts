@@ -17,7 +17,6 @@ import type { DirectoryEntry as Entry } from '../ports/user-directory.ts';
 
 const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' });
 
-
 /** Refuses (404 outside the caller's tenants, 403 for another role there) unless it administers `tenant`. */
 function checkAdministers(request: FastifyRequest, tenant: string): void {
   const principal = principalOf(request);
