@@ -1,6 +1,6 @@
 // The BFF as one Fastify plugin tree: the services (plugins/services, each a named plugin with a
 // typed decorator), then errors, metrics, identity and access, then the routes, which read
-// app.profiles, app.search, app.graphs, … server.ts only builds it and listens; tests call
+// app.profiles, app.searchIndex, app.graphs, … server.ts only builds it and listens; tests call
 // buildApp() with their own services where they need them and use app.inject().
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
@@ -87,51 +87,61 @@ export async function buildApp({
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('principal', undefined);
 
-  await registerServices(app, { config, services });
-  // The embedded demo (demo/) is loaded in demo mode only: production never imports it.
-  const demo = mode === 'demo' ? await import('./demo/index.ts') : undefined;
-  if (demo) await app.register(demo.demoSetup);
-  await app.register(errors);
-  await app.register(metrics);
-  // Before every route: identity, the access table (access.ts), CSRF, rate limits, headers.
-  await app.register(auth, {
-    config,
-    auth: authOptions,
-    ...(demo && { demoIdentity: demo.demoIdentity(app.demoIdentityProxy) }),
-  });
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Redoubt API', version: '0.1.0', description: 'Fraud-analyst workbench backend-for-frontend' },
-      components: {
-        securitySchemes: { iap: { type: 'apiKey', in: 'header', name: 'x-goog-iap-jwt-assertion' } },
+  try {
+    await registerServices(app, { config, services });
+    // The embedded demo (demo/) is loaded in demo mode only: production never imports it.
+    const demo = mode === 'demo' ? await import('./demo/index.ts') : undefined;
+    if (demo) await app.register(demo.demoSetup);
+    await app.register(errors);
+    await app.register(metrics);
+    // Before every route: identity, the access table (access.ts), CSRF, rate limits, headers.
+    await app.register(auth, {
+      config,
+      auth: authOptions,
+      ...(demo && { demoIdentity: demo.demoIdentity(app.demoIdentityProxy) }),
+    });
+    await app.register(swagger, {
+      openapi: {
+        info: { title: 'Redoubt API', version: '0.1.0', description: 'Fraud-analyst workbench backend-for-frontend' },
+        components: {
+          securitySchemes: { iap: { type: 'apiKey', in: 'header', name: 'x-goog-iap-jwt-assertion' } },
+        },
+        security: [{ iap: [] }],
       },
-      security: [{ iap: [] }],
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(meRoutes);
-  await app.register(adminRoutes);
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+    await app.register(meRoutes);
+    await app.register(adminRoutes);
 
-  await app.register(healthRoutes, {
-    checks: [
-      { name: 'reviews', check: () => app.reviews.ping() },
-      { name: 'profiles', check: () => app.profiles.ping() },
-      { name: 'search', check: () => app.searchIndex.ping() },
-    ],
-  });
-  await app.register(noteRoutes);
-  await app.register(reviewRoutes);
-  await app.register(customerRoutes);
-  await app.register(eventRoutes);
-  await app.register(overviewRoutes);
-  if (demo) await app.register(demo.demoRoutes);
-  // Read at scrape time.
-  app.metrics.gauge('redoubt_graph_links', 'Customer-identifier links in the graphs', () => app.graphs.totals().links);
-  app.metrics.gauge('redoubt_graph_customers', 'Customers in the graphs', () => app.graphs.totals().customers);
-  app.metrics.gauge('redoubt_graph_bytes', 'Bytes held by the graph engines', () => app.graphs.totals().bytes);
-  app.metrics.gauge('redoubt_ingested_events', 'Events stored since start', () => app.ingest.storedEvents);
-  app.metrics.gauge('redoubt_live_listeners', 'Live-stream subscriptions', () => app.live.listenerCount());
+    await app.register(healthRoutes, {
+      checks: [
+        { name: 'reviews', check: () => app.reviews.ping() },
+        { name: 'profiles', check: () => app.profiles.ping() },
+        { name: 'search', check: () => app.searchIndex.ping() },
+      ],
+    });
+    await app.register(noteRoutes);
+    await app.register(reviewRoutes);
+    await app.register(customerRoutes);
+    await app.register(eventRoutes);
+    await app.register(overviewRoutes);
+    if (demo) await app.register(demo.demoRoutes);
+    // Read at scrape time.
+    app.metrics.gauge(
+      'redoubt_graph_links',
+      'Customer-identifier links in the graphs',
+      () => app.graphs.totals().links,
+    );
+    app.metrics.gauge('redoubt_graph_customers', 'Customers in the graphs', () => app.graphs.totals().customers);
+    app.metrics.gauge('redoubt_graph_bytes', 'Bytes held by the graph engines', () => app.graphs.totals().bytes);
+    app.metrics.gauge('redoubt_ingested_events', 'Events stored since start', () => app.ingest.storedEvents);
+    app.metrics.gauge('redoubt_live_listeners', 'Live-stream subscriptions', () => app.live.listenerCount());
 
-  await app.register(dashboard, { dir: config.dashboardDir });
+    await app.register(dashboard, { dir: config.dashboardDir });
+  } catch (error) {
+    // A refused start leaves nothing open: what was opened before the failure is closed again.
+    await app.close().catch(() => {});
+    throw error;
+  }
   return app;
 }
