@@ -8,6 +8,7 @@ import {
   inject,
   input,
   signal,
+  untracked,
   viewChild,
 } from '@angular/core';
 import { DecimalPipe, PercentPipe } from '@angular/common';
@@ -69,6 +70,7 @@ export class NetworkGraph {
 
   constructor() {
     let cy: Core | undefined;
+    let drawnFor: string | undefined;
     inject(DestroyRef).onDestroy(() => cy?.destroy());
 
     // Redraw whenever a new network arrives; cytoscape owns the container's children.
@@ -77,11 +79,17 @@ export class NetworkGraph {
       const network = this.network.hasValue() ? this.network.value() : undefined;
       const rootId = this.customerId();
       const tenant = this.tenant();
+      // A redraw of the same customer's network (after a cluster label) keeps the selection, so the
+      // cluster panel and its Revert stay; another customer starts with none.
+      const keep = rootId === drawnFor ? new Set(untracked(this.selected)) : new Set<string>();
+      drawnFor = rootId;
       cy?.destroy();
       cy = undefined;
       this.cy = undefined;
-      this.selected.set([]);
-      if (!network || network.nodes.length === 0) return;
+      if (!network || network.nodes.length === 0) {
+        this.selected.set([]);
+        return;
+      }
       cy = cytoscape({
         container,
         elements: toElements(network, rootId),
@@ -103,6 +111,11 @@ export class NetworkGraph {
       });
       this.cy = cy;
       const current = cy;
+      current
+        .nodes('.customer')
+        .filter((n) => keep.has(String(n.data('key'))))
+        .select();
+      this.selected.set(current.nodes('.customer:selected').map((n) => String(n.data('key'))));
       current.on('select unselect', 'node', () =>
         this.selected.set(current.nodes('.customer:selected').map((n) => String(n.data('key')))),
       );

@@ -82,6 +82,7 @@ describe('QueuePage', () => {
     expect(next.request.body).toEqual({ sort: 'risk' });
     next.flush({ item: null });
     await new Promise((resolve) => setTimeout(resolve));
+    TestBed.tick();
     http.expectOne((r) => r.url === base).flush({ items: [], total: 0, slaHours: 24 });
     await settle();
     expect(el.textContent).toContain('Nothing left to claim.');

@@ -68,6 +68,7 @@ describe('ReviewPanel', () => {
     req.flush({ state: after, review: {} }, { status: 201, statusText: 'Created' });
     // The history reloads after a save; whenStable waits for it, so answer it first.
     await new Promise((resolve) => setTimeout(resolve));
+    TestBed.tick();
     http.expectOne({ method: 'GET', url }).flush({ ...history, state: after });
     await settle();
     expect(decided.map((s) => s.action)).toEqual(['PREVENT']);
@@ -104,6 +105,7 @@ describe('ReviewPanel', () => {
       { status: 412, statusText: 'Precondition Failed' },
     );
     await new Promise((resolve) => setTimeout(resolve));
+    TestBed.tick();
     http.expectOne({ method: 'GET', url }).flush({ ...history, state: now });
     await settle();
     const banner = el.querySelector('[data-testid="review-conflict"]')!.textContent!;
