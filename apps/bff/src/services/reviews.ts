@@ -106,7 +106,8 @@ export class ReviewFollower {
 
 /**
  * Network risk of one customer: hops to the nearest FRAUDSTER through the live graph and the share
- * of FRAUDSTERs in its component, with the reason in words. Rank: nearer and denser first.
+ * of FRAUDSTERs in its component (exact, from the engine's union-find), with the reason in words.
+ * Rank: nearer and denser first.
  */
 export function networkRisk(graph: GraphEngine, customerId: string, ownLabel?: Label | null): NetworkRisk {
   // The engine's nearest-label search starts past the customer itself.
@@ -114,7 +115,7 @@ export function networkRisk(graph: GraphEngine, customerId: string, ownLabel?: L
     ownLabel === 'FRAUDSTER'
       ? { hops: 0, nodes: [] }
       : graph.path(customerId, { nearestLabel: 'FRAUDSTER' }, { maxDepth: RISK_MAX_HOPS });
-  const component = graph.component(customerId, { maxNodes: 20_000 });
+  const component = graph.component(customerId);
   const share = component?.share ?? 0;
   const customers = component?.customers ?? 0;
   const hops = path ? path.hops : null;
@@ -155,7 +156,7 @@ export async function previewCluster(
   const components = new Map<string, { customers: number; fraudsters: number; delta: number }>();
   for (const id of ids) {
     const record = records.get(id);
-    const stats = graph.component(id, { maxNodes: 20_000 });
+    const stats = graph.component(id);
     if (!record && !stats) {
       unknown.push(id);
       continue;
