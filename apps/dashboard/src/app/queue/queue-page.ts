@@ -8,11 +8,13 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
 import { firstValueFrom } from 'rxjs';
 import type { QueueItem, QueuePage as QueuePageBody, QueueSort } from '@redoubt/contracts/api';
 import { errorMessage } from '../http/api-error';
 import { RiskChip } from '../risk/risk-chips';
 import { EmptyState } from '../shell/empty-state';
+import { Session, roleIn } from '../session/session';
 
 /** "3 h 20 min", "2 d 4 h": an item's age at a glance. */
 export function ageText(minutes: number): string {
@@ -35,6 +37,7 @@ export function ageText(minutes: number): string {
     MatProgressBarModule,
     MatSelectModule,
     MatFormFieldModule,
+    MatInputModule,
     RiskChip,
     EmptyState,
   ],
@@ -45,6 +48,7 @@ export function ageText(minutes: number): string {
 export class QueuePage {
   private readonly http = inject(HttpClient);
   private readonly router = inject(Router);
+  private readonly session = inject(Session);
 
   /** From the route: /t/:tenant/queue */
   readonly tenant = input.required<string>();
@@ -68,6 +72,11 @@ export class QueuePage {
   protected readonly actionError = signal<string | undefined>(undefined);
   protected readonly message = signal<string | undefined>(undefined);
   protected readonly ageText = ageText;
+  /** Leads hand items to another analyst, with a reason (audited). */
+  protected readonly isLead = computed(() => roleIn(this.session.me(), this.tenant()) === 'lead');
+  protected readonly reassigning = signal<string | undefined>(undefined);
+  protected readonly reassignTo = signal('');
+  protected readonly reassignReason = signal('');
 
   /** How often the list is read again: network risk is ranked per read, so new links re-rank it. */
   static readonly REFRESH_MS = 30_000;
@@ -109,6 +118,24 @@ export class QueuePage {
   protected release(item: QueueItem): Promise<void> {
     return this.act(async () => {
       await firstValueFrom(this.http.post(`${this.base()}/${encodeURIComponent(item.customerId)}/release`, {}));
+      this.page.reload();
+    });
+  }
+
+  protected reassign(item: QueueItem): Promise<void> {
+    const to = this.reassignTo().trim();
+    const reason = this.reassignReason().trim();
+    if (!to || !reason) {
+      this.actionError.set('Reassigning needs the analyst’s email and a reason.');
+      return Promise.resolve();
+    }
+    return this.act(async () => {
+      await firstValueFrom(
+        this.http.post(`${this.base()}/${encodeURIComponent(item.customerId)}/reassign`, { to, reason }),
+      );
+      this.reassigning.set(undefined);
+      this.reassignTo.set('');
+      this.reassignReason.set('');
       this.page.reload();
     });
   }
