@@ -2,12 +2,11 @@
 // rollups (docs/rollups.md), summed here into the merchant's own days and weeks.
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import { Action, Label } from './api.ts';
+import { Action, Label } from '@redoubt/contracts/api';
 
 export const OVERVIEW_INTERVALS = ['hour', 'day', 'week'] as const;
-export type OverviewInterval = (typeof OVERVIEW_INTERVALS)[number];
-/** An enum rather than a union of literals: one clear error ("must be equal to one of the allowed values"). */
-export const OverviewInterval = Type.Unsafe<OverviewInterval>({ type: 'string', enum: [...OVERVIEW_INTERVALS] });
+export const OverviewInterval = Type.Union([Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')]);
+export type OverviewInterval = Static<typeof OverviewInterval>;
 
 const Count = Type.Integer({ minimum: 0 });
 const Money = Type.Integer({ description: 'Minor units (cents), summed across currencies as sent' });
