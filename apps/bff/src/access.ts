@@ -127,7 +127,7 @@ export const PUBLIC_ASSET: AccessRule = { roles: 'public' };
  * added later outside this table and ACCESS has no rule and is refused (403).
  */
 export const DASHBOARD_PAGES: readonly string[] = [
-  '/no-access',
+  '/not-granted',
   '/admin',
   '/admin/access',
   '/t/:tenant',

@@ -49,7 +49,7 @@ describe('public defaults', () => {
       const res = await app.inject({ url });
       assert.equal(res.statusCode, 200, url);
     }
-    for (const url of ['/t/acme-shop/search', '/t/acme-shop/customers/c-42', '/t/acme-shop/queue', '/no-access']) {
+    for (const url of ['/t/acme-shop/search', '/t/acme-shop/customers/c-42', '/t/acme-shop/queue', '/not-granted']) {
       const res = await app.inject({ url });
       assert.equal(res.statusCode, 200, url);
       assert.equal(res.body, SHELL, `${url} gets the app shell`);
