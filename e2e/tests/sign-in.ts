@@ -8,6 +8,8 @@ export const DEMO_PEOPLE = {
   lead: { name: 'Lee Lead', email: 'lee.lead@demo.redoubt.dev' },
   'merchant-acme-shop': { name: 'Acme Shop merchant', email: 'merchant@acme-shop.demo.redoubt.dev' },
   'merchant-globex-travel': { name: 'Globex Travel merchant', email: 'merchant@globex-travel.demo.redoubt.dev' },
+  mixed: { name: 'Max Mixed', email: 'max.mixed@demo.redoubt.dev' },
+  'admin-acme-shop': { name: 'Tara Tenant-admin', email: 'tara.admin@acme-shop.demo.redoubt.dev' },
   admin: { name: 'Ari Admin', email: 'ari.admin@demo.redoubt.dev' },
 } as const;
 
