@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { UndirectedGraph } from 'graphology';
 import { GraphEngine, writeNetworkJson } from '../src/index.ts';
 import { answerDifference, apiJson, graphologyJson, graphologyNetwork } from './graphology-answer.ts';
+import { percentile, timeEach } from './timing.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -153,20 +154,6 @@ function generate(customers: number, seed: number): Dataset {
 }
 
 // ---- helpers ----
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
-}
-
-function timeEach(items: string[], fn: (id: string) => unknown): number[] {
-  const times: number[] = [];
-  for (const id of items) {
-    const t0 = process.hrtime.bigint();
-    fn(id);
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return times.sort((a, b) => a - b);
-}
 
 /** JS heap plus ArrayBuffer memory, after full collections. */
 function heapBytes(): number {

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { UndirectedGraph } from 'graphology';
 import { GraphEngine, writeNetworkJson } from '../src/index.ts';
 import { answerDifference, apiJson, graphologyJson, graphologyNetwork } from './graphology-answer.ts';
+import { median, percentile, timeEach } from './timing.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -182,21 +183,8 @@ function generate(customers: number, seed: number) {
 
 // ---- helpers ----
 
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const fmt = (n: number, digits = 3): string => n.toFixed(digits);
 const log = (...parts: unknown[]): void => console.log(...parts);
-
-function timeEach(items: string[], fn: (id: string) => unknown): number[] {
-  const times: number[] = [];
-  for (const id of items) {
-    const t0 = process.hrtime.bigint();
-    fn(id);
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return times.sort((a, b) => a - b);
-}
 
 // ---- build both sides ----
 

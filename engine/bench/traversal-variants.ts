@@ -13,6 +13,7 @@ import { loadState } from '../src/codec.ts';
 import { GraphEngine } from '../src/index.ts';
 import type { EngineState } from '../src/state.ts';
 import { traverse } from '../src/traversal.ts';
+import { median, percentile } from './timing.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -144,7 +145,6 @@ const variants: Array<[string, (v: number, depth: number, cap: number) => number
   ['twoPass', (v, depth, cap) => twoPass(v, depth, cap)],
 ];
 const figures: Record<string, number[]> = {};
-const percentile = (sorted: number[], p: number): number => sorted[Math.floor((sorted.length - 1) * p)];
 for (let round = 0; round < ROUNDS; round++) {
   for (let i = 0; i < variants.length; i++) {
     const [name, run] = variants[(i + round) % variants.length]; // rotate the order each round
@@ -162,7 +162,6 @@ for (let round = 0; round < ROUNDS; round++) {
     }
   }
 }
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const result: Record<string, unknown> = {
   bench: 'traversal-variants',
   customers: N,

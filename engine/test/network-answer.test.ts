@@ -6,38 +6,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { GraphEngine, writeNetworkJson } from '../src/index.ts';
-import type { Network, NetworkOptions } from '../src/index.ts';
+import type { NetworkOptions } from '../src/index.ts';
+// What the route sent before: network()'s objects in the schema's key order, times as ISO strings.
+import { apiJson as formerJson } from '../bench/graphology-answer.ts';
 
 const T0 = Date.UTC(2025, 0, 1);
 const KINDS = ['email', 'device', 'Odd Kind'];
 // Values that must be escaped in JSON, multi-byte UTF-8, and plain ones.
 const VALUES = ['a@x.com', 'dev "7"', 'back\\slash', 'tab\there', 'ünï-cödé', '日本', 'line\u0001ctl', 'x'];
-
-/** What the route sent before: network()'s objects in the schema's key order, times as ISO strings. */
-function formerJson(network: Network): string {
-  return JSON.stringify({
-    nodes: network.nodes.map((n) => ({
-      id: n.id,
-      type: n.type,
-      key: n.key,
-      ...(n.type === 'identifier' && { kind: n.kind }),
-      depth: n.depth,
-      ...(n.label !== undefined && { label: n.label }),
-      ...(n.action !== undefined && { action: n.action }),
-      ...(n.score !== undefined && { score: n.score }),
-      degree: n.degree,
-    })),
-    edges: network.edges.map((e) => ({
-      source: e.source,
-      target: e.target,
-      firstSeen: new Date(e.firstSeen).toISOString(),
-      lastSeen: new Date(e.lastSeen).toISOString(),
-      count: e.count,
-    })),
-    truncated: network.truncated,
-    component: network.component,
-  });
-}
 
 type Op =
   | { op: 'link'; c: number; k: number; v: number; t: number }
