@@ -88,6 +88,7 @@ export const ACCESS: Readonly<Record<string, AccessRule>> = {
   // Audit: team leads only, read-only (there is no write route, and the table is append-only).
   [`GET ${T}/audit`]: { roles: LEAD, tenant: 'param' },
   [`GET ${T}/audit.csv`]: { roles: LEAD, tenant: 'param' },
+  [`GET ${T}/audit.jsonl`]: { roles: LEAD, tenant: 'param' },
   [`GET ${T}/audit/verify`]: { roles: LEAD, tenant: 'param' },
   [`GET ${T}/quality`]: { roles: LEAD, tenant: 'param' },
 

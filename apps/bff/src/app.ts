@@ -25,6 +25,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { eventRoutes } from './routes/events.ts';
 import { overviewRoutes } from './routes/overview.ts';
+import { auditRoutes } from './routes/audit.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -125,6 +126,7 @@ export async function buildApp({
     await app.register(customerRoutes);
     await app.register(eventRoutes);
     await app.register(overviewRoutes);
+    await app.register(auditRoutes);
     if (demo) await app.register(demo.demoRoutes);
     // Read at scrape time.
     app.metrics.gauge(

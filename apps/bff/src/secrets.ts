@@ -13,7 +13,7 @@ import type { Config } from './config.ts';
 export const MIN_SECRET_LENGTH = 32;
 
 /** What a derived key is for; each purpose gets its own key, so one leaking reveals no other. */
-export type KeyPurpose = 'csrf' | 'session' | 'cursor';
+export type KeyPurpose = 'csrf' | 'session' | 'cursor' | 'audit';
 
 export interface Signer {
   /** `payload` made tamper-evident: base64url(payload) + '.' + base64url(HMAC-SHA256). */

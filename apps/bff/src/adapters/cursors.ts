@@ -18,7 +18,7 @@ export interface CursorSigner {
 
 /** What a cursor pages: its kind, the tenant, and whatever else must not change between pages. */
 export interface CursorScope {
-  kind: 'search' | 'timeline';
+  kind: 'search' | 'timeline' | 'audit';
   tenant: string;
   /** The rest of the listing's identity: a query fingerprint, a customer id. */
   bind: string;

@@ -16,6 +16,7 @@ export function fakeServices(
     db: partial('db'),
     users: partial('users'),
     reviews: partial<ReviewStore>('reviews', { listTenants: async () => tenants, ping }),
+    audit: partial('audit'),
     profiles: partial<ProfileStore>('profiles', { ping }),
     searchIndex: partial<SearchIndex>('searchIndex', { ping }),
     graphs: partial('graphs'),

@@ -57,8 +57,8 @@ export async function audit(
   },
 ): Promise<void> {
   await tx.query(
-    `INSERT INTO audit_log (tenant_id, actor_sub, actor_email, action, outcome, object_type, object_id, request_id, client_ip, before, after, caller_request_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    `INSERT INTO audit_log (tenant_id, actor_sub, actor_email, action, outcome, object_type, object_id, request_id, client_ip, before, after, caller_request_id, actor_role)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
     [
       tenant,
       actor.sub,
@@ -72,6 +72,8 @@ export async function audit(
       entry.before === undefined ? null : JSON.stringify(entry.before),
       entry.after === undefined ? null : JSON.stringify(entry.after),
       actor.callerRequestId ?? null,
+      // Reviewers and audit readers carry the role they act as in this tenant (migration 011).
+      'role' in actor && typeof actor.role === 'string' ? actor.role : null,
     ],
   );
 }

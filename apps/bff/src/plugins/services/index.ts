@@ -1,5 +1,5 @@
 // Every service the routes use, each a named plugin with a typed decorator (app.db, app.users,
-// app.reviews, app.profiles, app.searchIndex, app.graphs, app.live, app.ingest), opened from
+// app.reviews, app.audit, app.profiles, app.searchIndex, app.graphs, app.live, app.ingest), opened from
 // app.config and closed on app.close() in reverse order. Tests pass their own instances instead
 // (real adapters on temporary folders, or typed partial fakes): a service passed in is not opened,
 // and whoever passed it closes it.
@@ -8,6 +8,7 @@ import type { Config } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
 import type { UserDirectory } from '../../ports/user-directory.ts';
 import type { ReviewStore } from '../../ports/review-store.ts';
+import type { AuditLog } from '../../ports/audit-log.ts';
 import type { ProfileStore } from '../../ports/profile-store.ts';
 import type { SearchIndex } from '../../ports/search-index.ts';
 import type { GraphRegistry } from '../../services/graphs.ts';
@@ -17,6 +18,7 @@ import configPlugin from '../config.ts';
 import database from './database.ts';
 import users from './users.ts';
 import reviews from './reviews.ts';
+import audit from './audit.ts';
 import profiles from './profiles.ts';
 import search from './search.ts';
 import graphs from './graphs.ts';
@@ -28,6 +30,7 @@ export interface AppServices {
   db: Database;
   users: UserDirectory;
   reviews: ReviewStore;
+  audit: AuditLog;
   profiles: ProfileStore;
   searchIndex: SearchIndex;
   graphs: GraphRegistry;
@@ -43,6 +46,7 @@ export async function registerServices(
   await app.register(database, { use: services.db });
   await app.register(users, { use: services.users });
   await app.register(reviews, { use: services.reviews });
+  await app.register(audit, { use: services.audit });
   await app.register(profiles, { use: services.profiles });
   await app.register(search, { use: services.searchIndex });
   await app.register(graphs, { use: services.graphs });
