@@ -33,6 +33,38 @@ export default tseslint.config(
     },
   },
   {
+    // The BFF's layering (README, Architecture): routes, adapters, services and views reach plugins
+    // only through the decorators those declare (app.profiles, …), and production code never
+    // imports the embedded demo (apps/bff/src/demo/, loaded by app.ts in demo mode only).
+    files: ['apps/bff/src/{routes,adapters,services,views,ports,domain}/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/plugins/**'],
+              allowTypeImports: true,
+              message: 'Read the service from its decorator (app.…)',
+            },
+            { group: ['**/demo/**'], message: 'Production code never imports the demo' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/bff/src/*.ts', 'apps/bff/src/{plugins,cli,db,schemas}/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/demo/**'], message: 'Production code never imports the demo' }] },
+      ],
+    },
+  },
+  {
     files: ['apps/dashboard/**/*.ts'],
     extends: [...angular.configs.tsRecommended],
     languageOptions: { globals: { ...globals.browser } },
