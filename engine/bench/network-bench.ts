@@ -31,20 +31,30 @@ const BUDGET = Number(args.budget);
 const DEPTH = Number(args.depth);
 const COMPONENT_CAP = 10_000;
 
-// ---- an independent generator: xorshift128+ and Zipf by inverse CDF ----
+// ---- an independent generator: sfc32 and Zipf by inverse CDF ----
 
-function xorshift(seed: number): () => number {
-  let s0 = (seed * 0x9e3779b9) >>> 0 || 1;
-  let s1 = (seed ^ 0x85ebca6b) >>> 0 || 2;
+/** sfc32 (Small Fast Counting), seeded through splitmix32: a period far beyond these draws. */
+function sfc32(seed: number): () => number {
+  let s = seed >>> 0;
+  const split = (): number => {
+    s = (s + 0x9e3779b9) | 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) | 0;
+  };
+  let a = split();
+  let b = split();
+  let c = split();
+  let d = split();
   return () => {
-    let x = s0;
-    const y = s1;
-    s0 = y;
-    x ^= x << 23;
-    x ^= x >>> 17;
-    x ^= y ^ (y >>> 26);
-    s1 = x >>> 0;
-    return ((s0 + s1) >>> 0) / 4294967296;
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
   };
 }
 
@@ -135,7 +145,7 @@ interface Link {
 }
 
 function generate(customers: number, seed: number) {
-  const random = xorshift(seed);
+  const random = sfc32(seed);
   const draws = KINDS.map((k) => zipf(Math.max(1, Math.ceil(customers * k.pool)), k.exponent, random));
   const next = KINDS.map((k) => Math.max(1, Math.ceil(customers * k.pool))); // unique values after the pool
   const links: Link[] = [];
@@ -248,7 +258,7 @@ log(
 // ---- rounds ----
 
 const options = { depth: DEPTH, maxNodes: BUDGET };
-const sampleRandom = xorshift(SEED + 1);
+const sampleRandom = sfc32(SEED + 1);
 const figures: Record<string, number[]> = {};
 const add = (name: string, value: number): void => void (figures[name] ??= []).push(value);
 let mismatches = 0;
