@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NewNote, Note } from '@redoubt/contracts';
 import { CustomerParams, errorResponses, ErrorBody } from '../schemas/common.ts';
-import { actorOf } from '../principal.ts';
+import { actorOf, principalOf } from '../principal.ts';
 import { Conflict } from '../domain/errors.ts';
 
 export const noteRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -42,6 +42,17 @@ export const noteRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: request.body.body,
       });
       if ('conflict' in result) throw new Conflict('NOTE_ID_TAKEN', 'A different note already has this id');
+      // Colleagues with the customer open see it arrive (a resend is not news).
+      if (result.created) {
+        app.live.publish({
+          type: 'note',
+          tenant: request.params.tenant,
+          customerId: request.params.id,
+          noteId: result.note.id,
+          by: principalOf(request).email,
+          at: new Date().toISOString(),
+        });
+      }
       return reply.status(result.created ? 201 : 200).send(result.note);
     },
   );

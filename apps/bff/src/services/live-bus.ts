@@ -1,11 +1,23 @@
 // In-process pub/sub of what changed, per tenant: new links, new scores and labels, new customers,
-// reviews. The live stream (server-sent events) subscribes here; publishers never wait on it.
+// reviews, notes. The live stream (server-sent events) subscribes here; publishers never wait on it.
 export type LiveChange =
   | { type: 'link'; tenant: string; customerId: string; kind: string; value: string; at: string }
   | { type: 'customer'; tenant: string; customerId: string; name?: string; at: string }
   | { type: 'score'; tenant: string; customerId: string; score: number; action: string; at: string }
   | { type: 'label'; tenant: string; customerId: string; label: string; at: string }
-  | { type: 'review'; tenant: string; customerId: string; [key: string]: unknown };
+  | {
+      type: 'review';
+      tenant: string;
+      customerId: string;
+      action: string | null;
+      label: string | null;
+      status: string;
+      version: number;
+      reviewId: string | null;
+      by: string;
+      at: string;
+    }
+  | { type: 'note'; tenant: string; customerId: string; noteId: string; by: string; at: string };
 
 export type LiveListener = (change: LiveChange) => void;
 
