@@ -219,9 +219,35 @@ export interface SeriesBucket {
   counts: Counts;
 }
 
+/** The counters figuresOf reads: all a series bucket needs (breakdowns and reasons are for totals). */
+export const FIGURE_COUNTERS = [
+  'orders',
+  'orderValue',
+  'transactions',
+  'transactionValue',
+  'ALLOW',
+  'REVIEW',
+  'PREVENT',
+  'preventedValue',
+  'fraudsters',
+  'genuine',
+  'chargebacks',
+  'chargebackValue',
+] as const;
+
+/** Adds only the FIGURE_COUNTERS of b into a (a series bucket; no copy of breakdown keys). */
+export function addFigureCounts(a: Counts, b: Counts): Counts {
+  for (const name of FIGURE_COUNTERS) {
+    const n = b[name];
+    if (n !== undefined) a[name] = (a[name] ?? 0) + n;
+  }
+  return a;
+}
+
 /**
  * Rolls hourly buckets in [from, to) into hours, local days or local weeks: one entry per period
- * touched by the range, empty periods included (a chart needs its zeros).
+ * touched by the range, empty periods included (a chart needs its zeros). Each entry holds the
+ * FIGURE_COUNTERS only.
  */
 export function rollSeries(
   buckets: RollupBucket[],
@@ -239,14 +265,14 @@ export function rollSeries(
   let currentKey = '';
   for (let i = 0; i < count; i++) {
     const hour = first + i * ROLLUP_BUCKET_MS;
-    const key = interval === 'hour' ? String(hour) : periodKey(hour, offsets[i]!, interval);
-    if (!current || key !== currentKey) {
+    const key = interval === 'hour' ? '' : periodKey(hour, offsets[i]!, interval);
+    if (!current || interval === 'hour' || key !== currentKey) {
       current = { start: hour, offset: offsets[i]!, counts: {} };
       currentKey = key;
       out.push(current);
     }
     const counts = byHour.get(hour);
-    if (counts) addCounts(current.counts, counts);
+    if (counts) addFigureCounts(current.counts, counts);
   }
   return out;
 }

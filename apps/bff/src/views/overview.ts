@@ -4,7 +4,15 @@ import type { Overview, OverviewInterval, RiskyCustomer } from '@redoubt/contrac
 import type { RollupBucket } from '../ports/profile-store.ts';
 import type { CustomerDoc } from '../ports/search-index.ts';
 import type { NetworkRisk } from '@redoubt/contracts/api';
-import { addCounts, breakdown, figuresOf, localIsoAt, preventReasons, rollSeries } from '../services/rollups.ts';
+import {
+  addCounts,
+  addFigureCounts,
+  breakdown,
+  figuresOf,
+  localIsoAt,
+  preventReasons,
+  rollSeries,
+} from '../services/rollups.ts';
 import type { SeriesBucket } from '../services/rollups.ts';
 
 export interface OverviewInput {
@@ -36,8 +44,9 @@ export function toOverview(input: OverviewInput): { overview: Overview; series: 
   const series = rollSeries(input.current, from, to, interval, tz);
   const total = {};
   for (const b of input.current) addCounts(total, b.counts);
+  // The previous period feeds the KPI comparisons only: its plain figures.
   const previousTotal = {};
-  for (const b of input.previous) addCounts(previousTotal, b.counts);
+  for (const b of input.previous) addFigureCounts(previousTotal, b.counts);
   const length = to - from;
   return {
     series,
