@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { EVENT_SCHEMAS, looksLikePan } from '@redoubt/contracts';
 import type { RedoubtEvent } from '@redoubt/contracts';
-import { customerEvents, generateEvents, personaOf, trickle } from './generator.ts';
+import { customerEvents, generateEvents, personaOf, squeeze, trickle } from './generator.ts';
 
 const checks = Object.fromEntries(
   Object.entries(EVENT_SCHEMAS).map(([type, schema]) => [type, TypeCompiler.Compile(schema)]),
@@ -128,5 +128,19 @@ describe('synthetic generator', () => {
     const b = run('b');
     assert.equal(new Set([...a, ...b].map((e) => e.eventId)).size, a.length + b.length);
     assert.ok(customerEvents(options, 1).length > 0);
+  });
+
+  it('keeps late events before the end without piling them onto the end itself', () => {
+    const end = Date.UTC(2026, 10, 1);
+    const lastSeen = new Map<string, number>();
+    for (const e of events)
+      lastSeen.set(e.customerId, Math.max(lastSeen.get(e.customerId) ?? 0, Date.parse(e.timestamp)));
+    const atEnd = [...lastSeen.values()].filter((t) => t === end).length;
+    assert.equal(atEnd, 0, `${atEnd} customers last seen exactly at the end (midnight)`);
+    assert.ok([...lastSeen.values()].every((t) => t <= end));
+    // Order is kept, times before the last 12 hours are untouched.
+    assert.ok(squeeze(end + 1000, end) < squeeze(end + 2000, end));
+    assert.ok(squeeze(end + 10 * 86_400_000, end) < end);
+    assert.equal(squeeze(end - 13 * 3_600_000, end), end - 13 * 3_600_000);
   });
 });

@@ -60,6 +60,21 @@ export function personaOf(seed: number, index: number, customers: number): { per
   return { persona: 'genuine', ring: -1 };
 }
 
+/** The last hours before `end` into which later times are squeezed (see `squeeze`). */
+const SQUEEZE_MS = 12 * 3_600_000;
+
+/**
+ * Keeps a time before `end` without piling every late event onto `end` itself (the demo's `end`
+ * is midnight, and clamping made many customers "last seen" at exactly 00:00): times in the last
+ * SQUEEZE_MS are compressed smoothly towards `end`, keeping their order, and earlier ones are left as they are.
+ */
+export function squeeze(t: number, end: number): number {
+  const start = end - SQUEEZE_MS;
+  if (t <= start) return t;
+  const past = t - start;
+  return Math.floor(start + (SQUEEZE_MS * past) / (past + SQUEEZE_MS));
+}
+
 /** Every event of customers [from, from + customers), customer by customer (not in time order). */
 export function* generateEvents(options: GenerateOptions): Generator<RedoubtEvent> {
   const from = options.from ?? 0;
@@ -77,7 +92,7 @@ export function customerEvents(options: GenerateOptions, index: number): Redoubt
   const id = customerId(tenant, index);
   const events: RedoubtEvent[] = [];
   let n = 0;
-  const iso = (t: number) => new Date(Math.min(t, end)).toISOString();
+  const iso = (t: number) => new Date(squeeze(t, end)).toISOString();
   const envelope = (t: number) => ({ eventId: `${id}-${(n++).toString(36)}`, customerId: id, timestamp: iso(t) });
 
   const first = rng.pick(FIRST_NAMES);
