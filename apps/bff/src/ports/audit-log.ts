@@ -10,6 +10,8 @@ export interface AuditFilter {
   /** A customer id: rows whose target is that customer. */
   customer?: string;
   outcome?: AuditOutcome;
+  /** Rows at or before this chain position (a link to one row: it comes first). */
+  position?: number;
   /** ISO instants: from inclusive, to exclusive. */
   from?: string;
   to?: string;

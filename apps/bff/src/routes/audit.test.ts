@@ -68,6 +68,12 @@ describe('audit routes', () => {
     assert.equal(page.rows[0].before, null);
     const next = await get(`${T}/audit?actor=ann@redoubt.test&customer=cust-1&limit=1&after=${page.next}`, lead);
     assert.equal(next.json().rows[0].after.body, '=1+1');
+    // A link to one row: that position first.
+    const one = await get(`${T}/audit?position=1&limit=5`, lead);
+    assert.deepEqual(
+      one.json().rows.map((r: { position: number }) => r.position),
+      [1],
+    );
   });
 
   it('is for leads of that tenant only', async () => {
@@ -83,6 +89,7 @@ describe('audit routes', () => {
       ['from=yesterday', '/from'],
       ['from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', '/querystring/from'],
       ['limit=0', '/limit'],
+      ['position=0', '/position'],
       ['after=made-up', '/querystring/after'],
       ['colour=red', 'colour'],
     ];

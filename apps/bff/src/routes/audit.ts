@@ -18,6 +18,9 @@ const FilterQuery = {
   action: Type.Optional(Text('An action, e.g. review.decide, note.add, audit.read')),
   customer: Type.Optional(Text('A customer id: rows about that customer')),
   outcome: Type.Optional(AuditOutcome),
+  position: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Rows at or before this chain position' }),
+  ),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'From (inclusive)' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'To (exclusive)' })),
 };
@@ -43,6 +46,7 @@ export function auditFilter(query: FilterQueryType): AuditFilter {
     if (typeof value === 'string') filter[key] = value;
   }
   if (query.outcome === 'success' || query.outcome === 'failure') filter.outcome = query.outcome;
+  if (typeof query.position === 'number') filter.position = query.position;
   if (filter.from !== undefined && filter.to !== undefined && Date.parse(filter.from) >= Date.parse(filter.to)) {
     throw new InvalidInput('/querystring/from', 'must be before to');
   }

@@ -108,6 +108,8 @@ export function auditLogContract(
         });
       }
       assert.equal((await log.verify('edited')).ok, true);
+      // The same walk in ranges of 3 positions, two in flight, across every range edge.
+      const small = new SqlAuditLog(db, { cursorSigner: ephemeralSigner(), checkpointSigner, verifyBatch: 3 });
       await tamper(
         db,
         `UPDATE audit_log SET after = '{"body":"nothing to see"}' WHERE tenant_id = 'edited' AND chain_pos = 7`,
@@ -117,6 +119,7 @@ export function auditLogContract(
       assert.deepEqual(result.broken && [result.broken.position, result.broken.reason], [7, 'content']);
       assert.equal(result.checked, 6);
       assert.equal(result.head?.position, 6);
+      assert.deepEqual(await small.verify('edited').then((r) => [r.broken?.position, r.checked]), [7, 6]);
 
       // Recomputing the edited row's hash moves the break to the next row's link.
       await tamper(
@@ -125,11 +128,14 @@ export function auditLogContract(
       );
       const relinked = await log.verify('edited');
       assert.deepEqual(relinked.broken && [relinked.broken.position, relinked.broken.reason], [8, 'link']);
+      assert.deepEqual(await small.verify('edited').then((r) => [r.broken?.position, r.broken?.reason]), [8, 'link']);
 
       // A row removed from the middle leaves a gap.
       await tamper(db, `DELETE FROM audit_log WHERE tenant_id = 'edited' AND chain_pos IN (3, 4)`);
       const gap = await log.verify('edited');
       assert.deepEqual(gap.broken && [gap.broken.position, gap.broken.reason], [3, 'missing']);
+      const gapSmall = await small.verify('edited');
+      assert.deepEqual(gapSmall.broken && [gapSmall.broken.position, gapSmall.broken.reason], [3, 'missing']);
     });
 
     it('finds a deleted tail through the signed checkpoint', async () => {
@@ -141,12 +147,22 @@ export function auditLogContract(
       assert.equal(await log.checkpoint('cut'), undefined, 'no new checkpoint while the head has not moved');
       const intact = await log.verify('cut');
       assert.deepEqual([intact.ok, intact.checkpoint?.position], [true, 12]);
+      const small = new SqlAuditLog(db, { cursorSigner: ephemeralSigner(), checkpointSigner, verifyBatch: 4 });
+      assert.deepEqual(await small.verify('cut').then((r) => [r.ok, r.checked, r.checkpoint?.position]), [
+        true,
+        12,
+        12,
+      ]);
 
       await tamper(db, `DELETE FROM audit_log WHERE tenant_id = 'cut' AND chain_pos > 9`);
       const result = await log.verify('cut');
       assert.equal(result.ok, false);
       assert.deepEqual(result.broken && [result.broken.position, result.broken.reason], [10, 'truncated']);
       assert.equal(result.checked, 9);
+      assert.deepEqual(await small.verify('cut').then((r) => [r.broken?.position, r.broken?.reason]), [
+        10,
+        'truncated',
+      ]);
 
       // A checkpoint not signed with the server's key is refused, not trusted.
       await tamper(

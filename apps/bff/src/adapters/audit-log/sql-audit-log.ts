@@ -67,6 +67,7 @@ function where(tenant: string, filter: AuditFilter): { sql: string; params: unkn
     add('object_id = ?', filter.customer);
   }
   if (filter.outcome !== undefined) add('outcome = ?', filter.outcome);
+  if (filter.position !== undefined) add('chain_pos <= ?', filter.position);
   if (filter.from !== undefined) add('at >= ?', filter.from);
   if (filter.to !== undefined) add('at < ?', filter.to);
   return { sql: conds.join(' AND '), params };
@@ -80,10 +81,16 @@ export class SqlAuditLog implements AuditLog {
   readonly #db: Database;
   readonly #cursors: Cursors;
   readonly #signer: CursorSigner;
+  /** Positions per range read while verifying (tests use small ranges to cross their edges). */
+  readonly #verifyBatch: number;
 
   /** `cursorSigner` seals page cursors; `checkpointSigner` signs chain heads (secrets.ts 'audit'). */
-  constructor(db: Database, options: { cursorSigner: CursorSigner; checkpointSigner: CursorSigner }) {
+  constructor(
+    db: Database,
+    options: { cursorSigner: CursorSigner; checkpointSigner: CursorSigner; verifyBatch?: number },
+  ) {
     this.#db = db;
+    this.#verifyBatch = options.verifyBatch ?? VERIFY_BATCH;
     this.#cursors = new Cursors(options.cursorSigner, '/querystring/after');
     this.#signer = options.checkpointSigner;
   }
@@ -180,16 +187,43 @@ export class SqlAuditLog implements AuditLog {
         )
       ).rows.map((c) => ({ ...c, position: Number(c.chain_pos), at: new Date(c.at).toISOString() }));
 
-    walk: for (;;) {
-      const { rows } = await this.#db.withTenant(tenant, (tx) =>
-        tx.query<{ chain_pos: string | number; prev: string; hash: string; intact: boolean; at: Date | string }>(
+    // Verified up to the head as it is now; rows appended meanwhile wait for the next verification.
+    const top = Number(
+      (
+        await this.#db.withTenant(tenant, (tx) =>
+          tx.query<{ top: string | number | null }>(
+            'SELECT max(chain_pos) AS top FROM audit_log WHERE tenant_id = $1',
+            [tenant],
+          ),
+        )
+      ).rows[0]?.top ?? 0,
+    );
+    type VerifyRow = { chain_pos: string | number; prev: string; hash: string; intact: boolean; at: Date | string };
+    const range = (lo: number) =>
+      this.#db.withTenant(tenant, (tx) =>
+        tx.query<VerifyRow>(
           `SELECT chain_pos, encode(prev_hash, 'hex') AS prev, encode(row_hash, 'hex') AS hash,
                   audit_row_hash(a) IS NOT DISTINCT FROM row_hash AS intact, at
-           FROM audit_log a WHERE tenant_id = $1 AND chain_pos >= $2 ORDER BY chain_pos LIMIT ${VERIFY_BATCH}`,
-          [tenant, expected],
+           FROM audit_log a WHERE tenant_id = $1 AND chain_pos >= $2 AND chain_pos < $3 ORDER BY chain_pos`,
+          [tenant, lo, lo + this.#verifyBatch],
         ),
       );
-      const first = expected;
+    // Two ranges in flight: the database hashes the next range while this one is checked.
+    const pending: { lo: number; rows: Promise<{ rows: VerifyRow[] }> }[] = [];
+    let nextLo = 1;
+    const launch = () => {
+      if (nextLo > top) return;
+      const rows = range(nextLo);
+      rows.catch(() => {}); // awaited below; not left unhandled when the walk stops early
+      pending.push({ lo: nextLo, rows });
+      nextLo += this.#verifyBatch;
+    };
+    launch();
+    launch();
+    walk: while (pending.length > 0) {
+      const { lo, rows: read } = pending.shift()!;
+      const { rows } = await read;
+      launch();
       hashes.clear();
       for (const row of rows) {
         const position = Number(row.chain_pos);
@@ -214,8 +248,8 @@ export class SqlAuditLog implements AuditLog {
         head = { position, hash: row.hash, at: new Date(row.at).toISOString() };
         expected = position + 1;
       }
-      // Checkpoints of the rows just checked.
-      for (const c of await checkpoints(first - 1, expected - 1)) {
+      // Checkpoints of the rows just checked (not of rows appended to this range after it was read).
+      for (const c of await checkpoints(lo - 1, Math.min(lo + this.#verifyBatch - 1, expected - 1))) {
         if (this.#signer.verify(c.mac) !== checkpointPayload(tenant, c.position, c.hash)) {
           broken = {
             position: c.position,
@@ -234,12 +268,16 @@ export class SqlAuditLog implements AuditLog {
         }
         checkpoint = { position: c.position, at: c.at };
       }
-      if (rows.length < VERIFY_BATCH) break;
     }
     if (!broken) {
       // A signed checkpoint past the last row: the tail was removed.
       for (const c of await checkpoints(expected - 1, null)) {
         if (this.#signer.verify(c.mac) !== checkpointPayload(tenant, c.position, c.hash)) continue;
+        // A checkpoint of rows appended after this walk began is not a cut.
+        const appended = await this.#db.withTenant(tenant, (tx) =>
+          tx.query('SELECT 1 FROM audit_log WHERE tenant_id = $1 AND chain_pos = $2', [tenant, c.position]),
+        );
+        if (appended.rows.length > 0) continue;
         broken = {
           position: expected,
           reason: 'truncated',
