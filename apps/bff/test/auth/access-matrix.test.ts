@@ -354,7 +354,7 @@ describe('the access table', () => {
     ]) {
       assert.deepEqual([...roles(key)].sort(), ['analyst', 'lead'], key);
     }
-    for (const key of [`GET ${T}/audit`, `GET ${T}/audit.csv`, `GET ${T}/audit/verify`]) {
+    for (const key of [`GET ${T}/audit`, `GET ${T}/audit.csv`, `GET ${T}/audit.jsonl`, `GET ${T}/audit/verify`]) {
       assert.deepEqual(roles(key), ['lead'], key);
     }
     assert.deepEqual([...roles(`GET ${T}/overview`)].sort(), ['analyst', 'lead', 'merchant']);
