@@ -52,16 +52,20 @@ try {
   const perTenant = Math.floor(ROWS / TENANTS);
   const started = Date.now();
   for (const t of tenants) {
-    // One statement per tenant; the trigger chains each row under the tenant's head lock.
-    await db.query(
-      `INSERT INTO audit_log (tenant_id, at, actor_sub, actor_email, actor_role, action, outcome, object_type, object_id, request_id, client_ip, before, after)
+    // One statement per tenant; the trigger chains each row under the tenant's lock. It runs past
+    // the pool's 10 s statement timeout, lifted for this transaction.
+    await db.transaction(async (tx) => {
+      await tx.query('SET LOCAL statement_timeout = 0');
+      await tx.query(
+        `INSERT INTO audit_log (tenant_id, at, actor_sub, actor_email, actor_role, action, outcome, object_type, object_id, request_id, client_ip, before, after)
        SELECT $1, now() - make_interval(secs => ($2 - i) * 30), 'sub:' || (i % ${ACTORS}), 'analyst' || (i % ${ACTORS}) || '@bench.test',
               'analyst', (ARRAY['${ACTIONS.join("','")}'])[1 + i % ${ACTIONS.length}],
               CASE WHEN i % 50 = 0 THEN 'failure' ELSE 'success' END, 'customer', 'c' || (i % 20000), 'req-' || i, '10.0.0.1',
               jsonb_build_object('label', NULL, 'version', i % 7), jsonb_build_object('label', 'FRAUDSTER', 'version', i % 7 + 1)
        FROM generate_series(1, $2) AS i`,
-      [t, perTenant],
-    );
+        [t, perTenant],
+      );
+    });
   }
   await db.query('ANALYZE audit_log');
   const loadSec = (Date.now() - started) / 1000;
