@@ -19,7 +19,11 @@ const FilterQuery = {
   customer: Type.Optional(Text('A customer id: rows about that customer')),
   outcome: Type.Optional(AuditOutcome),
   position: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Rows at or before this chain position' }),
+    Type.Integer({
+      minimum: 1,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: 'Rows at or before this chain position',
+    }),
   ),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'From (inclusive)' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'To (exclusive)' })),
