@@ -10,8 +10,8 @@ export const LIVE_EVENT_TYPES = ['link', 'score', 'label', 'review', 'note', 'pr
 export const LiveLink = Type.Object({
   type: Type.Literal('link'),
   customerId: Type.String(),
-  kind: Type.String(),
-  value: Type.String(),
+  kind: Type.String({ description: 'Normalised as the network names identifiers' }),
+  value: Type.String({ description: "Normalised: the identifier's node id in the network is kind:value" }),
   at: Type.String({ format: 'date-time' }),
 });
 

@@ -282,8 +282,17 @@ function frame(id: string | undefined, event: LiveEvent): string {
 /** The bus's change in the stream's shape (no tenant: the stream is one tenant's). */
 function toEvent(change: Exclude<LiveChange, { type: 'customer' }>): LiveEvent {
   switch (change.type) {
-    case 'link':
-      return { type: 'link', customerId: change.customerId, kind: change.kind, value: change.value, at: change.at };
+    case 'link': {
+      // As the engine names the node ('<kind>:<value>'), so the dashboard merges it into its network.
+      const kind = normaliseKind(change.kind);
+      return {
+        type: 'link',
+        customerId: change.customerId,
+        kind,
+        value: normaliseValue(kind, change.value),
+        at: change.at,
+      };
+    }
     case 'score':
       return {
         type: 'score',
