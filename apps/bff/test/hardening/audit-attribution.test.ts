@@ -12,6 +12,7 @@ import { migrate, openPglite } from '../../src/db/database.ts';
 import type { Database } from '../../src/db/database.ts';
 import { SqlReviewStore } from '../../src/adapters/review-store/sql-review-store.ts';
 import { SqlUserDirectory } from '../../src/adapters/user-directory/sql-user-directory.ts';
+import { LiveBus } from '../../src/services/live-bus.ts';
 import { subjectOf, testIdentities } from '../support/identities.ts';
 import type { TestIdentities } from '../support/identities.ts';
 import { baseConfig, fakeServices } from '../auth/fake-services.ts';
@@ -41,7 +42,12 @@ describe('audit attribution', () => {
   const build = async (trustedProxyHops: number) => {
     const app = await buildApp({
       config: { ...ids.configure(baseConfig), trustedProxyHops } as never,
-      services: fakeServices(TENANTS, { db, users: ids.directory, reviews: new SqlReviewStore(db) }),
+      services: fakeServices(TENANTS, {
+        db,
+        users: ids.directory,
+        reviews: new SqlReviewStore(db),
+        live: new LiveBus(),
+      }),
       auth: { ...ids.auth, limits: { deniedPerMinute: 3 } },
       logger: false,
     });
