@@ -68,6 +68,7 @@ export const ACCESS: Readonly<Record<string, AccessRule>> = {
   [`GET ${T}/customers/:id/timeline`]: { roles: STAFF, tenant: 'param' },
   [`GET ${T}/customers/:id/network`]: { roles: STAFF, tenant: 'param', limit: 'graph' },
   [`GET ${T}/customers/:id/path/:otherId`]: { roles: STAFF, tenant: 'param', limit: 'graph' },
+  [`GET ${T}/customers/:id/path-to-fraud`]: { roles: STAFF, tenant: 'param', limit: 'graph' },
 
   // Reviews, notes, the queue: analysts and leads.
   [`GET ${T}/customers/:id/reviews`]: { roles: STAFF, tenant: 'param' },

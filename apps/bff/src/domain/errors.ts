@@ -87,6 +87,14 @@ export class PathNotFound extends NotFound {
   }
 }
 
+/** No customer with that label is reachable from the customer (within the depth and node budget asked). */
+export class NearestLabelNotFound extends NotFound {
+  override readonly code = 'NO_PATH';
+  constructor(from: string, label: string, maxDepth: number) {
+    super(`No ${label} within ${maxDepth} hops of "${from}"`);
+  }
+}
+
 export class TenantNotFound extends NotFound {
   override readonly code = 'TENANT_NOT_FOUND';
   readonly tenant: string;

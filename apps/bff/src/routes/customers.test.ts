@@ -182,6 +182,20 @@ describe('customer routes', () => {
     assert.match(none.json().message, /No chain/);
   });
 
+  it('finds the shortest chain to the nearest fraudster, or says there is none', async () => {
+    const response = await get(`${T}/customers/ann/path-to-fraud`);
+    assert.equal(response.statusCode, 200, response.body);
+    assert.deepEqual(
+      response.json().nodes.map((n: { id: string }) => n.id),
+      ['c:ann', 'device:dev-shared', 'c:bob', 'card:tok_mule', 'c:cat'],
+    );
+    const short = await get(`${T}/customers/ann/path-to-fraud?maxDepth=2`);
+    assert.equal(short.statusCode, 404);
+    assert.match(short.json().message, /No FRAUDSTER within 2 hops of "ann"/);
+    assert.equal((await get(`${T}/customers/dan/path-to-fraud`)).statusCode, 404);
+    assert.equal((await get(`${T}/customers/nobody/path-to-fraud`)).json().error, 'Not Found');
+  });
+
   it('keeps tenants apart', async () => {
     const other = await t.analyst('globex-travel');
     const response = await t.app.inject({

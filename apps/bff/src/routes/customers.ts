@@ -15,9 +15,9 @@ import {
   ReviewStatus,
 } from '@redoubt/contracts/api';
 import { CustomerId, CustomerParams, TenantParams, errorResponses } from '../schemas/common.ts';
-import { CustomerNotFound, PathNotFound } from '../domain/errors.ts';
+import { CustomerNotFound, NearestLabelNotFound, PathNotFound } from '../domain/errors.ts';
 import type { CustomerRecord } from '../ports/profile-store.ts';
-import { networkJson, toPath } from '../views/network.ts';
+import { networkJson, toNearestLabelPath, toPath } from '../views/network.ts';
 import { toProfile, toSearchHit, toTimelineEvent } from '../views/customer.ts';
 
 const SearchQuery = Type.Object(
@@ -238,6 +238,27 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (path === null) {
         throw new PathNotFound(id, otherId);
       }
+      return path;
+    },
+  );
+
+  app.get(
+    '/api/tenants/:tenant/customers/:id/path-to-fraud',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: 'The shortest chain of shared identifiers to the nearest customer labelled FRAUDSTER',
+        params: CustomerParams,
+        querystring: PathQuery,
+        response: { 200: CustomerPath, ...errorResponses },
+      },
+    },
+    async (request): Promise<CustomerPath> => {
+      const { tenant, id } = request.params;
+      const { maxDepth, maxNodes } = request.query;
+      const path = toNearestLabelPath(graphs.get(tenant), id, 'FRAUDSTER', { maxDepth, maxNodes });
+      if (path === undefined) throw new CustomerNotFound(tenant, id);
+      if (path === null) throw new NearestLabelNotFound(id, 'FRAUDSTER', maxDepth);
       return path;
     },
   );

@@ -44,6 +44,30 @@ export function toPath(
   };
 }
 
+/**
+ * The shortest chain to the nearest customer labelled `label` (the engine's nearest-label path);
+ * undefined when the customer is unknown, null when none is within the budget.
+ */
+export function toNearestLabelPath(
+  graph: GraphEngine,
+  from: string,
+  label: string,
+  budget: { maxDepth: number; maxNodes: number },
+): CustomerPath | null | undefined {
+  if (!knows(graph, from)) return undefined;
+  const result = graph.path(from, { nearestLabel: label }, budget);
+  if (!result) return null;
+  return {
+    hops: result.hops,
+    nodes: result.nodes.map((n) => ({
+      id: n.id,
+      type: n.type,
+      key: n.key,
+      ...(n.kind !== undefined && n.type === 'identifier' && { kind: n.kind }),
+    })),
+  };
+}
+
 /** True when the graph has the customer (a one-node component query is O(1)). */
 function knows(graph: GraphEngine, customerId: string): boolean {
   return graph.component(customerId, { maxNodes: 1 }) !== null;
