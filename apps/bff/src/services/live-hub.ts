@@ -47,6 +47,11 @@ export interface OpenStream {
 interface Entry {
   seq: number;
   change: Exclude<LiveChange, { type: 'customer' }>;
+  /** Node ids the change touches, as the engine names them (computed once, not per stream). */
+  customerNode: string;
+  identifierNode: string | undefined;
+  /** The SSE frame, written once and sent to every stream that wants it. */
+  text: string | undefined;
 }
 
 interface Stream {
@@ -173,11 +178,22 @@ export class LiveHub {
   #publish(state: TenantState, change: LiveChange): void {
     // A new customer shows up through its links.
     if (change.type === 'customer') return;
-    const entry = { seq: ++state.seq, change };
+    let identifierNode: string | undefined;
+    if (change.type === 'link') {
+      const kind = normaliseKind(change.kind);
+      identifierNode = `${kind}:${normaliseValue(kind, change.value)}`;
+    }
+    const entry: Entry = {
+      seq: ++state.seq,
+      change,
+      customerNode: `c:${change.customerId}`,
+      identifierNode,
+      text: undefined,
+    };
     state.ring.push(entry);
     if (state.ring.length > this.options.replayEvents) state.ring.splice(0, state.ring.length >> 1);
     for (const stream of state.streams) {
-      if (this.#relevant(stream, change)) this.#write(stream, frame(this.#id(entry.seq), toEvent(change)));
+      if (this.#relevant(stream, entry)) this.#write(stream, this.#frameOf(entry));
     }
   }
 
@@ -191,9 +207,7 @@ export class LiveHub {
       return;
     }
     for (const entry of state.ring) {
-      if (entry.seq > seq && this.#relevant(stream, entry.change)) {
-        this.#write(stream, frame(this.#id(entry.seq), toEvent(entry.change)));
-      }
+      if (entry.seq > seq && this.#relevant(stream, entry)) this.#write(stream, this.#frameOf(entry));
     }
   }
 
@@ -211,18 +225,17 @@ export class LiveHub {
   }
 
   /** True when the change touches the network of a customer the stream watches. */
-  #relevant(stream: Stream, change: LiveChange): boolean {
+  #relevant(stream: Stream, entry: Entry): boolean {
     const scope = this.#scope(stream);
-    let hit = scope.has(`c:${change.customerId}`);
-    if (change.type === 'link') {
-      if (!hit) {
-        const kind = normaliseKind(change.kind);
-        hit = scope.has(`${kind}:${normaliseValue(kind, change.value)}`);
-      }
-      // The network grew: computed again at the next change.
-      if (hit) stream.scope = undefined;
-    }
+    const hit =
+      scope.has(entry.customerNode) || (entry.identifierNode !== undefined && scope.has(entry.identifierNode));
+    // The network grew: computed again at the next change.
+    if (hit && entry.identifierNode !== undefined) stream.scope = undefined;
     return hit;
+  }
+
+  #frameOf(entry: Entry): string {
+    return (entry.text ??= frame(this.#id(entry.seq), toEvent(entry.change)));
   }
 
   #scope(stream: Stream): Set<string> {
