@@ -19,7 +19,8 @@ test('the lead finds an analyst’s label in the audit log, with before and afte
   const first = ada.getByTestId('queue-item').first();
   const customerId = (await first.getAttribute('data-customer'))!;
   await first.getByTestId('queue-claim').click();
-  await expect(ada.getByTestId('review-status')).toContainText('claimed by');
+  await expect(ada).toHaveURL(new RegExp(`/customers/${customerId}\\?queue=`));
+  await expect(ada.getByTestId('review-status')).toContainText('claimed by', { timeout: 30_000 });
   await ada.getByTestId('review-label').click();
   await ada.getByTestId('label-FRAUDSTER').click();
   const saved = ada.waitForResponse((r) => r.url().endsWith('/reviews') && r.request().method() === 'POST');
