@@ -5,6 +5,7 @@ import {
   ElementRef,
   afterRenderEffect,
   computed,
+  effect,
   inject,
   input,
   signal,
@@ -23,6 +24,11 @@ import type { Network } from '@redoubt/contracts/api';
 import { errorMessage } from '../http/api-error';
 import { KIND_STYLE, NETWORK_STYLE, toElements } from './network-elements';
 import { ClusterPanel } from '../review/cluster-panel';
+import type { LiveEvent } from '@redoubt/contracts/live';
+import { LIVE_STYLE, describe, mergeLink, openLive, recolour } from './live-network';
+
+/** How long a toast about a live change stays. */
+const TOAST_MS = 8_000;
 
 export const NETWORK_DEPTH = 3;
 export const NETWORK_MAX_NODES = 300;
@@ -60,6 +66,12 @@ export class NetworkGraph {
   protected readonly selected = signal<string[]>([]);
   private cy: Core | undefined;
 
+  /** Colleagues who have this customer open too (from the live stream's presence events). */
+  protected readonly alsoViewing = signal<string[]>([]);
+  /** The last live change, in words. */
+  protected readonly toast = signal<string | undefined>(undefined);
+  private toastTimer: ReturnType<typeof setTimeout> | undefined;
+
   protected selectComponent(): void {
     this.cy?.nodes('.customer').select();
   }
@@ -68,10 +80,49 @@ export class NetworkGraph {
     this.cy?.nodes().unselect();
   }
 
+  private onLive(event: LiveEvent, customerId: string): void {
+    switch (event.type) {
+      case 'presence':
+        if (event.customerId === customerId) this.alsoViewing.set(event.viewers);
+        return;
+      case 'reload':
+        this.network.reload();
+        return;
+      case 'bye':
+        return;
+      case 'link':
+        // Merged into the drawn graph in place; the rest of the picture does not move.
+        if (this.cy) mergeLink(this.cy, event);
+        break;
+      default:
+        if (this.cy) recolour(this.cy, event);
+    }
+    const text = describe(event);
+    if (text) {
+      this.toast.set(text);
+      clearTimeout(this.toastTimer);
+      this.toastTimer = setTimeout(() => this.toast.set(undefined), TOAST_MS);
+    }
+  }
+
   constructor() {
     let cy: Core | undefined;
     let drawnFor: string | undefined;
-    inject(DestroyRef).onDestroy(() => cy?.destroy());
+    inject(DestroyRef).onDestroy(() => {
+      cy?.destroy();
+      clearTimeout(this.toastTimer);
+    });
+
+    // One live stream per open customer (docs/live.md); closed when the customer or page changes.
+    effect((onCleanup) => {
+      const tenant = this.tenant();
+      const customerId = this.customerId();
+      // Unit tests run without EventSource (jsdom).
+      if (typeof EventSource === 'undefined') return;
+      this.alsoViewing.set([]);
+      const close = openLive(tenant, customerId, (event) => this.onLive(event, customerId));
+      onCleanup(close);
+    });
 
     // Redraw whenever a new network arrives; cytoscape owns the container's children.
     afterRenderEffect(() => {
@@ -93,7 +144,7 @@ export class NetworkGraph {
       cy = cytoscape({
         container,
         elements: toElements(network, rootId),
-        style: NETWORK_STYLE,
+        style: [...NETWORK_STYLE, ...LIVE_STYLE],
         layout: {
           name: 'concentric',
           concentric: (node) => -Number(node.data('ring')),
