@@ -2,7 +2,7 @@ import cytoscape from 'cytoscape';
 import type { Network } from '@redoubt/contracts/api';
 import type { LiveLink } from '@redoubt/contracts/live';
 import { toElements } from './network-elements';
-import { describe as describeEvent, mergeLink, recolour } from './live-network';
+import { describe as describeEvent, mergeLink, recolour, showPath } from './live-network';
 
 const seen = { firstSeen: '2026-01-01T00:00:00Z', lastSeen: '2026-02-01T00:00:00Z', count: 1 };
 const network: Network = {
@@ -64,5 +64,26 @@ describe('recolour and describe', () => {
     expect(describeEvent(link('c-bob', 'email', 'ann@example.com'))).toBe(
       'New link: customer c-bob uses email ann@example.com',
     );
+  });
+});
+
+describe('showPath', () => {
+  it('marks the chain, merging in the nodes the drawn network does not hold', () => {
+    const { cy, before } = drawn();
+    showPath(cy, {
+      hops: 2,
+      nodes: [
+        { id: 'c:c-1', type: 'customer', key: 'c-1' },
+        { id: 'card:k1', type: 'identifier', key: 'k1', kind: 'card' },
+        { id: 'c:c-9', type: 'customer', key: 'c-9' },
+      ],
+    });
+    expect(
+      cy
+        .elements('.path')
+        .map((e) => e.id())
+        .sort(),
+    ).toEqual(['c:c-1', 'c:c-1|card:k1', 'c:c-9', 'c:c-9|card:k1', 'card:k1'].sort());
+    for (const [id, position] of before) expect(cy.getElementById(id).position()).toEqual(position);
   });
 });

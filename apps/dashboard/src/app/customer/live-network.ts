@@ -1,7 +1,7 @@
 // The customer network's live side: an EventSource on GET /api/live for the open customer
 // (docs/live.md), and merging a new link into the drawn graph without laying out the rest again.
 import type { Core, NodeSingular, StylesheetJson } from 'cytoscape';
-import type { Action, Label } from '@redoubt/contracts/api';
+import type { Action, CustomerPath, Label } from '@redoubt/contracts/api';
 import type { LiveEvent, LiveLink } from '@redoubt/contracts/live';
 import { customerColour, kindStyle } from './network-elements';
 
@@ -9,6 +9,8 @@ import { customerColour, kindStyle } from './network-elements';
 export const LIVE_STYLE: StylesheetJson = [
   { selector: 'node.fresh', style: { 'border-width': 3, 'border-color': '#fbc02d' } },
   { selector: 'edge.fresh', style: { 'line-color': '#fbc02d', width: 3 } },
+  { selector: 'node.path', style: { 'border-width': 4, 'border-color': '#c62828' } },
+  { selector: 'edge.path', style: { 'line-color': '#c62828', width: 4 } },
 ];
 
 export type LiveHandler = (event: LiveEvent) => void;
@@ -137,4 +139,28 @@ export function recolour(cy: Core, event: LiveEvent): void {
   const label = event.type === 'score' ? undefined : asLabel(event.label);
   const action = event.type === 'label' ? undefined : asAction(event.action);
   node.data('colour', customerColour({ label, action }));
+}
+
+/**
+ * Draws a path (customer, identifier, customer, …) on the graph: nodes and links missing from the
+ * drawn network are merged in beside their neighbours, and the whole chain is marked.
+ */
+export function showPath(cy: Core, path: CustomerPath): void {
+  cy.elements('.path').removeClass('path');
+  const nodes = path.nodes;
+  for (let i = 0; i + 1 < nodes.length; i++) {
+    const a = nodes[i]!;
+    const b = nodes[i + 1]!;
+    const customer = a.type === 'customer' ? a : b;
+    const identifier = a.type === 'customer' ? b : a;
+    mergeLink(cy, {
+      type: 'link',
+      customerId: customer.key,
+      kind: identifier.kind ?? '',
+      value: identifier.key,
+      at: '',
+    });
+    cy.getElementById(`${customer.id}|${identifier.id}`).addClass('path');
+  }
+  for (const n of nodes) cy.getElementById(n.id).addClass('path');
 }

@@ -12,31 +12,36 @@ import {
   untracked,
   viewChild,
 } from '@angular/core';
-import { DecimalPipe, PercentPipe } from '@angular/common';
-import { httpResource } from '@angular/common/http';
+import { DatePipe, DecimalPipe, PercentPipe } from '@angular/common';
+import { HttpClient, httpResource } from '@angular/common/http';
 import { Router } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import cytoscape from 'cytoscape';
 import type { Core } from 'cytoscape';
-import type { Network } from '@redoubt/contracts/api';
+import { IDENTIFIER_KINDS } from '@redoubt/contracts/api';
+import type { CustomerPath, Network } from '@redoubt/contracts/api';
 import { errorMessage } from '../http/api-error';
 import { KIND_STYLE, NETWORK_STYLE, toElements } from './network-elements';
 import { ClusterPanel } from '../review/cluster-panel';
 import type { LiveEvent } from '@redoubt/contracts/live';
-import { LIVE_STYLE, describe, mergeLink, openLive, recolour } from './live-network';
+import { LIVE_STYLE, describe, mergeLink, openLive, recolour, showPath } from './live-network';
 
 /** How long a toast about a live change stays. */
 const TOAST_MS = 8_000;
 
 export const NETWORK_DEPTH = 3;
 export const NETWORK_MAX_NODES = 300;
+export const NETWORK_DEPTHS = [1, 2, 3, 4] as const;
+/** The time slider reaches this many days back. */
+export const AS_OF_MAX_DAYS = 365;
+const DAY_MS = 86_400_000;
 
 /** The customer's linked network (customers and the identifiers they share), drawn with cytoscape. */
 @Component({
   selector: 'rd-network-graph',
-  imports: [DecimalPipe, PercentPipe, MatButtonModule, MatIconModule, MatProgressBarModule, ClusterPanel],
+  imports: [DatePipe, DecimalPipe, PercentPipe, MatButtonModule, MatIconModule, MatProgressBarModule, ClusterPanel],
   templateUrl: './network-graph.html',
   styleUrl: './network-graph.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -47,10 +52,36 @@ export class NetworkGraph {
   readonly tenant = input.required<string>();
   readonly customerId = input.required<string>();
 
-  protected readonly network = httpResource<Network>(() => ({
-    url: `/api/tenants/${encodeURIComponent(this.tenant())}/customers/${encodeURIComponent(this.customerId())}/network`,
-    params: { depth: NETWORK_DEPTH, maxNodes: NETWORK_MAX_NODES },
-  }));
+  private readonly http = inject(HttpClient);
+
+  // Controls: what the BFF's network route accepts (depth, kinds, asOf).
+  protected readonly depths = NETWORK_DEPTHS;
+  protected readonly allKinds = IDENTIFIER_KINDS;
+  protected readonly asOfMaxDays = AS_OF_MAX_DAYS;
+  protected readonly depth = signal<number>(NETWORK_DEPTH);
+  /** Identifier kinds followed; all of them by default. */
+  protected readonly kindsOn = signal<readonly string[]>(IDENTIFIER_KINDS);
+  /** Days back for the time slider; 0 is now. */
+  protected readonly daysBack = signal(0);
+  protected readonly asOf = computed(() =>
+    this.daysBack() === 0 ? undefined : new Date(Date.now() - this.daysBack() * DAY_MS).toISOString(),
+  );
+  /** The nearest fraudster's chain, in words (or why there is none). */
+  protected readonly pathText = signal<string | undefined>(undefined);
+
+  protected readonly network = httpResource<Network>(() => {
+    const kinds = this.kindsOn();
+    const asOf = this.asOf();
+    return {
+      url: `/api/tenants/${encodeURIComponent(this.tenant())}/customers/${encodeURIComponent(this.customerId())}/network`,
+      params: {
+        depth: this.depth(),
+        maxNodes: NETWORK_MAX_NODES,
+        ...(kinds.length < IDENTIFIER_KINDS.length && { kinds: [...kinds] }),
+        ...(asOf && { asOf }),
+      },
+    };
+  });
   protected readonly error = computed(() => {
     const error = this.network.error();
     return error ? errorMessage(error) : undefined;
@@ -71,6 +102,38 @@ export class NetworkGraph {
   /** The last live change, in words. */
   protected readonly toast = signal<string | undefined>(undefined);
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
+
+  protected setDepth(value: string): void {
+    this.depth.set(Number(value));
+  }
+
+  protected toggleKind(kind: string): void {
+    // At least one kind stays on: a network of no links is not a view anyone wants.
+    this.kindsOn.update((on) =>
+      on.includes(kind)
+        ? on.length > 1
+          ? on.filter((k) => k !== kind)
+          : on
+        : IDENTIFIER_KINDS.filter((k) => k === kind || on.includes(k)),
+    );
+  }
+
+  protected setDaysBack(value: string): void {
+    this.daysBack.set(Number(value));
+  }
+
+  /** Asks the BFF for the chain to the nearest FRAUDSTER and draws it on the graph. */
+  protected pathToFraud(): void {
+    const url = `/api/tenants/${encodeURIComponent(this.tenant())}/customers/${encodeURIComponent(this.customerId())}/path-to-fraud`;
+    this.http.get<CustomerPath>(url).subscribe({
+      next: (path) => {
+        if (this.cy) showPath(this.cy, path);
+        const target = path.nodes.at(-1)?.key ?? '';
+        this.pathText.set(`Nearest fraudster: ${target}, ${path.hops} links away (drawn in red)`);
+      },
+      error: (error: unknown) => this.pathText.set(errorMessage(error)),
+    });
+  }
 
   protected selectComponent(): void {
     this.cy?.nodes('.customer').select();
