@@ -25,11 +25,12 @@ const result: SearchResult = {
   partial: false,
 };
 
-function setup(q?: string) {
+function setup(q?: string, url: Record<string, string> = {}) {
   TestBed.configureTestingModule({ providers: [provideRouter([]), provideHttpClient(), provideHttpClientTesting()] });
   const fixture = TestBed.createComponent(SearchPage);
   fixture.componentRef.setInput('tenant', 'acme');
   if (q !== undefined) fixture.componentRef.setInput('q', q);
+  for (const [key, value] of Object.entries(url)) fixture.componentRef.setInput(key, value);
   TestBed.tick();
   return { fixture, http: TestBed.inject(HttpTestingController), el: fixture.nativeElement as HTMLElement };
 }
@@ -118,5 +119,133 @@ describe('SearchPage', () => {
     http.expectOne((r) => r.url === searchUrl && r.params.get('q') === 'ada').flush(result);
     await fixture.whenStable();
     expect(el.querySelectorAll('[data-testid="search-result"]').length).toBe(2);
+  });
+});
+
+const faceted: SearchResult = {
+  ...result,
+  total: 45,
+  next: 'cursor-2',
+  facets: {
+    action: [
+      { value: 'PREVENT', count: 12 },
+      { value: 'ALLOW', count: 33 },
+    ],
+    label: [{ value: 'FRAUDSTER', count: 4 }],
+    country: [{ value: 'GB', count: 40 }],
+  },
+};
+
+describe('SearchPage filters, sort and paging', () => {
+  it('shows facet chips with the API’s counts, plus review states and score bands', async () => {
+    const { fixture, http, el } = setup('ada');
+    http.expectOne((r) => r.url === searchUrl).flush(faceted);
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="facet-action-PREVENT"]')?.textContent).toContain('12');
+    expect(el.querySelector('[data-testid="facet-action-ALLOW"]')?.textContent).toContain('33');
+    expect(el.querySelector('[data-testid="facet-label-FRAUDSTER"]')?.textContent).toContain('Fraudster');
+    expect(el.querySelector('[data-testid="facet-country-GB"]')?.textContent).toContain('40');
+    expect(el.querySelector('[data-testid="facet-state-open"]')).not.toBeNull();
+    expect(el.querySelector('[data-testid="facet-band-high"]')?.textContent).toContain('80–100');
+    expect(el.querySelector('[data-testid="search-total"]')?.textContent).toContain('45 customers');
+    expect(el.querySelector('[data-testid="search-total"]')?.textContent).toContain('1–2');
+    expect(el.querySelector('[data-testid="search-score"]')?.className).toContain('prevent');
+  });
+
+  it('a chip filters from the first page, keeps the filter in the URL, and a second click clears it', async () => {
+    const { fixture, http, el } = setup('ada', { after: 'cursor-2', page: '2' });
+    http.expectOne((r) => r.url === searchUrl && r.params.get('after') === 'cursor-2').flush(faceted);
+    await fixture.whenStable();
+    el.querySelector<HTMLButtonElement>('[data-testid="facet-action-PREVENT"]')!.click();
+    TestBed.tick();
+    const req = http.expectOne((r) => r.url === searchUrl);
+    expect(req.request.params.getAll('action')).toEqual(['PREVENT']);
+    expect(req.request.params.get('after')).toBeNull();
+    req.flush(faceted);
+    await fixture.whenStable();
+    expect(TestBed.inject(Router).url).toBe('/?q=ada&action=PREVENT');
+    expect(el.querySelector('[data-testid="facet-action-PREVENT"]')?.getAttribute('aria-pressed')).toBe('true');
+
+    el.querySelector<HTMLButtonElement>('[data-testid="facet-band-high"]')!.click();
+    TestBed.tick();
+    const banded = http.expectOne((r) => r.url === searchUrl);
+    expect(banded.request.params.get('scoreMin')).toBe('80');
+    expect(banded.request.params.get('scoreMax')).toBe('100');
+    banded.flush(faceted);
+    await fixture.whenStable();
+
+    el.querySelector<HTMLButtonElement>('[data-testid="facet-action-PREVENT"]')!.click();
+    TestBed.tick();
+    const cleared = http.expectOne((r) => r.url === searchUrl);
+    expect(cleared.request.params.has('action')).toBe(false);
+    cleared.flush(faceted);
+    await fixture.whenStable();
+    expect(TestBed.inject(Router).url).toBe('/?q=ada&band=high');
+  });
+
+  it('reads the whole search from the URL: filters, band, sort and the page cursor', async () => {
+    const { fixture, http, el } = setup('ada', {
+      action: 'PREVENT,REVIEW',
+      state: 'open',
+      country: 'GB',
+      band: 'medium',
+      sort: 'lastSeen',
+      after: 'cursor-3',
+      page: '3',
+    });
+    const req = http.expectOne((r) => r.url === searchUrl);
+    const params = req.request.params;
+    expect(params.getAll('action')).toEqual(['PREVENT', 'REVIEW']);
+    expect(params.getAll('state')).toEqual(['open']);
+    expect(params.getAll('country')).toEqual(['GB']);
+    expect([params.get('scoreMin'), params.get('scoreMax')]).toEqual(['50', '79']);
+    expect(params.get('sort')).toBe('lastSeen');
+    expect(params.get('after')).toBe('cursor-3');
+    req.flush({ ...faceted, next: undefined });
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="search-total"]')?.textContent).toContain('41–42');
+    expect(el.querySelector('[data-testid="search-page"]')?.textContent).toContain('Page 3 of 3');
+    expect(el.querySelector<HTMLButtonElement>('[data-testid="search-next"]')!.disabled).toBe(true);
+  });
+
+  it('lists everyone by a filter alone, without text', async () => {
+    const { fixture, http } = setup(undefined, { label: 'FRAUDSTER' });
+    const req = http.expectOne((r) => r.url === searchUrl);
+    expect(req.request.params.has('q')).toBe(false);
+    expect(req.request.params.getAll('label')).toEqual(['FRAUDSTER']);
+    req.flush(faceted);
+    await fixture.whenStable();
+  });
+
+  it('pages forward with the cursor and back to the page before', async () => {
+    const { fixture, http, el } = setup('ada');
+    http.expectOne((r) => r.url === searchUrl).flush(faceted);
+    await fixture.whenStable();
+    el.querySelector<HTMLButtonElement>('[data-testid="search-next"]')!.click();
+    TestBed.tick();
+    const second = http.expectOne((r) => r.url === searchUrl);
+    expect(second.request.params.get('after')).toBe('cursor-2');
+    second.flush({ ...faceted, next: 'cursor-3' });
+    await fixture.whenStable();
+    expect(TestBed.inject(Router).url).toBe('/?q=ada&after=cursor-2&page=2');
+    expect(el.querySelector('[data-testid="search-total"]')?.textContent).toContain('21–22');
+
+    el.querySelector<HTMLButtonElement>('[data-testid="search-next"]')!.click();
+    TestBed.tick();
+    http.expectOne((r) => r.url === searchUrl && r.params.get('after') === 'cursor-3').flush(faceted);
+    await fixture.whenStable();
+    el.querySelector<HTMLButtonElement>('[data-testid="search-prev"]')!.click();
+    TestBed.tick();
+    http.expectOne((r) => r.url === searchUrl && r.params.get('after') === 'cursor-2').flush(faceted);
+    await fixture.whenStable();
+    expect(TestBed.inject(Router).url).toBe('/?q=ada&after=cursor-2&page=2');
+  });
+
+  it('sorts from the first page, and sends relevance only with text', async () => {
+    const { fixture, http } = setup(undefined, { country: 'GB', sort: 'relevance' });
+    const req = http.expectOne((r) => r.url === searchUrl);
+    expect(req.request.params.has('sort')).toBe(false);
+    req.flush(faceted);
+    await fixture.whenStable();
   });
 });
