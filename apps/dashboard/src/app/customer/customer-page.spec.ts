@@ -62,7 +62,11 @@ describe('CustomerPage', () => {
     TestBed.tick();
     expect(el.querySelector('[data-testid="customer-name"]')?.textContent).toBe('Ada Lovelace');
     expect(el.textContent).toContain('Potential fraudster');
-    expect(el.textContent).toContain('Order value GBP');
+    expect(el.textContent).toContain('Order value');
+    // 120 minor units of GBP, in the analyst's locale: £1.20, never the raw 120.
+    expect(el.querySelector('[data-testid="counter-orderValueGBP"]')?.textContent?.trim()).toBe(
+      new Intl.NumberFormat(undefined, { style: 'currency', currency: 'GBP' }).format(1.2),
+    );
     expect([...el.querySelectorAll('[data-testid="identifier"]')].map((li) => li.textContent)).toEqual([
       'dev-1',
       'dev-2',
@@ -83,6 +87,32 @@ describe('CustomerPage', () => {
     expect(el.querySelector('[data-testid="network-truncated"]')).toBeNull();
     expect(el.textContent).toContain('No scores recorded yet.');
     http.verify();
+  });
+
+  it('loads the timeline only when the Activity tab opens', async () => {
+    const { fixture, http, el } = setup();
+    http.expectOne(base).flush(profile);
+    await new Promise((resolve) => setTimeout(resolve));
+    TestBed.tick();
+    http.expectOne((r) => r.url === `${base}/network`).flush(lonely);
+    http.expectOne(`${base}/notes`).flush({ notes: [] });
+    http.expectOne(`${base}/reviews`).flush(unreviewed);
+    await fixture.whenStable();
+    http.expectNone((r) => r.url === `${base}/timeline`);
+
+    const tab = [...el.querySelectorAll<HTMLElement>('[role="tab"]')].find((t) => t.textContent?.includes('Activity'));
+    tab!.click();
+    await new Promise((resolve) => setTimeout(resolve));
+    TestBed.tick();
+    http
+      .expectOne((r) => r.url === `${base}/timeline`)
+      .flush({
+        events: [
+          { id: 'e-1', type: 'login', at: '2026-11-01T10:00:00Z', summary: 'Login succeeded by password', data: {} },
+        ],
+      });
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="activity-count"]')?.textContent).toContain('1 event loaded');
   });
 
   it('says plainly when the customer does not exist in this tenant', async () => {
@@ -135,7 +165,8 @@ describe('CustomerPage', () => {
 
 describe('counterName', () => {
   it('turns camelCase counter keys into words, keeping acronyms', () => {
-    expect(counterName('orderValueGBP')).toBe('Order value GBP');
+    expect(counterName('orderValueGBP')).toBe('Order value');
+    expect(counterName('refundValueUSDTotal')).toBe('Refund value USD total');
     expect(counterName('paymentMethods')).toBe('Payment methods');
     expect(counterName('orders')).toBe('Orders');
     expect(counterName('IPAddresses')).toBe('IP addresses');

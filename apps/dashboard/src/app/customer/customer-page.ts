@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal, signal } from '@angular/core';
-import { DatePipe, KeyValuePipe } from '@angular/common';
+import { KeyValuePipe } from '@angular/common';
 import { HttpClient, httpResource } from '@angular/common/http';
 import { Router, RouterLink } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
@@ -7,6 +7,7 @@ import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatTabsModule } from '@angular/material/tabs';
 import type { CustomerProfile, QueueItem, QueueSort } from '@redoubt/contracts/api';
 import { errorMessage, errorStatus } from '../http/api-error';
 import { RiskChip } from '../risk/risk-chips';
@@ -16,9 +17,13 @@ import { NetworkGraph } from './network-graph';
 import { NotesPanel } from './notes-panel';
 import { ScoreChart } from './score-chart';
 import { ReviewPanel } from '../review/review-panel';
+import { ActivityPanel } from './activity-panel';
+import { formatCounter, formatDay, formatTime, moneyCounter } from '../format/format';
 
 /** `orderValueGBP` → `Order value GBP`: counters arrive keyed by their camelCase names. */
 export function counterName(key: string): string {
+  // Money counters name their currency in the value (£30.46), not in the key.
+  if (moneyCounter(key)) return 'Order value';
   const words = key
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
@@ -28,23 +33,24 @@ export function counterName(key: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** One customer: profile, identifiers, score history, network and notes. */
+/** One customer: profile, identifiers, score history, network, review and notes; the Activity tab. */
 @Component({
   selector: 'rd-customer-page',
   imports: [
-    DatePipe,
     KeyValuePipe,
     RouterLink,
     MatCardModule,
     MatIconModule,
     MatButtonModule,
     MatProgressBarModule,
+    MatTabsModule,
     RiskChip,
     EmptyState,
     NetworkGraph,
     NotesPanel,
     ScoreChart,
     ReviewPanel,
+    ActivityPanel,
   ],
   templateUrl: './customer-page.html',
   styleUrl: './customer-page.scss',
@@ -103,4 +109,7 @@ export class CustomerPage {
 
   protected readonly kindStyle = kindStyle;
   protected readonly counterName = counterName;
+  protected readonly counterValue = (key: string, value: number) => formatCounter(key, value);
+  protected readonly time = (iso: string | undefined) => formatTime(iso);
+  protected readonly day = (iso: string | undefined) => formatDay(iso);
 }
