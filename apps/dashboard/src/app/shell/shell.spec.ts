@@ -1,5 +1,6 @@
 import { TestBed } from '@angular/core/testing';
-import { provideHttpClient } from '@angular/common/http';
+import { HttpResponse, provideHttpClient, withInterceptors, type HttpInterceptorFn } from '@angular/common/http';
+import { of } from 'rxjs';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { provideRouter, withComponentInputBinding, withRouterConfig } from '@angular/router';
 import { Router } from '@angular/router';
@@ -28,11 +29,29 @@ const everywhere = (role: Me['tenants'][number]['role'], extra: Partial<Me> = {}
   ...extra,
 });
 
+/** The demo sessions' seeding banner asks for the demo status: answered at once, seeding done. */
+const demoReady: HttpInterceptorFn = (request, next) =>
+  request.url === '/api/demo/status'
+    ? of(
+        new HttpResponse({
+          status: 200,
+          body: {
+            state: 'ready',
+            customersTarget: 0,
+            customersLoaded: 0,
+            eventsLoaded: 0,
+            progress: 1,
+            trickle: false,
+          },
+        }),
+      )
+    : next(request);
+
 async function signIn(me: Me | { status: number; body: object }): Promise<RouterTestingHarness> {
   TestBed.configureTestingModule({
     providers: [
       provideRouter(routes, withComponentInputBinding(), withRouterConfig({ paramsInheritanceStrategy: 'always' })),
-      provideHttpClient(),
+      provideHttpClient(withInterceptors([demoReady])),
       provideHttpClientTesting(),
     ],
   });
@@ -206,5 +225,35 @@ describe('Shell', () => {
     const harness = await signIn(everywhere('admin'));
     await harness.navigateByUrl('/admin/access');
     expect(TestBed.inject(Router).url).toBe('/t/acme/access');
+  });
+
+  it('keyboard: / focuses the box, not while typing, ? lists the shortcuts, g q and g s go to the queue and search', async () => {
+    const harness = await signIn(analyst);
+    const router = TestBed.inject(Router);
+    await harness.navigateByUrl('/t/acme/search');
+    const press = (key: string, target: EventTarget = document.body) =>
+      target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+    // The queue screen's requests stay pending here, so wait for the URL rather than for stability.
+    const until = async (url: string) => {
+      for (let i = 0; i < 50 && router.url !== url; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      return router.url;
+    };
+    const box = document.querySelector<HTMLInputElement>('[data-testid="search-input"]')!;
+    press('/');
+    expect(document.activeElement).toBe(box);
+    // Typing in the box is text, not shortcuts.
+    press('g', box);
+    press('q', box);
+    expect(await until('/t/acme/queue')).toBe('/t/acme/search');
+    box.blur();
+    press('?');
+    await harness.fixture.whenStable();
+    expect(document.querySelector('[data-testid="shortcuts-list"]')?.textContent).toContain('Go to the queue');
+    press('g');
+    press('q');
+    expect(await until('/t/acme/queue')).toBe('/t/acme/queue');
+    press('g');
+    press('s');
+    expect(await until('/t/acme/search')).toBe('/t/acme/search');
   });
 });

@@ -8,9 +8,13 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatButtonModule } from '@angular/material/button';
 import { MatMenuModule } from '@angular/material/menu';
 import { MatSelectModule } from '@angular/material/select';
+import { MatDialog } from '@angular/material/dialog';
 import { filter, map, scan } from 'rxjs';
 import { Session, roleIn } from '../session/session';
 import { SECTIONS, canOpenCustomers, homeSection, sectionsFor } from './sections';
+import { DemoBanner } from './demo-banner';
+import { ShortcutKeys, type ShortcutCommand } from './shortcuts';
+import { ShortcutsDialog } from './shortcuts-dialog';
 
 interface NavItem {
   readonly label: string;
@@ -38,12 +42,16 @@ type RecentCustomers = Readonly<Record<string, string>>;
     MatButtonModule,
     MatMenuModule,
     MatSelectModule,
+    DemoBanner,
   ],
   templateUrl: './shell.html',
   styleUrl: './shell.scss',
+  host: { '(document:keydown)': 'onKey($event)' },
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class Shell {
+  private readonly dialog = inject(MatDialog);
+  private readonly keys = new ShortcutKeys();
   protected readonly adminAll = ADMIN_ALL;
   private readonly router = inject(Router);
   private readonly session = inject(Session);
@@ -111,5 +119,54 @@ export class Shell {
     const current = /^\/t\/[^/]+\/([^/?#]+)/.exec(this.url())?.[1];
     const section = SECTIONS.find((s) => s.path === current && s.roles.includes(role));
     void this.router.navigate(['/t', next, section?.path ?? homeSection(role)]);
+  }
+
+  /** Keyboard shortcuts (shell/shortcuts.ts); none fires while typing in a field. */
+  protected onKey(event: KeyboardEvent): void {
+    if (event.defaultPrevented) return;
+    const command = this.keys.read(event);
+    if (!command) return;
+    event.preventDefault();
+    this.run(command, event.target);
+  }
+
+  private run(command: ShortcutCommand, target: EventTarget | null): void {
+    const tenant = this.tenant();
+    const can = (path: string) => sectionsFor(this.role()).some((s) => s.path === path);
+    switch (command) {
+      case 'help':
+        if (this.dialog.openDialogs.length === 0) this.dialog.open(ShortcutsDialog, { autoFocus: 'dialog' });
+        return;
+      case 'focusSearch': {
+        const box = document.querySelector<HTMLInputElement>('[data-testid="search-input"]');
+        if (box) box.focus();
+        else if (tenant && can('search')) {
+          void this.router.navigate(['/t', tenant, 'search']).then(() => {
+            // The search screen is a lazy chunk: focus its box once it has rendered.
+            setTimeout(() => document.querySelector<HTMLInputElement>('[data-testid="search-input"]')?.focus());
+          });
+        }
+        return;
+      }
+      case 'goQueue':
+      case 'goSearch': {
+        const path = command === 'goQueue' ? 'queue' : 'search';
+        if (tenant && can(path)) void this.router.navigate(['/t', tenant, path]);
+        return;
+      }
+      case 'next':
+      case 'previous': {
+        const rows = [...document.querySelectorAll<HTMLElement>('main [data-nav-row]')];
+        if (rows.length === 0) return;
+        const at = rows.indexOf(document.activeElement as HTMLElement);
+        const next = at === -1 ? 0 : Math.min(rows.length - 1, Math.max(0, at + (command === 'next' ? 1 : -1)));
+        rows[next].focus();
+        rows[next].scrollIntoView({ block: 'nearest' });
+        return;
+      }
+      case 'open':
+        if (target instanceof HTMLElement) target.click();
+        return;
+    }
   }
 }
