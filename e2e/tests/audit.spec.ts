@@ -11,7 +11,7 @@ test('the lead finds an analyst’s label in the audit log, with before and afte
   const ada = await (await browser.newContext()).newPage();
   await signInAs(ada, 'analyst');
   const tenant = new URL(ada.url()).pathname.split('/')[2]!;
-  await ada.getByTestId('nav-queue').click();
+  await ada.goto(`/t/${tenant}/queue`);
   await expect(async () => {
     await ada.reload();
     await expect(ada.getByTestId('queue-item').first()).toBeVisible({ timeout: 3_000 });
