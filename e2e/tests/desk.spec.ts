@@ -137,3 +137,48 @@ test('the Activity tab pages through a customer’s timeline, newest first, filt
   expect(types).toEqual([type]);
   await shoot(page, testInfo, 'activity-orders');
 });
+
+test('the keyboard drives the desk: / to search, j and Enter to open, g q and g s, ? lists the shortcuts', async ({
+  page,
+}, testInfo) => {
+  await signInAs(page, 'analyst');
+  await seeded(page);
+  const tenant = tenantOf(page);
+  await page.goto(`/t/${tenant}/queue`);
+  await page.locator('body').click({ position: { x: 5, y: 300 } });
+
+  await page.keyboard.press('g');
+  await page.keyboard.press('s');
+  await expect(page).toHaveURL(new RegExp(`/t/${tenant}/search`));
+  await page.keyboard.press('/');
+  const box = page.getByTestId('search-input');
+  await expect(box).toBeFocused();
+  // Typed into the box, j and g q are text, not shortcuts.
+  await page.keyboard.type('ja');
+  await expect(box).toHaveValue('ja');
+  await box.fill('a');
+  await expect(page.getByTestId('search-result').first()).toBeVisible();
+
+  await box.blur();
+  await page.keyboard.press('j');
+  await page.keyboard.press('j');
+  await expect(page.getByTestId('search-result').nth(1)).toBeFocused();
+  await page.keyboard.press('k');
+  await expect(page.getByTestId('search-result').first()).toBeFocused();
+  await shoot(page, testInfo, 'keyboard-search');
+  const name = (await page.getByTestId('search-result').first().locator('a').textContent())!.trim();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('customer-name')).toHaveText(name);
+
+  await page.keyboard.press('?');
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('Keyboard shortcuts');
+  await expect(dialog).toContainText('Go to the queue');
+  await shoot(page, testInfo, 'keyboard-help');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+
+  await page.keyboard.press('g');
+  await page.keyboard.press('q');
+  await expect(page).toHaveURL(new RegExp(`/t/${tenant}/queue`));
+});
