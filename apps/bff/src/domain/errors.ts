@@ -52,9 +52,23 @@ export class InvalidIdentity extends Unauthenticated {
 }
 
 // 403: the caller is known but may not do this. `code` says which rule refused it.
+/** Every rule that can refuse a known caller, listed once. */
+export type ForbiddenCode =
+  | 'FORBIDDEN'
+  | 'NO_ACCESS_RULE'
+  | 'NOT_PROVISIONED'
+  | 'NOT_TENANT_ADMIN'
+  | 'CROSS_ORIGIN'
+  | 'XSRF_TOKEN_MISSING'
+  | 'XSRF_TOKEN_INVALID'
+  | 'HOST_NOT_ALLOWED'
+  | 'NOT_YOUR_CLAIM'
+  | 'REVIEW_ROLE'
+  | 'AUDIT_ROLE';
+
 export class Forbidden extends DomainError {
-  readonly code: string;
-  constructor(code: string, message: string) {
+  readonly code: ForbiddenCode;
+  constructor(code: ForbiddenCode, message: string) {
     super(message);
     this.code = code;
   }
@@ -106,9 +120,18 @@ export class TenantNotFound extends NotFound {
 }
 
 // 409: the request conflicts with what is stored (e.g. an id reused with another body).
+/** Every way a write can conflict with what is stored, listed once. */
+export type ConflictCode =
+  | 'NOTE_ID_TAKEN'
+  | 'KIND_MISMATCH'
+  | 'PLATFORM_ADMIN_HOLDS_NO_TENANT_ROLE'
+  | 'SELF_CHANGE'
+  | 'UNDO_REFUSED'
+  | 'INVALID_TRANSITION';
+
 export class Conflict extends DomainError {
-  readonly code: string;
-  constructor(code: string, message: string, details?: FieldError[]) {
+  readonly code: ConflictCode;
+  constructor(code: ConflictCode, message: string, details?: FieldError[]) {
     super(message, details ? { details } : {});
     this.code = code;
   }
@@ -142,9 +165,12 @@ export class UnsupportedMediaType extends DomainError {
 }
 
 // 422: understood, well-formed, but not acceptable (e.g. an Idempotency-Key reused with another body).
+/** Every well-formed request that cannot be acted on, listed once. */
+export type UnprocessableCode = 'IDEMPOTENCY_KEY_REUSED' | 'REASON_REQUIRED' | 'ASSIGNEE_REQUIRED';
+
 export class Unprocessable extends DomainError {
-  readonly code: string;
-  constructor(code: string, message: string, details?: FieldError[]) {
+  readonly code: UnprocessableCode;
+  constructor(code: UnprocessableCode, message: string, details?: FieldError[]) {
     super(message, details ? { details } : {});
     this.code = code;
   }
