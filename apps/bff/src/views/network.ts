@@ -32,16 +32,7 @@ export function toPath(
   if (!knows(graph, to)) return null;
   // maxNodes: the engine gives up (null) once the search would enter more nodes than that.
   const result = graph.path(from, to, { maxDepth: budget.maxDepth, maxNodes: budget.maxNodes });
-  if (!result) return null;
-  return {
-    hops: result.hops,
-    nodes: result.nodes.map((n) => ({
-      id: n.id,
-      type: n.type,
-      key: n.key,
-      ...(n.kind !== undefined && n.type === 'identifier' && { kind: n.kind }),
-    })),
-  };
+  return result ? toCustomerPath(result) : null;
 }
 
 /**
@@ -56,7 +47,11 @@ export function toNearestLabelPath(
 ): CustomerPath | null | undefined {
   if (!knows(graph, from)) return undefined;
   const result = graph.path(from, { nearestLabel: label }, budget);
-  if (!result) return null;
+  return result ? toCustomerPath(result) : null;
+}
+
+/** An engine path in the API's shape: identifiers say their kind, customers do not. */
+function toCustomerPath(result: NonNullable<ReturnType<GraphEngine['path']>>): CustomerPath {
   return {
     hops: result.hops,
     nodes: result.nodes.map((n) => ({
