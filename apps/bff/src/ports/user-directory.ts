@@ -6,6 +6,7 @@
 // The directory stores and audits; it does not decide who may change what. That is the caller's
 // job (routes/admin.ts through access.ts's mayAdminister; the operator CLI is trusted).
 import type { Principal, Role } from '../principal.ts';
+import { Conflict } from '../domain/errors.ts';
 
 /** Whoever performs a directory change: an admin through the API, or the operator's CLI. */
 export interface DirectoryActor {
@@ -78,6 +79,34 @@ export interface UserDirectory {
 
 export const kindOf = (role: Role): 'user' | 'service' => (role === 'service' ? 'service' : 'user');
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+
+/**
+ * The rules every adapter applies before storing a grant in `tenant` for a holder of `kind`: a
+ * platform administrator holds no tenant role, and nobody switches between person and service
+ * principal while holding grants elsewhere. Returns whether the holder's kind changes.
+ */
+export function checkGrant(
+  holder: Pick<DirectoryEntry, 'email' | 'kind' | 'platformAdmin' | 'grants'>,
+  tenant: string,
+  kind: 'user' | 'service',
+): boolean {
+  if (holder.platformAdmin) {
+    throw new Conflict(
+      'PLATFORM_ADMIN_HOLDS_NO_TENANT_ROLE',
+      `${holder.email} is a platform administrator, who holds no tenant role`,
+    );
+  }
+  if (holder.kind === kind) return false;
+  if (holder.grants.some((g) => g.tenant !== tenant)) {
+    throw new Conflict(
+      'KIND_MISMATCH',
+      holder.kind === 'service'
+        ? `${holder.email} is a service principal: its only role is service`
+        : `${holder.email} is a person: the service role is for service principals`,
+    );
+  }
+  return true;
+}
 
 /** The entry as a tenant administrator of `tenants` may see it (grants elsewhere hidden). */
 export function visibleTo(entry: DirectoryEntry, tenants: readonly string[] | undefined): DirectoryEntry | undefined {

@@ -3,7 +3,7 @@
 // it keeps no audit log.
 import type { Principal, Role } from '../../principal.ts';
 import { Conflict } from '../../domain/errors.ts';
-import { kindOf, normaliseEmail, UnknownTenantError, visibleTo } from '../../ports/user-directory.ts';
+import { checkGrant, kindOf, normaliseEmail, UnknownTenantError, visibleTo } from '../../ports/user-directory.ts';
 import type { DirectoryActor, DirectoryEntry, UserDirectory } from '../../ports/user-directory.ts';
 
 const copy = (e: DirectoryEntry): DirectoryEntry => ({ ...e, grants: e.grants.map((g) => ({ ...g })) });
@@ -52,18 +52,7 @@ export class MemoryUserDirectory implements UserDirectory {
     const mail = normaliseEmail(email);
     const kind = kindOf(role);
     const entry = this.entries.get(mail) ?? this.create(mail, kind);
-    if (entry.platformAdmin) {
-      throw new Conflict(
-        'PLATFORM_ADMIN_HOLDS_NO_TENANT_ROLE',
-        `${mail} is a platform administrator, who holds no tenant role`,
-      );
-    }
-    if (entry.kind !== kind) {
-      if (entry.grants.some((g) => g.tenant !== tenant)) {
-        throw new Conflict('KIND_MISMATCH', `${mail} cannot hold the role ${role}`);
-      }
-      entry.kind = kind;
-    }
+    if (checkGrant(entry, tenant, kind)) entry.kind = kind;
     entry.grants = [...entry.grants.filter((g) => g.tenant !== tenant), { tenant, role }].sort((a, b) =>
       a.tenant.localeCompare(b.tenant),
     );

@@ -7,7 +7,7 @@ import type { Database, Queryable } from '../../db/database.ts';
 import type { Principal, Role } from '../../principal.ts';
 import { Conflict } from '../../domain/errors.ts';
 import { audit } from '../review-store/sql-review-store.ts';
-import { kindOf, normaliseEmail, UnknownTenantError, visibleTo } from '../../ports/user-directory.ts';
+import { checkGrant, kindOf, normaliseEmail, UnknownTenantError, visibleTo } from '../../ports/user-directory.ts';
 import type { DirectoryActor, DirectoryEntry, UserDirectory } from '../../ports/user-directory.ts';
 
 interface EntryRow {
@@ -158,22 +158,8 @@ export class SqlUserDirectory implements UserDirectory {
       if (known.rows.length === 0) throw new UnknownTenantError(tenant);
       const existed = await this.entry(tx, mail);
       const before = (await this.lock(tx, mail, kind))!;
-      if (before.platformAdmin) {
-        throw new Conflict(
-          'PLATFORM_ADMIN_HOLDS_NO_TENANT_ROLE',
-          `${mail} is a platform administrator, who holds no tenant role`,
-        );
-      }
-      if (before.kind !== kind) {
-        // Only an entry with no grants elsewhere may change kind (its grant here is being replaced).
-        if (before.grants.some((g) => g.tenant !== tenant)) {
-          throw new Conflict(
-            'KIND_MISMATCH',
-            before.kind === 'service'
-              ? `${mail} is a service principal: its only role is service`
-              : `${mail} is a person: the service role is for service principals`,
-          );
-        }
+      if (checkGrant(before, tenant, kind)) {
+        // Its only grant, here, is being replaced.
         await tx.query('DELETE FROM user_grants WHERE user_id = $1', [before.id]);
         await tx.query('UPDATE users SET kind = $2, updated_at = now() WHERE id = $1', [before.id, kind]);
       }
