@@ -108,6 +108,20 @@ export function checkGrant(
   return true;
 }
 
+/**
+ * The principal an enabled entry signs in as, under the identity the assertion carried: its role
+ * in each tenant it holds a grant in.
+ */
+export function toPrincipal(entry: DirectoryEntry, identity: { sub: string; email: string }): Principal {
+  return {
+    kind: entry.kind,
+    sub: identity.sub,
+    email: identity.email,
+    roles: new Map(entry.grants.map((g) => [g.tenant, g.role])),
+    platformAdmin: entry.platformAdmin,
+  };
+}
+
 /** The entry as a tenant administrator of `tenants` may see it (grants elsewhere hidden). */
 export function visibleTo(entry: DirectoryEntry, tenants: readonly string[] | undefined): DirectoryEntry | undefined {
   if (!tenants) return entry;

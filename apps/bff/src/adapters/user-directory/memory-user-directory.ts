@@ -3,7 +3,14 @@
 // it keeps no audit log.
 import type { Principal, Role } from '../../principal.ts';
 import { Conflict } from '../../domain/errors.ts';
-import { checkGrant, kindOf, normaliseEmail, UnknownTenantError, visibleTo } from '../../ports/user-directory.ts';
+import {
+  checkGrant,
+  kindOf,
+  toPrincipal,
+  normaliseEmail,
+  UnknownTenantError,
+  visibleTo,
+} from '../../ports/user-directory.ts';
 import type { DirectoryActor, DirectoryEntry, UserDirectory } from '../../ports/user-directory.ts';
 
 const copy = (e: DirectoryEntry): DirectoryEntry => ({ ...e, grants: e.grants.map((g) => ({ ...g })) });
@@ -30,13 +37,7 @@ export class MemoryUserDirectory implements UserDirectory {
       }
     }
     if (!entry || entry.disabled) return undefined;
-    return {
-      kind: entry.kind,
-      sub,
-      email: mail,
-      roles: new Map(entry.grants.map((g) => [g.tenant, g.role])),
-      platformAdmin: entry.platformAdmin,
-    };
+    return toPrincipal(entry, { sub, email: mail });
   }
 
   private create(email: string, kind: 'user' | 'service'): DirectoryEntry {

@@ -7,7 +7,14 @@ import type { Database, Queryable } from '../../db/database.ts';
 import type { Principal, Role } from '../../principal.ts';
 import { Conflict } from '../../domain/errors.ts';
 import { audit } from '../review-store/sql-review-store.ts';
-import { checkGrant, kindOf, normaliseEmail, UnknownTenantError, visibleTo } from '../../ports/user-directory.ts';
+import {
+  checkGrant,
+  kindOf,
+  toPrincipal,
+  normaliseEmail,
+  UnknownTenantError,
+  visibleTo,
+} from '../../ports/user-directory.ts';
 import type { DirectoryActor, DirectoryEntry, UserDirectory } from '../../ports/user-directory.ts';
 
 interface EntryRow {
@@ -126,14 +133,7 @@ export class SqlUserDirectory implements UserDirectory {
       // Lost a race with another first sign-in: resolve again from what was stored.
       if (bound.rows.length === 0) return this.resolve({ sub, email });
     }
-    const entry = toEntry(row);
-    return {
-      kind: entry.kind,
-      sub,
-      email: mail,
-      roles: new Map(entry.grants.map((g) => [g.tenant, g.role])),
-      platformAdmin: entry.platformAdmin,
-    };
+    return toPrincipal(toEntry(row), { sub, email: mail });
   }
 
   private async entry(tx: Queryable, email: string): Promise<StoredEntry | undefined> {
