@@ -1,5 +1,6 @@
 // One typed view of the environment. Every adapter choice is made here and nowhere else:
 // an unset variable means the embedded default, so `npm start` runs on a bare machine.
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { MIN_SECRET_LENGTH } from './secrets.ts';
 
@@ -17,6 +18,13 @@ export interface Config {
   elasticsearchUrl: string | undefined;
   /** Bigtable for profiles and events; unset project means the embedded store. */
   bigtable: { projectId: string; instanceId: string; emulatorHost: string | undefined } | undefined;
+  /**
+   * The change feed between replicas on Google Cloud Pub/Sub (PUBSUB_PROJECT, PUBSUB_TOPIC,
+   * PUBSUB_EMULATOR_HOST); unset project means the in-process feed, this replica alone on it.
+   * `replica` (REDOUBT_REPLICA, default the host name) names this replica's subscription, kept
+   * across restarts: it must be stable per replica and unique among them.
+   */
+  pubsub?: { projectId: string; topic: string; emulatorHost: string | undefined; replica: string };
   /** Demo data: number of customers seeded on first start (0 = none) and the live trickle. */
   demo: { seedCustomers: number; trickle: boolean };
   /** Identity-Aware Proxy: required outside the embedded demo. */
@@ -122,6 +130,7 @@ export function isLoopback(host: string): boolean {
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(optional(env, 'REDOUBT_DATA_DIR') ?? 'data');
   const bigtableProject = optional(env, 'BIGTABLE_PROJECT');
+  const pubsubProject = optional(env, 'PUBSUB_PROJECT');
   const audience = optional(env, 'IAP_AUDIENCE');
   const dashboardDir = optional(env, 'REDOUBT_DASHBOARD_DIR') ?? resolve('dist/apps/dashboard/browser');
   if (audience !== undefined && !isIapAudience(audience)) {
@@ -175,6 +184,14 @@ export function loadConfig(env: Env = process.env): Config {
           projectId: bigtableProject,
           instanceId: optional(env, 'BIGTABLE_INSTANCE') ?? 'redoubt',
           emulatorHost: optional(env, 'BIGTABLE_EMULATOR_HOST'),
+        }
+      : undefined,
+    pubsub: pubsubProject
+      ? {
+          projectId: pubsubProject,
+          topic: optional(env, 'PUBSUB_TOPIC') ?? 'redoubt-changes',
+          emulatorHost: optional(env, 'PUBSUB_EMULATOR_HOST'),
+          replica: optional(env, 'REDOUBT_REPLICA') ?? hostname(),
         }
       : undefined,
     demo: {

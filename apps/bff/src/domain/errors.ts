@@ -182,9 +182,10 @@ export class RateLimited extends DomainError {
 }
 
 // 503: a backing store did not answer. The message names the store, never the driver's text.
-// 'identity-keys': IAP's signing keys; 'ingest': one of the stores an ingest batch writes to.
+// 'identity-keys': IAP's signing keys; 'ingest': one of the stores an ingest batch writes to;
+// 'feed': the change feed between replicas (ports/change-feed.ts).
 export type StoreName =
-  'search' | 'profiles' | 'reviews' | 'directory' | 'graph' | 'audit' | 'identity-keys' | 'ingest';
+  'search' | 'profiles' | 'reviews' | 'directory' | 'graph' | 'audit' | 'identity-keys' | 'ingest' | 'feed';
 
 export class StoreUnavailable extends DomainError {
   readonly code = 'STORE_UNAVAILABLE';

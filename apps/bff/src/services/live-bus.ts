@@ -1,5 +1,7 @@
 // In-process pub/sub of what changed, per tenant: new links, new scores and labels, new customers,
 // reviews, notes. The live stream (server-sent events) subscribes here; publishers never wait on it.
+// With several replicas, every local change is also handed to the relay (services/change-relay.ts),
+// which carries it to the other replicas over the ChangeFeed; theirs come back in through deliver().
 export type LiveChange =
   | { type: 'link'; tenant: string; customerId: string; kind: string; value: string; at: string }
   | { type: 'customer'; tenant: string; customerId: string; name?: string; at: string }
@@ -23,6 +25,12 @@ export type LiveListener = (change: LiveChange) => void;
 
 export class LiveBus {
   readonly #byTenant = new Map<string, Set<LiveListener>>();
+  #relay: LiveListener | undefined;
+
+  /** Hands every change published here from now on to `relay` too (the change feed to other replicas). */
+  relayTo(relay: LiveListener): void {
+    this.#relay = relay;
+  }
 
   /** Calls `listener` for every change of the tenant until the returned function is called. */
   subscribe(tenant: string, listener: LiveListener): () => void {
@@ -35,12 +43,28 @@ export class LiveBus {
     };
   }
 
-  /** True when someone listens to the tenant: publishers can skip building changes otherwise. */
+  /**
+   * True when someone listens to the tenant: publishers can skip building changes otherwise. With a
+   * relay (other replicas) someone always does.
+   */
   hasListeners(tenant: string): boolean {
-    return this.#byTenant.has(tenant);
+    return this.#relay !== undefined || this.#byTenant.has(tenant);
   }
 
+  /** A change made on this replica: to the local listeners and to the other replicas. */
   publish(change: LiveChange): void {
+    if (this.#relay) {
+      try {
+        this.#relay(change);
+      } catch {
+        // The relay counts its own failures; ingestion goes on.
+      }
+    }
+    this.deliver(change);
+  }
+
+  /** A change to the local listeners only (one that came from another replica). */
+  deliver(change: LiveChange): void {
     const set = this.#byTenant.get(change.tenant);
     if (!set) return;
     for (const listener of set) {
