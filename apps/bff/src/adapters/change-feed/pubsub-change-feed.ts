@@ -45,7 +45,12 @@ export class PubSubChangeFeed implements ChangeFeed {
     this.replica = options.replica;
     this.#client = new PubSub({
       projectId: options.projectId,
-      ...(options.emulatorHost !== undefined && { apiEndpoint: options.emulatorHost, emulatorMode: true }),
+      // With the emulator: no credentials are looked for (universeDomain, docs/toolchain.md).
+      ...(options.emulatorHost !== undefined && {
+        apiEndpoint: options.emulatorHost,
+        emulatorMode: true,
+        universeDomain: 'googleapis.com',
+      }),
     });
     // A few milliseconds of batching: one request carries many tenants' messages at high rates
     // without holding a lone message back noticeably.
