@@ -1,8 +1,7 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
-import { Me } from '@redoubt/contracts/api';
-import { parseAs } from '../http/parse';
+import type { Me } from '@redoubt/contracts/api';
 
 /** The role a person holds in one tenant (each tenant its own: roles belong to the grant). */
 export type Role = Me['tenants'][number]['role'];
@@ -32,9 +31,11 @@ export class Session {
 
   /** Resolves with the principal; every caller shares one request per page load. */
   load(): Promise<Me> {
-    // Checked against the contract: the roles and tenants decide every screen offered.
-    this.pending ??= firstValueFrom(this.http.get<unknown>('/api/me'))
-      .then(parseAs(Me))
+    // Checked against the contract: the roles and tenants decide every screen offered. The checker
+    // (TypeBox and the schemas, ~100 kB) is a lazy chunk fetched alongside the answer, so the
+    // initial bundle stays small.
+    this.pending ??= Promise.all([firstValueFrom(this.http.get<unknown>('/api/me')), import('./me-check')])
+      .then(([body, check]) => check.checkMe(body))
       .then(
         (me) => {
           this.current.set(me);

@@ -15,6 +15,7 @@ import { SECTIONS, canOpenCustomers, homeSection, sectionsFor } from './sections
 import { DemoBanner } from './demo-banner';
 import { ShortcutKeys, type ShortcutCommand } from './shortcuts';
 import { ShortcutsDialog } from './shortcuts-dialog';
+import { Theme } from './theme';
 
 interface NavItem {
   readonly label: string;
@@ -55,6 +56,7 @@ export class Shell {
   protected readonly adminAll = ADMIN_ALL;
   private readonly router = inject(Router);
   private readonly session = inject(Session);
+  protected readonly theme = inject(Theme);
 
   /** From the route: /t/:tenant/…; undefined on the platform administrator's /admin screens. */
   readonly tenant = input<string>();
