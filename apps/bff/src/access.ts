@@ -137,6 +137,7 @@ export const DASHBOARD_PAGES: readonly string[] = [
   '/t/:tenant/customers/:id',
   '/t/:tenant/queue',
   '/t/:tenant/audit',
+  '/t/:tenant/team',
   '/t/:tenant/overview',
   '/t/:tenant/access',
 ];

@@ -26,6 +26,7 @@ import { customerRoutes } from './routes/customers.ts';
 import { eventRoutes } from './routes/events.ts';
 import { overviewRoutes } from './routes/overview.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { qualityRoutes } from './routes/quality.ts';
 import { liveRoutes } from './routes/live.ts';
 
 export interface BuildOptions {
@@ -128,6 +129,7 @@ export async function buildApp({
     await app.register(eventRoutes);
     await app.register(overviewRoutes);
     await app.register(auditRoutes);
+    await app.register(qualityRoutes);
     await app.register(liveRoutes);
     if (demo) await app.register(demo.demoRoutes);
     // Read at scrape time.

@@ -9,6 +9,7 @@ import type { Database } from '../../db/database.ts';
 import type { UserDirectory } from '../../ports/user-directory.ts';
 import type { ReviewStore } from '../../ports/review-store.ts';
 import type { AuditLog } from '../../ports/audit-log.ts';
+import type { TeamQualityReader } from '../../ports/team-quality.ts';
 import type { ProfileStore } from '../../ports/profile-store.ts';
 import type { SearchIndex } from '../../ports/search-index.ts';
 import type { GraphRegistry } from '../../services/graphs.ts';
@@ -25,12 +26,14 @@ import graphs from './graphs.ts';
 import live from './live.ts';
 import ingest from './ingest.ts';
 import reviewFollower from './review-follower.ts';
+import quality from './quality.ts';
 
 export interface AppServices {
   db: Database;
   users: UserDirectory;
   reviews: ReviewStore;
   audit: AuditLog;
+  quality: TeamQualityReader;
   profiles: ProfileStore;
   searchIndex: SearchIndex;
   graphs: GraphRegistry;
@@ -47,6 +50,7 @@ export async function registerServices(
   await app.register(users, { use: services.users });
   await app.register(reviews, { use: services.reviews });
   await app.register(audit, { use: services.audit });
+  await app.register(quality, { use: services.quality });
   await app.register(profiles, { use: services.profiles });
   await app.register(search, { use: services.searchIndex });
   await app.register(graphs, { use: services.graphs });
