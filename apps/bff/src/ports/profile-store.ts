@@ -35,6 +35,36 @@ export interface RollupBucket {
   counts: Counts;
 }
 
+/**
+ * The plain figures of a bucket (services/rollups.ts figuresOf reads them). Every other counter is a
+ * breakdown (`method.<type>.<figure>`, `country.<CC>.<figure>`) or a PREVENT reason (`reason.<rule>`),
+ * which the overview shows for the whole range only.
+ */
+export const FIGURE_COUNTERS = [
+  'orders',
+  'orderValue',
+  'transactions',
+  'transactionValue',
+  'ALLOW',
+  'REVIEW',
+  'PREVENT',
+  'preventedValue',
+  'fraudsters',
+  'genuine',
+  'chargebacks',
+  'chargebackValue',
+] as const;
+export type FigureCounter = (typeof FIGURE_COUNTERS)[number];
+
+/**
+ * A tenant's hourly plain figures, columnar: `hours` ascending (hours with nothing counted are
+ * absent), and per figure one array aligned with it (0 where the hour counted none).
+ */
+export interface HourlyFigures {
+  hours: number[];
+  figures: Record<FigureCounter, number[]>;
+}
+
 export interface ScoreEntry {
   at: number;
   score: number;
@@ -97,6 +127,17 @@ export interface ProfileStore {
    * counted are absent. Read from the rollup rows alone, never from the events.
    */
   rollups(tenant: string, from: number, to: number): Promise<RollupBucket[]>;
+  /**
+   * The plain figures (FIGURE_COUNTERS) of the same buckets as rollups(), columnar: what a series
+   * needs, without reading the breakdown counters.
+   */
+  rollupFigures(tenant: string, from: number, to: number): Promise<HourlyFigures>;
+  /**
+   * Every counter of the buckets with hour in [from, to) summed (with `figuresOnly`, the plain
+   * figures alone); counters summing to 0 are absent. Equal to adding up rollups(); an adapter may
+   * keep day rows to answer it without reading every hour.
+   */
+  rollupTotals(tenant: string, from: number, to: number, options?: { figuresOnly?: boolean }): Promise<Counts>;
   /** Number of customer rows of a tenant (readiness and demo progress). */
   countCustomers(tenant: string): Promise<number>;
   ping(): Promise<void>;

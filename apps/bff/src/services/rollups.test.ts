@@ -183,6 +183,8 @@ rollupSuite('embedded (node:sqlite)', async (dir) => {
     'mark',
     'replay',
     'rollups',
+    'rollupFigures',
+    'rollupTotals',
     'countCustomers',
     'ping',
     'close',

@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RedoubtEvent } from '@redoubt/contracts';
 import type { CustomerRecord, ProfileStore, StoredEvent } from '../../src/ports/profile-store.ts';
-import { emptyCustomer } from '../../src/ports/profile-store.ts';
+import { emptyCustomer, FIGURE_COUNTERS } from '../../src/ports/profile-store.ts';
 
 export interface RawProbe {
   /** Event ids of a customer in the order the storage keeps them (expected: newest first). */
@@ -251,6 +251,61 @@ export function profileStoreContract(
       assert.deepEqual(await store.rollups('rollfail', T0, T0 + 24 * H), expected);
       await store.write('rollfail', batch(), [customer('roll', 'Roll')]);
       assert.deepEqual(await store.rollups('rollfail', T0, T0 + 24 * H), expected);
+    });
+
+    it('reads the plain figures columnar and the totals of a range, equal to adding up the buckets', async () => {
+      const D = 24 * H;
+      // Three UTC days and a bit: counters in the hours around midnight test where day rows start and end.
+      const at = [T0 + 60_000, T0 + 23 * H + 5, T0 + D, T0 + D + 13 * H, T0 + 2 * D + 23 * H, T0 + 3 * D + 2 * H];
+      const batch = at.map((t, i) =>
+        counted(`t-${i}`, t, {
+          orders: 1,
+          orderValue: 10 + i,
+          ...(i % 2 ? { PREVENT: 1, [`reason.rule ${i < 4 ? 'a' : 'b'}`]: 1 } : { ALLOW: 1 }),
+          [`country.${i < 3 ? 'GB' : 'FR'}.orders`]: 1,
+        }),
+      );
+      await store.write('totals', batch, []);
+      const sumOf = async (from: number, to: number, figuresOnly = false) => {
+        const sum: Record<string, number> = {};
+        for (const b of await store.rollups('totals', from, to)) {
+          for (const [name, n] of Object.entries(b.counts)) {
+            if (figuresOnly && !(FIGURE_COUNTERS as readonly string[]).includes(name)) continue;
+            sum[name] = (sum[name] ?? 0) + n;
+          }
+        }
+        for (const name of Object.keys(sum)) if (sum[name] === 0) delete sum[name];
+        return sum;
+      };
+      const ranges: [number, number][] = [
+        [T0, T0 + 4 * D], // whole days
+        [T0 + H, T0 + 3 * D], // starts after midnight: the first day from hours
+        [T0 + 23 * H, T0 + 3 * D + 3 * H], // hours, two whole days, hours
+        [T0 + 30 * 60_000, T0 + D + 13 * H + 1], // off the hour at both ends
+        [T0 + D + 13 * H, T0 + D + 14 * H], // one hour
+        [T0 + 2 * H, T0 + 3 * H], // nothing counted
+      ];
+      for (const [from, to] of ranges) {
+        const label = `${new Date(from).toISOString()}..${new Date(to).toISOString()}`;
+        assert.deepEqual(await store.rollupTotals('totals', from, to), await sumOf(from, to), label);
+        assert.deepEqual(
+          await store.rollupTotals('totals', from, to, { figuresOnly: true }),
+          await sumOf(from, to, true),
+          label,
+        );
+        const buckets = await store.rollups('totals', from, to);
+        const columns = await store.rollupFigures('totals', from, to);
+        assert.deepEqual(columns.hours, buckets.map((b) => b.hour), label);
+        for (const f of FIGURE_COUNTERS) {
+          assert.deepEqual(columns.figures[f], buckets.map((b) => b.counts[f] ?? 0), `${label} ${f}`);
+        }
+      }
+      const all = await store.rollupTotals('totals', T0, T0 + 4 * D);
+      assert.equal(all.orders, 6);
+      assert.equal(all['country.GB.orders'], 3);
+      assert.equal(all['reason.rule a'], 2);
+      assert.deepEqual(await store.rollupTotals('other', T0, T0 + 4 * D), {});
+      assert.deepEqual((await store.rollupFigures('other', T0, T0 + 4 * D)).hours, []);
     });
 
     it('answers a ping', async () => {

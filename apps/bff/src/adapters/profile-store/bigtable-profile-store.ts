@@ -22,12 +22,14 @@ import type { Instance, Table } from '@google-cloud/bigtable';
 import type {
   Counts,
   CustomerRecord,
+  FigureCounter,
+  HourlyFigures,
   ProfileStore,
   RollupBucket,
   StoredEvent,
   TimelinePage,
 } from '../../ports/profile-store.ts';
-import { ROLLUP_BUCKET_MS } from '../../ports/profile-store.ts';
+import { FIGURE_COUNTERS, ROLLUP_BUCKET_MS } from '../../ports/profile-store.ts';
 import { TimelineCursors } from './cursor.ts';
 import { ephemeralSigner } from '../cursors.ts';
 import type { CursorSigner } from '../cursors.ts';
@@ -58,6 +60,8 @@ const MARKER_CHUNK = 500;
 const hourKey = (hour: number) => new Date(hour).toISOString().slice(0, 13).replace(/[-T]/g, '');
 const hourOfKey = (key: string) =>
   Date.UTC(+key.slice(0, 4), +key.slice(4, 6) - 1, +key.slice(6, 8), +key.slice(8, 10));
+/** The qualifiers of the plain figures (a column filter: the series reads no breakdown cells). */
+const FIGURE_COLUMNS = new RegExp(`^(${FIGURE_COUNTERS.join('|')})$`);
 /** Event ids hold [A-Za-z0-9._:@-] (libs/contracts ID_PATTERN): escape the regex metacharacter '.'. */
 const escapeId = (id: string) => id.replace(/[.\\^$|?*+()[\]{}]/g, '\\$&');
 
@@ -279,6 +283,28 @@ export class BigtableProfileStore implements ProfileStore {
   }
 
   async rollups(tenant: string, from: number, to: number): Promise<RollupBucket[]> {
+    return this.#readRollups(tenant, from, to, false);
+  }
+
+  async rollupFigures(tenant: string, from: number, to: number): Promise<HourlyFigures> {
+    const buckets = await this.#readRollups(tenant, from, to, true);
+    const figures = {} as Record<FigureCounter, number[]>;
+    for (const f of FIGURE_COUNTERS) figures[f] = buckets.map((b) => b.counts[f] ?? 0);
+    return { hours: buckets.map((b) => b.hour), figures };
+  }
+
+  /** Adds up the hour rows (no day rows here: a 92-day range is 2,208 rows of one short scan). */
+  async rollupTotals(tenant: string, from: number, to: number, options: { figuresOnly?: boolean } = {}): Promise<Counts> {
+    const sum: Counts = {};
+    for (const b of await this.#readRollups(tenant, from, to, options.figuresOnly ?? false)) {
+      for (const name in b.counts) sum[name] = (sum[name] ?? 0) + b.counts[name]!;
+    }
+    for (const name in sum) if (sum[name] === 0) delete sum[name];
+    return sum;
+  }
+
+  /** The hour rows in [from, to), family `c` (with `figuresOnly`, the FIGURE_COUNTERS cells alone). */
+  async #readRollups(tenant: string, from: number, to: number, figuresOnly: boolean): Promise<RollupBucket[]> {
     keyParts(tenant, []);
     if (to <= from) return [];
     const [rows] = await this.#deadline(
@@ -292,7 +318,7 @@ export class BigtableProfileStore implements ProfileStore {
             },
           },
         ],
-        filter: { family: 'c' },
+        filter: figuresOnly ? [{ family: 'c' }, { column: FIGURE_COLUMNS }] : { family: 'c' },
       } as never),
     );
     const out: RollupBucket[] = [];

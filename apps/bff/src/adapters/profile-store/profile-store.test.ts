@@ -142,3 +142,45 @@ test(
     }
   },
 );
+
+// Files written before the rollups had columns kept one JSON row per (tenant, hour): opening one
+// moves those counters into the new tables, once, and nothing is lost or counted twice.
+test('embedded: opening a file with the old JSON rollup rows moves them into the new tables', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'redoubt-profiles-migrate-'));
+  const file = join(dir, 'profiles.db');
+  const H = 3_600_000;
+  const T0 = Date.UTC(2026, 9, 1);
+  try {
+    const old = new DatabaseSync(file);
+    old.exec('CREATE TABLE rollups (tenant TEXT NOT NULL, hour INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (tenant, hour)) WITHOUT ROWID');
+    const put = old.prepare('INSERT INTO rollups VALUES (?, ?, ?)');
+    put.run('acme', T0, JSON.stringify({ orders: 2, orderValue: 1250, 'reason.velocity: card': 1, 'country.GB.orders': 2 }));
+    put.run('acme', T0 + 25 * H, JSON.stringify({ PREVENT: 1, preventedValue: 40, 'country.GB.prevented': 1 }));
+    put.run('globex', T0, JSON.stringify({ orders: 9 }));
+    old.close();
+
+    for (let open = 0; open < 2; open++) {
+      const store = new SqliteProfileStore(file);
+      assert.deepEqual(await store.rollups('acme', T0, T0 + 48 * H), [
+        { hour: T0, counts: { orders: 2, orderValue: 1250, 'reason.velocity: card': 1, 'country.GB.orders': 2 } },
+        { hour: T0 + 25 * H, counts: { PREVENT: 1, preventedValue: 40, 'country.GB.prevented': 1 } },
+      ]);
+      assert.deepEqual(await store.rollupTotals('acme', T0, T0 + 48 * H), {
+        orders: 2,
+        orderValue: 1250,
+        PREVENT: 1,
+        preventedValue: 40,
+        'reason.velocity: card': 1,
+        'country.GB.orders': 2,
+        'country.GB.prevented': 1,
+      });
+      assert.deepEqual(await store.rollupTotals('globex', T0, T0 + 48 * H), { orders: 9 });
+      await store.close();
+    }
+    const probe = new DatabaseSync(file, { readOnly: true });
+    assert.equal(probe.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'rollups'").get(), undefined);
+    probe.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -2,21 +2,26 @@
 // WAL journal, one transaction per write so a batch is stored whole or not at all.
 // Layout mirrors the Bigtable design: a customer row per (tenant, id) and event rows ordered by
 // (tenant, customer, time desc); the rowid `seq` orders writes for graph replay.
-// Rollups: one row per (tenant, hour) holding that hour's counters as JSON, updated in the same
-// transaction that inserts the events, and only for events the insert actually stored (a resend
-// hits the unique index and adds nothing). Event and count commit or roll back together, so there
-// is no moment where one is stored without the other (docs/rollups.md).
+// Rollups (docs/rollups.md): `rollup_hours` holds the plain figures of a (tenant, hour) as integer
+// columns; `rollup_keys` the breakdown and reason counters of the hour, one row per name; and
+// `rollup_day_keys` the same per UTC day, so the totals of a long range read a day row per name
+// instead of 24 hour rows. All three are updated in the transaction that inserts the events, only for
+// events the insert actually stored (a resend hits the unique index and adds nothing), with one
+// statement per table per batch adding to the rows (no read-modify-write in JavaScript). Event and
+// count commit or roll back together: there is no moment where one is stored without the other.
 import { DatabaseSync } from 'node:sqlite';
 import type { StatementSync } from 'node:sqlite';
 import type {
   Counts,
   CustomerRecord,
+  FigureCounter,
+  HourlyFigures,
   ProfileStore,
   RollupBucket,
   StoredEvent,
   TimelinePage,
 } from '../../ports/profile-store.ts';
-import { ROLLUP_BUCKET_MS } from '../../ports/profile-store.ts';
+import { FIGURE_COUNTERS, ROLLUP_BUCKET_MS } from '../../ports/profile-store.ts';
 import { TimelineCursors } from './cursor.ts';
 import { ephemeralSigner } from '../cursors.ts';
 import type { CursorSigner } from '../cursors.ts';
@@ -45,13 +50,46 @@ CREATE TABLE IF NOT EXISTS customers (
   body TEXT NOT NULL,
   PRIMARY KEY (tenant, id)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS rollups (
+CREATE TABLE IF NOT EXISTS rollup_hours (
   tenant TEXT NOT NULL,
   hour INTEGER NOT NULL,
-  body TEXT NOT NULL,
+  ${FIGURE_COUNTERS.map((f) => `"${f}" INTEGER NOT NULL DEFAULT 0,`).join('\n  ')}
   PRIMARY KEY (tenant, hour)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rollup_keys (
+  tenant TEXT NOT NULL,
+  hour INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (tenant, hour, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rollup_day_keys (
+  tenant TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (tenant, day, name)
+) WITHOUT ROWID;
 `;
+
+const DAY = 86_400_000;
+const FIGURE_INDEX = new Map<string, number>(FIGURE_COUNTERS.map((f, i) => [f, i]));
+const figureColumns = FIGURE_COUNTERS.map((f) => `"${f}"`).join(', ');
+const figureJsonArrays = FIGURE_COUNTERS.map((f) => `json_group_array("${f}")`).join(', ');
+const figureSums = FIGURE_COUNTERS.map((f) => `sum("${f}")`).join(', ');
+/** Rows of one batch, given to SQLite as one JSON array: json_each walks it in C. */
+const ADD_HOURS = `INSERT INTO rollup_hours (tenant, hour, ${figureColumns})
+  SELECT ?, value->>0, ${FIGURE_COUNTERS.map((_, i) => `value->>${i + 1}`).join(', ')} FROM json_each(?) WHERE true
+  ON CONFLICT (tenant, hour) DO UPDATE SET ${FIGURE_COUNTERS.map((f) => `"${f}" = "${f}" + excluded."${f}"`).join(', ')}`;
+const addKeys = (table: string, at: string) => `INSERT INTO ${table} (tenant, ${at}, name, n)
+  SELECT ?, value->>0, value->>1, value->>2 FROM json_each(?) WHERE true
+  ON CONFLICT (tenant, ${at}, name) DO UPDATE SET n = n + excluded.n`;
+
+/** What one batch adds: per hour the figures (in FIGURE_COUNTERS order) and the other counters. */
+interface HourSum {
+  figures: number[];
+  keys: Map<string, number>;
+}
 
 export class SqliteProfileStore implements ProfileStore {
   readonly #db: DatabaseSync;
@@ -62,9 +100,14 @@ export class SqliteProfileStore implements ProfileStore {
   readonly #timelineFirst: StatementSync;
   readonly #timelineAfter: StatementSync;
   readonly #cursors: TimelineCursors;
-  readonly #rollupGet: StatementSync;
-  readonly #rollupPut: StatementSync;
-  readonly #rollupRange: StatementSync;
+  readonly #addHours: StatementSync;
+  readonly #addKeys: StatementSync;
+  readonly #addDayKeys: StatementSync;
+  readonly #hoursRange: StatementSync;
+  readonly #keysRange: StatementSync;
+  readonly #figuresColumns: StatementSync;
+  readonly #figureTotals: StatementSync;
+  readonly #keyTotals: StatementSync;
 
   /** `path` is a file, or ':memory:' for tests. */
   constructor(path: string, options: SqliteProfileStoreOptions = {}) {
@@ -85,12 +128,28 @@ export class SqliteProfileStore implements ProfileStore {
       // DO NOTHING on a stored id: `changes` then says whether this write stored it (rollups).
       'INSERT INTO events (tenant, event_id, customer_id, type, at, body) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, event_id) DO NOTHING',
     );
-    this.#rollupGet = this.#db.prepare('SELECT body FROM rollups WHERE tenant = ? AND hour = ?');
-    this.#rollupPut = this.#db.prepare(
-      'INSERT INTO rollups (tenant, hour, body) VALUES (?, ?, ?) ON CONFLICT (tenant, hour) DO UPDATE SET body = excluded.body',
+    migrateRollups(this.#db);
+    this.#addHours = this.#db.prepare(ADD_HOURS);
+    this.#addKeys = this.#db.prepare(addKeys('rollup_keys', 'hour'));
+    this.#addDayKeys = this.#db.prepare(addKeys('rollup_day_keys', 'day'));
+    const inRange = 'tenant = ? AND hour >= ? AND hour < ?';
+    this.#hoursRange = this.#db.prepare(`SELECT hour, ${figureColumns} FROM rollup_hours WHERE ${inRange} ORDER BY hour`);
+    this.#keysRange = this.#db.prepare(`SELECT hour, name, n FROM rollup_keys WHERE ${inRange} ORDER BY hour`);
+    // One row of JSON arrays (one per column), built in C: the series' columns without a JavaScript
+    // object per hour. The inner ORDER BY keeps the hours ascending.
+    this.#figuresColumns = this.#db.prepare(
+      `SELECT json_group_array(hour) AS hours, ${figureJsonArrays} FROM (SELECT hour, ${figureColumns} FROM rollup_hours WHERE ${inRange} ORDER BY hour)`,
     );
-    this.#rollupRange = this.#db.prepare(
-      'SELECT hour, body FROM rollups WHERE tenant = ? AND hour >= ? AND hour < ? ORDER BY hour',
+    this.#figuresColumns.setReturnArrays(true);
+    this.#figureTotals = this.#db.prepare(`SELECT ${figureSums} FROM rollup_hours WHERE ${inRange}`);
+    this.#figureTotals.setReturnArrays(true);
+    // Whole UTC days from the day rows, the hours before the first and after the last from the hour rows.
+    this.#keyTotals = this.#db.prepare(
+      `SELECT name, sum(n) AS n FROM (
+        SELECT name, n FROM rollup_day_keys WHERE tenant = :tenant AND day >= :dayFrom AND day < :dayTo
+        UNION ALL SELECT name, n FROM rollup_keys WHERE tenant = :tenant AND hour >= :from AND hour < :dayFrom
+        UNION ALL SELECT name, n FROM rollup_keys WHERE tenant = :tenant AND hour >= :dayTo AND hour < :to
+      ) GROUP BY name`,
     );
     this.#upsertCustomer = this.#db.prepare(
       'INSERT INTO customers (tenant, id, body) VALUES (?, ?, ?) ON CONFLICT (tenant, id) DO UPDATE SET body = excluded.body',
@@ -123,8 +182,8 @@ export class SqliteProfileStore implements ProfileStore {
   async write(tenant: string, events: StoredEvent[], customers: CustomerRecord[]): Promise<void> {
     this.#db.exec('BEGIN');
     try {
-      // Counts of the events stored by this write, summed per hour, then one read-merge-write per hour.
-      const hours = new Map<number, Counts>();
+      // Counts of the events stored by this write, summed per hour, then added in one statement per table.
+      const hours = new Map<number, HourSum>();
       for (const e of events) {
         const { changes } = this.#insertEvent.run(
           tenant,
@@ -137,20 +196,43 @@ export class SqliteProfileStore implements ProfileStore {
         if (changes === 0 || !e.counts) continue;
         const hour = Math.floor(e.at / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
         let sum = hours.get(hour);
-        if (!sum) hours.set(hour, (sum = {}));
-        for (const name in e.counts) sum[name] = (sum[name] ?? 0) + e.counts[name];
+        if (!sum) hours.set(hour, (sum = { figures: new Array<number>(FIGURE_COUNTERS.length).fill(0), keys: new Map() }));
+        for (const name in e.counts) {
+          const i = FIGURE_INDEX.get(name);
+          if (i !== undefined) sum.figures[i]! += e.counts[name]!;
+          else sum.keys.set(name, (sum.keys.get(name) ?? 0) + e.counts[name]!);
+        }
       }
-      for (const [hour, add] of hours) {
-        const row = this.#rollupGet.get(tenant, hour) as { body: string } | undefined;
-        const counts = row ? (JSON.parse(row.body) as Counts) : {};
-        for (const name in add) counts[name] = (counts[name] ?? 0) + add[name];
-        this.#rollupPut.run(tenant, hour, JSON.stringify(counts));
-      }
+      if (hours.size > 0) this.#addRollups(tenant, hours);
       for (const c of customers) this.#upsertCustomer.run(tenant, c.id, JSON.stringify(c));
       this.#db.exec('COMMIT');
     } catch (error) {
       this.#db.exec('ROLLBACK');
       throw error;
+    }
+  }
+
+  #addRollups(tenant: string, hours: Map<number, HourSum>): void {
+    const figureRows: number[][] = [];
+    const keyRows: [number, string, number][] = [];
+    const days = new Map<number, Map<string, number>>();
+    for (const [hour, sum] of hours) {
+      figureRows.push([hour, ...sum.figures]);
+      if (sum.keys.size === 0) continue;
+      const day = Math.floor(hour / DAY) * DAY;
+      let dayKeys = days.get(day);
+      if (!dayKeys) days.set(day, (dayKeys = new Map()));
+      for (const [name, n] of sum.keys) {
+        keyRows.push([hour, name, n]);
+        dayKeys.set(name, (dayKeys.get(name) ?? 0) + n);
+      }
+    }
+    const dayRows: [number, string, number][] = [];
+    for (const [day, keys] of days) for (const [name, n] of keys) dayRows.push([day, name, n]);
+    this.#addHours.run(tenant, JSON.stringify(figureRows));
+    if (keyRows.length > 0) {
+      this.#addKeys.run(tenant, JSON.stringify(keyRows));
+      this.#addDayKeys.run(tenant, JSON.stringify(dayRows));
     }
   }
 
@@ -198,8 +280,50 @@ export class SqliteProfileStore implements ProfileStore {
   }
 
   async rollups(tenant: string, from: number, to: number): Promise<RollupBucket[]> {
-    const rows = this.#rollupRange.all(tenant, from, to) as { hour: number; body: string }[];
-    return rows.map((r) => ({ hour: r.hour, counts: JSON.parse(r.body) as Counts }));
+    const buckets = new Map<number, Counts>();
+    for (const row of this.#hoursRange.all(tenant, from, to) as Record<string, number>[]) {
+      const counts: Counts = {};
+      for (const f of FIGURE_COUNTERS) if (row[f] !== 0) counts[f] = row[f]!;
+      buckets.set(row.hour!, counts);
+    }
+    for (const row of this.#keysRange.all(tenant, from, to) as { hour: number; name: string; n: number }[]) {
+      if (row.n === 0) continue;
+      let counts = buckets.get(row.hour);
+      if (!counts) buckets.set(row.hour, (counts = {}));
+      counts[row.name] = row.n;
+    }
+    return [...buckets]
+      .filter(([, counts]) => Object.keys(counts).length > 0)
+      .sort(([a], [b]) => a - b)
+      .map(([hour, counts]) => ({ hour, counts }));
+  }
+
+  async rollupFigures(tenant: string, from: number, to: number): Promise<HourlyFigures> {
+    const columns = (this.#figuresColumns.get(tenant, from, to) as unknown as string[]).map(
+      (json) => JSON.parse(json) as number[],
+    );
+    const figures = {} as Record<FigureCounter, number[]>;
+    FIGURE_COUNTERS.forEach((f, i) => (figures[f] = columns[i + 1]!));
+    return { hours: columns[0]!, figures };
+  }
+
+  async rollupTotals(tenant: string, from: number, to: number, options: { figuresOnly?: boolean } = {}): Promise<Counts> {
+    const totals: Counts = {};
+    const sums = this.#figureTotals.get(tenant, from, to) as unknown as (number | null)[];
+    FIGURE_COUNTERS.forEach((f, i) => {
+      if (sums[i]) totals[f] = sums[i];
+    });
+    if (options.figuresOnly) return totals;
+    // Hour rows in [from, to) are those in [first, end): both on hour boundaries. The whole UTC days
+    // inside come from the day rows.
+    const first = Math.ceil(from / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
+    const end = Math.max(first, Math.ceil(to / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS);
+    let dayFrom = Math.ceil(first / DAY) * DAY;
+    let dayTo = Math.floor(end / DAY) * DAY;
+    if (dayFrom >= dayTo) dayFrom = dayTo = end;
+    const rows = this.#keyTotals.all({ tenant, from: first, to: end, dayFrom, dayTo }) as { name: string; n: number }[];
+    for (const row of rows) if (row.n !== 0) totals[row.name] = row.n;
+    return totals;
   }
 
   async countCustomers(tenant: string): Promise<number> {
@@ -213,6 +337,34 @@ export class SqliteProfileStore implements ProfileStore {
 
   async close(): Promise<void> {
     if (this.#db.isOpen) this.#db.close();
+  }
+}
+
+/**
+ * Files written before the rollups had columns kept one JSON row per (tenant, hour) in `rollups`:
+ * moved into the three tables once, in one transaction, then dropped.
+ */
+function migrateRollups(db: DatabaseSync): void {
+  const old = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'rollups'").get();
+  if (!old) return;
+  const figureNames = FIGURE_COUNTERS.map((f) => `'${f}'`).join(', ');
+  db.exec('BEGIN');
+  try {
+    db.exec(`INSERT INTO rollup_hours (tenant, hour, ${figureColumns})
+      SELECT tenant, hour, ${FIGURE_COUNTERS.map((f) => `coalesce(body->>'$."${f}"', 0)`).join(', ')} FROM rollups WHERE true
+      ON CONFLICT (tenant, hour) DO UPDATE SET ${FIGURE_COUNTERS.map((f) => `"${f}" = "${f}" + excluded."${f}"`).join(', ')}`);
+    db.exec(`INSERT INTO rollup_keys (tenant, hour, name, n)
+      SELECT r.tenant, r.hour, j.key, j.value FROM rollups r, json_each(r.body) j WHERE j.key NOT IN (${figureNames})
+      ON CONFLICT (tenant, hour, name) DO UPDATE SET n = n + excluded.n`);
+    db.exec(`INSERT INTO rollup_day_keys (tenant, day, name, n)
+      SELECT r.tenant, r.hour - r.hour % ${DAY}, j.key, sum(j.value) FROM rollups r, json_each(r.body) j
+      WHERE j.key NOT IN (${figureNames}) GROUP BY 1, 2, 3
+      ON CONFLICT (tenant, day, name) DO UPDATE SET n = n + excluded.n`);
+    db.exec('DROP TABLE rollups');
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
   }
 }
 
