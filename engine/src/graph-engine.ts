@@ -217,6 +217,20 @@ export class GraphEngine {
   }
 
   /**
+   * True when two nodes ('c:<customerId>' or '<kind>:<value>', as network() names them) are in one
+   * component (union-find, near O(1)); false when either is unknown. Watches on a component use it.
+   */
+  sameComponent(a: string, b: string): boolean {
+    const s = this.#s;
+    const u = s.parseNodeId(a);
+    const v = s.parseNodeId(b);
+    if (u < 0 || v < 0) return false;
+    if (u === v) return true;
+    s.ensureUf();
+    return s.uf.find(u) === s.uf.find(v);
+  }
+
+  /**
    * The shortest chain from one customer to another (bidirectional breadth-first search), or to the
    * nearest customer carrying a label. Null when there is none within maxDepth hops.
    */
@@ -228,10 +242,10 @@ export class GraphEngine {
     if (from < 0) return null;
     if (typeof to === 'string') {
       const target = s.ids.find(CUSTOMER, to);
-      return target < 0 ? null : path(s, from, target, 0, maxDepth, maxNodes);
+      return target < 0 ? null : path(s, from, target, 0, maxDepth, maxNodes, options.excludeValues);
     }
     const labelCode = s.labels.indexOf(to.nearestLabel);
-    return labelCode <= 0 ? null : path(s, from, -1, labelCode, maxDepth, maxNodes);
+    return labelCode <= 0 ? null : path(s, from, -1, labelCode, maxDepth, maxNodes, options.excludeValues);
   }
 
   stats(): EngineStats {

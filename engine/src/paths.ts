@@ -48,12 +48,23 @@ export function path(
   labelCode: number,
   maxDepth: number,
   maxNodes: number,
+  excludeValues?: readonly string[],
 ): PathResult | null {
   if (!(maxNodes >= 1)) throw new RangeError('maxNodes must be >= 1');
   const arrays = ensurePathArrays(s);
+  // Excluded nodes are never entered; the two ends are the caller's own and stay reachable.
+  let excluded: Set<number> | undefined;
+  if (excludeValues && excludeValues.length > 0) {
+    excluded = new Set();
+    for (const value of excludeValues) {
+      const v = s.parseNodeId(value);
+      if (v >= 0 && v !== from && v !== to) excluded.add(v);
+    }
+    if (excluded.size === 0) excluded = undefined;
+  }
   return to >= 0
-    ? bidirectional(s, from, to, maxDepth, maxNodes, arrays)
-    : nearest(s, from, labelCode, maxDepth, maxNodes, arrays);
+    ? bidirectional(s, from, to, maxDepth, maxNodes, arrays, excluded)
+    : nearest(s, from, labelCode, maxDepth, maxNodes, arrays, excluded);
 }
 
 // Both searches read a node's links from one scratch copy (Adjacency.linksInto: its base slots,
@@ -70,6 +81,7 @@ function bidirectional(
   maxDepth: number,
   maxNodes: number,
   arrays: PathArrays,
+  excluded: Set<number> | undefined,
 ): PathResult | null {
   if (from === to) return { nodes: [s.describe(from)], hops: 0 };
   const epoch = s.nextEpoch();
@@ -116,6 +128,7 @@ function bidirectional(
       for (let j = 0; j < links; j++) {
         const w = ts[j];
         if (first[es[j]] === DEAD) continue;
+        if (excluded !== undefined && excluded.has(w)) continue;
         if (visitY[w] === epoch && dv + distY[w] < best) {
           best = dv + distY[w];
           meetX = v;
@@ -164,6 +177,7 @@ function nearest(
   maxDepth: number,
   maxNodes: number,
   arrays: PathArrays,
+  excluded: Set<number> | undefined,
 ): PathResult | null {
   const epoch = s.nextEpoch();
   const visit = s.visit;
@@ -192,6 +206,7 @@ function nearest(
     for (let j = 0; j < links; j++) {
       const w = ts[j];
       if (visit[w] === epoch || first[es[j]] === DEAD) continue;
+      if (excluded !== undefined && excluded.has(w)) continue;
       if (tail >= maxNodes) return null;
       visit[w] = epoch;
       parentA[w] = v;

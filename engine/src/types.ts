@@ -125,6 +125,8 @@ export interface PathOptions {
    * enter more answers null, as when there is no chain, so one query through hubs stays bounded.
    */
   maxNodes?: number;
+  /** Node ids never entered, as network()'s excludeValues (shared infrastructure). */
+  excludeValues?: readonly string[];
 }
 
 export interface PathNode {

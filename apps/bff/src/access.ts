@@ -86,6 +86,14 @@ export const ACCESS: Readonly<Record<string, AccessRule>> = {
   [`POST ${T}/clusters`]: { roles: STAFF, tenant: 'param' },
   [`POST ${T}/clusters/:batchId/revert`]: { roles: STAFF, tenant: 'param' },
 
+  // Watches (tripwires) and shared-infrastructure marks (routes/watches.ts): analysts and leads.
+  [`GET ${T}/watches`]: { roles: STAFF, tenant: 'param' },
+  [`POST ${T}/watches`]: { roles: STAFF, tenant: 'param' },
+  [`DELETE ${T}/watches/:watchId`]: { roles: STAFF, tenant: 'param' },
+  [`GET ${T}/shared-infrastructure`]: { roles: STAFF, tenant: 'param' },
+  [`POST ${T}/shared-infrastructure`]: { roles: STAFF, tenant: 'param' },
+  [`DELETE ${T}/shared-infrastructure/:markId`]: { roles: STAFF, tenant: 'param' },
+
   // Audit: team leads only, read-only (there is no write route, and the table is append-only).
   [`GET ${T}/audit`]: { roles: LEAD, tenant: 'param' },
   [`GET ${T}/audit.csv`]: { roles: LEAD, tenant: 'param' },

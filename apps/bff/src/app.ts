@@ -28,6 +28,7 @@ import { overviewRoutes } from './routes/overview.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { qualityRoutes } from './routes/quality.ts';
 import { liveRoutes } from './routes/live.ts';
+import { watchRoutes } from './routes/watches.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -131,6 +132,7 @@ export async function buildApp({
     await app.register(auditRoutes);
     await app.register(qualityRoutes);
     await app.register(liveRoutes);
+    await app.register(watchRoutes);
     if (demo) await app.register(demo.demoRoutes);
     // Read at scrape time.
     app.metrics.gauge(

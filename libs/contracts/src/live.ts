@@ -4,7 +4,17 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 
-export const LIVE_EVENT_TYPES = ['link', 'score', 'label', 'review', 'note', 'presence', 'reload', 'bye'] as const;
+export const LIVE_EVENT_TYPES = [
+  'link',
+  'score',
+  'label',
+  'review',
+  'note',
+  'presence',
+  'watch',
+  'reload',
+  'bye',
+] as const;
 
 /** A customer used an identifier for the first time (a new edge in a watched network). */
 export const LiveLink = Type.Object({
@@ -56,6 +66,22 @@ export const LivePresence = Type.Object({
   viewers: Type.Array(Type.String({ description: 'email' })),
 });
 
+/**
+ * One of the receiver's watches was hit: a new link into the customer, identifier or component
+ * they pinned (sent to the watch's owner only, on every stream they have open in the tenant).
+ */
+export const LiveWatch = Type.Object({
+  type: Type.Literal('watch'),
+  watchId: Type.String(),
+  /** What was pinned: 'customer', 'identifier' or 'component', and its node id. */
+  targetType: Type.String(),
+  target: Type.String(),
+  customerId: Type.String({ description: 'The customer of the new link, now in the review queue' }),
+  kind: Type.String(),
+  value: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+});
+
 /** The stream cannot resume from Last-Event-ID (too old, or another server run): reload the data. */
 export const LiveReload = Type.Object({ type: Type.Literal('reload'), reason: Type.String() });
 
@@ -69,9 +95,11 @@ export const LiveEvent = Type.Union([
   LiveReview,
   LiveNote,
   LivePresence,
+  LiveWatch,
   LiveReload,
   LiveBye,
 ]);
 export type LiveEvent = Static<typeof LiveEvent>;
 export type LiveLink = Static<typeof LiveLink>;
 export type LivePresence = Static<typeof LivePresence>;
+export type LiveWatch = Static<typeof LiveWatch>;

@@ -100,6 +100,12 @@ const PathParams = Type.Object(
 
 export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { profiles, searchIndex: search, graphs } = app;
+  /** The engine's excludeValues: what the request leaves out, and the tenant's shared infrastructure. */
+  const excluding = (tenant: string, asked: readonly string[] | undefined): { excludeValues?: string[] } => {
+    const marked = app.sharedInfra.nodeIds(tenant);
+    const all = [...(asked ?? []), ...marked];
+    return all.length > 0 ? { excludeValues: all } : {};
+  };
   app.get(
     '/api/tenants/:tenant/customers/search',
     {
@@ -208,7 +214,8 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         maxNodes: query.maxNodes,
         ...(query.kinds && { kinds: query.kinds }),
         ...(query.asOf && { asOf: Date.parse(query.asOf) }),
-        ...(query.exclude && { excludeValues: query.exclude }),
+        // Shared infrastructure marked for the tenant is never traversed (services/watches.ts).
+        ...excluding(tenant, query.exclude),
       });
       if (!json) throw new CustomerNotFound(tenant, id);
       // The engine wrote the `Network` document already (views/network.ts): Fastify sends
@@ -233,7 +240,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request): Promise<CustomerPath> => {
       const { tenant, id, otherId } = request.params;
       const { maxDepth, maxNodes } = request.query;
-      const path = toPath(graphs.get(tenant), id, otherId, { maxDepth, maxNodes });
+      const path = toPath(graphs.get(tenant), id, otherId, { maxDepth, maxNodes, ...excluding(tenant, undefined) });
       if (path === undefined) throw new CustomerNotFound(tenant, id);
       if (path === null) {
         throw new PathNotFound(id, otherId);
@@ -256,7 +263,11 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request): Promise<CustomerPath> => {
       const { tenant, id } = request.params;
       const { maxDepth, maxNodes } = request.query;
-      const path = toNearestLabelPath(graphs.get(tenant), id, 'FRAUDSTER', { maxDepth, maxNodes });
+      const path = toNearestLabelPath(graphs.get(tenant), id, 'FRAUDSTER', {
+        maxDepth,
+        maxNodes,
+        ...excluding(tenant, undefined),
+      });
       if (path === undefined) throw new CustomerNotFound(tenant, id);
       if (path === null) throw new NearestLabelNotFound(id, 'FRAUDSTER', maxDepth);
       return path;

@@ -150,6 +150,24 @@ export class LiveHub {
     this.#presence(state, o.watch);
   }
 
+  /**
+   * Sends one event to every stream one person has open in the tenant, whatever it watches (a hit
+   * on their watch, services/watches.ts). No id: the Watches list keeps every hit. Returns how many
+   * streams it went to.
+   */
+  notify(tenant: string, sub: string, event: LiveEvent): number {
+    const state = this.#tenants.get(tenant);
+    if (!state) return 0;
+    let sent = 0;
+    const text = frame(undefined, event);
+    for (const stream of state.streams) {
+      if (stream.sub !== sub) continue;
+      this.#write(stream, text);
+      sent++;
+    }
+    return sent;
+  }
+
   /** Ends every stream with a `bye` event (shutdown): the server can then close its sockets. */
   close(): void {
     this.#closing = true;

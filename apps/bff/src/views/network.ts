@@ -26,12 +26,12 @@ export function toPath(
   graph: GraphEngine,
   from: string,
   to: string,
-  budget: { maxDepth: number; maxNodes: number },
+  budget: { maxDepth: number; maxNodes: number; excludeValues?: string[] },
 ): CustomerPath | null | undefined {
   if (!knows(graph, from)) return undefined;
   if (!knows(graph, to)) return null;
   // maxNodes: the engine gives up (null) once the search would enter more nodes than that.
-  const result = graph.path(from, to, { maxDepth: budget.maxDepth, maxNodes: budget.maxNodes });
+  const result = graph.path(from, to, budget);
   return result ? toCustomerPath(result) : null;
 }
 
@@ -43,7 +43,7 @@ export function toNearestLabelPath(
   graph: GraphEngine,
   from: string,
   label: string,
-  budget: { maxDepth: number; maxNodes: number },
+  budget: { maxDepth: number; maxNodes: number; excludeValues?: string[] },
 ): CustomerPath | null | undefined {
   if (!knows(graph, from)) return undefined;
   const result = graph.path(from, { nearestLabel: label }, budget);

@@ -26,6 +26,7 @@ import graphs from './graphs.ts';
 import live from './live.ts';
 import ingest from './ingest.ts';
 import reviewFollower from './review-follower.ts';
+import watches from './watches.ts';
 import quality from './quality.ts';
 
 export interface AppServices {
@@ -57,4 +58,5 @@ export async function registerServices(
   await app.register(live, { use: services.live });
   await app.register(ingest, { use: services.ingest });
   await app.register(reviewFollower);
+  await app.register(watches);
 }
