@@ -39,6 +39,8 @@ function setup() {
     mark: () => profiles.mark(),
     replay: (since, onBatch) => profiles.replay(since, onBatch),
     rollups: (tenant, from, to) => profiles.rollups(tenant, from, to),
+    rollupFigures: (tenant, from, to) => profiles.rollupFigures(tenant, from, to),
+    rollupTotals: (tenant, from, to, options) => profiles.rollupTotals(tenant, from, to, options),
     countCustomers: (tenant) => profiles.countCustomers(tenant),
     ping: () => profiles.ping(),
     close: () => profiles.close(),
