@@ -4,7 +4,10 @@
 // mix per tenant through SqliteSearchIndex.search(): exact identifiers, name prefixes as typed,
 // one- and two-letter prefixes, misspelt names, and filters alone.
 // Figures per query kind: median and p99 in ms of the last round; `p50`/`p99` over every query;
-// `p50Rounds` lists each round's overall median (the spread). The last line is one JSON object.
+// `p50Rounds` lists each round's overall median (the spread).
+// Typeahead: every round also asks SearchIndex.suggest() for each keystroke of identifiers being
+// typed (2 to 8 characters of an email, phone, device, card, IP or order id), timed apart from the
+// search mix: `suggestP50`/`suggestP99` (last round) and `suggestP99Rounds`. The last line is one JSON object.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +59,19 @@ function queryMix(docs: CustomerDoc[]): { kind: string; query: SearchQuery }[] {
   return out;
 }
 
+/** Keystrokes of identifiers being typed: each prefix of 2..8 characters of one value per doc sampled. */
+function suggestMix(docs: CustomerDoc[]): string[] {
+  const out: string[] = [];
+  const kinds = ['email', 'phone', 'device', 'card', 'ip', 'order'] as const;
+  for (let i = 0; i < 40; i++) {
+    const doc = docs[(i * 104_729) % docs.length]!;
+    const values = doc.identifiersByKind?.[kinds[i % kinds.length]!] ?? doc.identifiers;
+    const value = values[0] ?? doc.id;
+    for (let n = 2; n <= Math.min(8, value.length); n++) out.push(value.slice(0, n));
+  }
+  return out;
+}
+
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
@@ -75,6 +91,8 @@ try {
   console.log(`indexed ${customers} customers in ${buildMs} ms`);
 
   const p50Rounds: number[] = [];
+  const suggestP99Rounds: number[] = [];
+  let lastSuggest: number[] = [];
   let last: Record<string, number[]> = {};
   for (let r = 0; r < rounds; r++) {
     const times: Record<string, number[]> = {};
@@ -85,12 +103,25 @@ try {
         (times[kind] ??= []).push(performance.now() - began);
       }
     }
+    const suggestTimes: number[] = [];
+    for (const t of tenants) {
+      for (const prefix of suggestMix(t.docs)) {
+        const began = performance.now();
+        await index.suggest(t.id, prefix, 8);
+        suggestTimes.push(performance.now() - began);
+      }
+    }
+    suggestTimes.sort((a, b) => a - b);
     const all = Object.values(times)
       .flat()
       .sort((a, b) => a - b);
     p50Rounds.push(round3(pct(all, 0.5)));
-    console.log(`round ${r + 1}: p50 ${pct(all, 0.5).toFixed(3)} ms, p99 ${pct(all, 0.99).toFixed(2)} ms`);
+    suggestP99Rounds.push(round3(pct(suggestTimes, 0.99)));
+    console.log(
+      `round ${r + 1}: p50 ${pct(all, 0.5).toFixed(3)} ms, p99 ${pct(all, 0.99).toFixed(2)} ms; suggest p50 ${pct(suggestTimes, 0.5).toFixed(3)} ms, p99 ${pct(suggestTimes, 0.99).toFixed(2)} ms`,
+    );
     last = times;
+    lastSuggest = suggestTimes;
   }
   await index.close();
   const all = Object.values(last)
@@ -112,6 +143,10 @@ try {
       p99: round3(pct(all, 0.99)),
       p50Rounds,
       kinds,
+      suggestQueries: lastSuggest.length,
+      suggestP50: round3(pct(lastSuggest, 0.5)),
+      suggestP99: round3(pct(lastSuggest, 0.99)),
+      suggestP99Rounds,
     }),
   );
 } finally {

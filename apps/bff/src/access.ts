@@ -64,6 +64,8 @@ export const ACCESS: Readonly<Record<string, AccessRule>> = {
 
   // Customers: analysts and leads only. Merchants never see customer PII.
   [`GET ${T}/customers/search`]: { roles: STAFF, tenant: 'param', limit: 'search' },
+  // Typeahead, on every keystroke pause: the search bucket.
+  [`GET ${T}/customers/suggest`]: { roles: STAFF, tenant: 'param', limit: 'search' },
   [`GET ${T}/customers/:id`]: { roles: STAFF, tenant: 'param' },
   [`GET ${T}/customers/:id/timeline`]: { roles: STAFF, tenant: 'param' },
   [`GET ${T}/customers/:id/network`]: { roles: STAFF, tenant: 'param', limit: 'graph' },

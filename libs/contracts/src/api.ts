@@ -95,12 +95,43 @@ export const CustomerHit = Type.Object({
   action: Type.Optional(Action),
   label: Type.Optional(Label),
   lastSeen: Type.Optional(Type.String({ format: 'date-time' })),
+  /** Orders placed (from the profile store; absent when the hit could not be enriched). */
+  orders: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** Order value per currency, in minor units, most first (from the profile store, like orders). */
+  spend: Type.Optional(Type.Array(Type.Object({ currency: Type.String(), minor: Type.Integer() }))),
   /** Fields the match came from, with the matched fragments. */
   highlights: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()))),
 });
 export type CustomerHit = Static<typeof CustomerHit>;
 
 export const FacetBucket = Type.Object({ value: Type.String(), count: Type.Integer() });
+
+/** Identifier kinds typeahead says it matched (apps/bff/src/ports/search-index.ts SUGGEST_KINDS). */
+export const SuggestKind = Type.Union([
+  Type.Literal('email'),
+  Type.Literal('phone'),
+  Type.Literal('device'),
+  Type.Literal('card'),
+  Type.Literal('ip'),
+  Type.Literal('order'),
+]);
+export type SuggestKind = Static<typeof SuggestKind>;
+
+/** One typeahead answer: a customer, and the identifier of theirs the typed prefix matched. */
+export const CustomerSuggestion = Type.Object({
+  kind: SuggestKind,
+  /** The whole identifier value. */
+  value: Type.String(),
+  customerId: Type.String(),
+  name: Type.String(),
+  score: Type.Optional(Type.Number()),
+  action: Type.Optional(Action),
+});
+export type CustomerSuggestion = Static<typeof CustomerSuggestion>;
+
+export const Suggestions = Type.Object({ suggestions: Type.Array(CustomerSuggestion) });
+export type Suggestions = Static<typeof Suggestions>;
+
 export const SearchResult = Type.Object({
   hits: Type.Array(CustomerHit),
   total: Type.Integer(),

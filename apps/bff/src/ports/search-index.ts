@@ -19,7 +19,59 @@ export interface CustomerDoc {
   createdAt?: number;
   /** Every identifier value (email, phone, device, card instrument, IP, order id...), for exact matches. */
   identifiers: string[];
+  /**
+   * The same values by kind, for typeahead (suggest()): which kind of identifier a prefix matched.
+   * Absent on documents written before it existed; they gain it when next written.
+   */
+  identifiersByKind?: Partial<Record<SuggestKind, string[]>>;
 }
+
+/** The identifier kinds typeahead suggests, in the order one customer's matches are preferred. */
+export const SUGGEST_KINDS = ['email', 'phone', 'device', 'card', 'ip', 'order'] as const;
+export type SuggestKind = (typeof SUGGEST_KINDS)[number];
+
+/** One typeahead answer: a customer and the identifier value of theirs that the prefix matched. */
+export interface Suggestion {
+  kind: SuggestKind;
+  /** The whole identifier value, as stored. */
+  value: string;
+  customerId: string;
+  name: string;
+  score?: number;
+  action?: Action;
+}
+
+/** Fewest characters a suggest prefix has (one character would match most of a tenant). */
+export const SUGGEST_MIN_PREFIX = 2;
+export const SUGGEST_MAX_LIMIT = 20;
+
+/**
+ * The suggestion a document gives for a prefix: its first value (kinds in SUGGEST_KINDS order)
+ * that starts with the prefix, compared as normalizeIdentifier does; undefined when none does.
+ * Both adapters call this on the documents their index matched, so they answer alike.
+ */
+export function suggestionOf(doc: CustomerDoc, prefix: string): Suggestion | undefined {
+  const wanted = normalizeIdentifier(prefix);
+  for (const kind of SUGGEST_KINDS) {
+    const value = doc.identifiersByKind?.[kind]?.find((v) => normalizeIdentifier(v).startsWith(wanted));
+    if (value !== undefined) {
+      return {
+        kind,
+        value,
+        customerId: doc.id,
+        name: doc.name,
+        ...(doc.score !== undefined && { score: doc.score }),
+        ...(doc.action !== undefined && { action: doc.action }),
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Score bands, on the decisions' thresholds (ALLOW < 50 ≤ REVIEW < 80 ≤ PREVENT). */
+export const SCORE_BANDS = { low: { below: 50 }, medium: { from: 50, below: 80 }, high: { from: 80 } } as const;
+export type ScoreBand = keyof typeof SCORE_BANDS;
+export type FacetName = 'action' | 'label' | 'country' | 'state' | 'band';
 
 export type SearchSort = 'relevance' | 'score' | 'lastSeen' | 'name';
 
@@ -52,8 +104,11 @@ export interface SearchHit {
 export interface SearchPage {
   hits: SearchHit[];
   total: number;
-  /** Facet -> value -> count, over every match (not only this page). */
-  facets: Record<'action' | 'label' | 'country', { value: string; count: number }[]>;
+  /**
+   * Facet -> value -> count, over every match (not only this page), most first then by value;
+   * values counted zero are absent. `state` counts 'none' for never reviewed; `band` is SCORE_BANDS.
+   */
+  facets: Record<FacetName, { value: string; count: number }[]>;
   next?: string;
 }
 
@@ -61,6 +116,13 @@ export interface SearchIndex {
   /** Creates or replaces the documents (by tenant and id). */
   upsert(tenant: string, docs: CustomerDoc[]): Promise<void>;
   search(tenant: string, query: SearchQuery): Promise<SearchPage>;
+  /**
+   * Typeahead: customers with an identifier starting with `prefix` (at least SUGGEST_MIN_PREFIX
+   * characters), riskiest first (score descending, unscored last, then id), at most `limit`, one per
+   * customer, each with the kind and value that matched. Only the tenant's own documents are ever
+   * read before the limit applies (docs/decisions/0005-tenant-isolation.md).
+   */
+  suggest(tenant: string, prefix: string, limit: number): Promise<Suggestion[]>;
   /** Makes every write so far visible to search (Elasticsearch refresh; a no-op when embedded). */
   refresh(): Promise<void>;
   count(tenant: string): Promise<number>;

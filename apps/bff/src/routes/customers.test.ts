@@ -87,6 +87,64 @@ describe('customer routes', () => {
     assert.equal(next.next, undefined);
   });
 
+  it('suggests identifiers as typed, with the kind that matched, riskiest first', async () => {
+    const suggest = async (query: string) => {
+      const response = await get(`${T}/customers/suggest?${query}`);
+      assert.equal(response.statusCode, 200, response.body);
+      return response
+        .json()
+        .suggestions.map(
+          (s: { customerId: string; kind: string; value: string }) => `${s.customerId} ${s.kind} ${s.value}`,
+        );
+    };
+    assert.deepEqual(await suggest('prefix=dev-sh'), ['ann device dev-shared', 'bob device dev-shared']);
+    assert.deepEqual(await suggest('prefix=TOK_M'), ['cat card tok_mule', 'bob card tok_mule']);
+    assert.deepEqual(await suggest('prefix=tok_m&limit=1'), ['cat card tok_mule']);
+    assert.deepEqual(await suggest('prefix=81.2.'), ['ann ip 81.2.69.160']);
+    assert.deepEqual(await suggest('prefix=ord-ann-1'), ['ann order ord-ann-11']);
+    assert.deepEqual(await suggest('prefix=cat%40'), ['cat email cat@example.com']);
+    assert.deepEqual(await suggest('prefix=zz'), []);
+    const [first] = (await get(`${T}/customers/suggest?prefix=tok_m`)).json().suggestions;
+    assert.deepEqual(first, {
+      kind: 'card',
+      value: 'tok_mule',
+      customerId: 'cat',
+      name: 'Cat Cole',
+      score: 95,
+      action: 'PREVENT',
+    });
+    for (const [query, field] of [
+      ['prefix=d', '/querystring/prefix'],
+      ['', '/querystring/prefix'],
+      ['prefix=dev&limit=500', '/querystring/limit'],
+      ['prefix=dev&size=5', '/querystring/size'],
+    ]) {
+      const bad = await get(`${T}/customers/suggest?${query}`);
+      assert.equal(bad.statusCode, 400, query);
+      assert.equal(bad.json().details[0].field, field, query);
+    }
+  });
+
+  it('enriches hits with orders and spend from the profile store, and counts review states and score bands', async () => {
+    const body = (await get(`${T}/customers/search?q=ann%20arch`)).json();
+    assert.equal(body.hits[0].orders, 12);
+    // 12 orders of 1000..1011 pence.
+    assert.deepEqual(body.hits[0].spend, [{ currency: 'GBP', minor: 12 * 1000 + 66 }]);
+    const cat = (await get(`${T}/customers/search?q=cat%20co`)).json();
+    assert.equal(cat.hits[0].orders, 0);
+    assert.equal(cat.hits[0].spend, undefined);
+    const all = (await get(`${T}/customers/search?size=1`)).json();
+    // Ann's REVIEW score queued her (open); nobody else was ever queued.
+    assert.deepEqual(all.facets.state, [
+      { value: 'none', count: 3 },
+      { value: 'open', count: 1 },
+    ]);
+    assert.deepEqual(all.facets.band, [
+      { value: 'high', count: 1 },
+      { value: 'medium', count: 1 },
+    ]);
+  });
+
   it('refuses bad search input with 400 naming the field', async () => {
     const bad = await get(`${T}/customers/search?scoreMin=500`);
     assert.equal(bad.statusCode, 400);

@@ -11,12 +11,14 @@ import {
   Label,
   Network,
   SearchResult,
+  Suggestions,
   Timeline,
   ReviewStatus,
 } from '@redoubt/contracts/api';
 import { CustomerId, CustomerParams, TenantParams, errorResponses } from '../schemas/common.ts';
 import { CustomerNotFound, NearestLabelNotFound, PathNotFound } from '../domain/errors.ts';
 import type { CustomerRecord } from '../ports/profile-store.ts';
+import { SUGGEST_MAX_LIMIT, SUGGEST_MIN_PREFIX } from '../ports/search-index.ts';
 import { networkJson, toNearestLabelPath, toPath } from '../views/network.ts';
 import { toProfile, toSearchHit, toTimelineEvent } from '../views/customer.ts';
 
@@ -42,6 +44,19 @@ const SearchQuery = Type.Object(
     // Signed cursors (adapters/cursors.ts) carry the sort values of the last hit: a 200-character
     // name and a 128-character id fit.
     after: Type.Optional(Type.String({ maxLength: 2048, description: 'Cursor from the previous page' })),
+  },
+  { additionalProperties: false },
+);
+
+const SuggestQuery = Type.Object(
+  {
+    prefix: Type.String({
+      minLength: SUGGEST_MIN_PREFIX,
+      maxLength: 200,
+      pattern: '\\S',
+      description: 'The start of an email, phone, device id, card token, IP or order id, as typed',
+    }),
+    limit: Type.Integer({ minimum: 1, maximum: SUGGEST_MAX_LIMIT, default: 8 }),
   },
   { additionalProperties: false },
 );
@@ -150,6 +165,23 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const hits = page.hits.map((hit) => toSearchHit(hit, rows.get(hit.doc.id)));
       return { hits, total: page.total, facets: page.facets, ...(page.next && { next: page.next }), partial };
     },
+  );
+
+  // Typeahead: asked on every keystroke pause, so it reads the search index alone (no enrichment).
+  app.get(
+    '/api/tenants/:tenant/customers/suggest',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: 'Customers whose email, phone, device, card, IP or order id starts with what was typed',
+        params: TenantParams,
+        querystring: SuggestQuery,
+        response: { 200: Suggestions, ...errorResponses },
+      },
+    },
+    async (request): Promise<Suggestions> => ({
+      suggestions: await search.suggest(request.params.tenant, request.query.prefix, request.query.limit),
+    }),
   );
 
   app.get(

@@ -4,7 +4,8 @@ import type { RedoubtEvent } from '@redoubt/contracts';
 import type { Address } from '@redoubt/contracts';
 import type { CustomerRecord } from '../ports/profile-store.ts';
 import { MAX_SCORE_HISTORY } from '../ports/profile-store.ts';
-import type { CustomerDoc } from '../ports/search-index.ts';
+import type { CustomerDoc, SuggestKind } from '../ports/search-index.ts';
+import { SUGGEST_KINDS } from '../ports/search-index.ts';
 import { rememberMethod } from './rollups.ts';
 
 export interface Link {
@@ -133,6 +134,12 @@ export function searchDocOf(record: CustomerRecord): CustomerDoc {
     name: record.name ?? record.email ?? record.id,
     identifiers: Object.values(record.identifiers).flat(),
   };
+  const byKind: Partial<Record<SuggestKind, string[]>> = {};
+  for (const kind of SUGGEST_KINDS) {
+    const values = record.identifiers[kind];
+    if (values?.length) byKind[kind] = values;
+  }
+  if (Object.keys(byKind).length) doc.identifiersByKind = byKind;
   if (record.email !== undefined) doc.email = record.email;
   if (record.phone !== undefined) doc.phone = record.phone;
   if (record.country !== undefined) doc.country = record.country;

@@ -25,6 +25,7 @@ function setup() {
   const flakySearch: SearchIndex = {
     upsert: (tenant, docs) => (fail.search ? Promise.reject(new Error('index down')) : search.upsert(tenant, docs)),
     search: (tenant, query) => search.search(tenant, query),
+    suggest: (tenant, prefix, limit) => search.suggest(tenant, prefix, limit),
     refresh: () => search.refresh(),
     count: (tenant) => search.count(tenant),
     ping: () => search.ping(),

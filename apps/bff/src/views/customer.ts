@@ -69,8 +69,18 @@ export function toSearchHit({ doc, highlights }: SearchHit, row: CustomerRecord 
     ...(source.action !== undefined && { action: source.action }),
     ...(source.label !== undefined && { label: source.label }),
     ...(source.lastSeen !== undefined && { lastSeen: source.lastSeen }),
+    ...(row && enrichment(row)),
     ...(highlights && { highlights }),
   };
+}
+
+/** Orders and spend per currency, from the profile row's counters (`orders`, `orderValue<CUR>`). */
+function enrichment(row: CustomerRecord): Pick<CustomerHit, 'orders' | 'spend'> {
+  const spend = Object.entries(row.counters)
+    .filter(([key, value]) => /^orderValue[A-Z]{3}$/.test(key) && value > 0)
+    .map(([key, minor]) => ({ currency: key.slice('orderValue'.length), minor }))
+    .sort((a, b) => b.minor - a.minor || a.currency.localeCompare(b.currency));
+  return { orders: row.counters.orders ?? 0, ...(spend.length && { spend }) };
 }
 
 /** One event of the timeline: the stored event, with a line an analyst can read. */

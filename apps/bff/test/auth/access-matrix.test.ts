@@ -348,6 +348,7 @@ describe('the access table', () => {
       `GET ${T}/customers/:id/notes`,
       `POST ${T}/customers/:id/notes`,
       `GET ${T}/customers/search`,
+      `GET ${T}/customers/suggest`,
       `GET ${T}/customers/:id`,
       `GET ${T}/customers/:id/network`,
       `GET ${T}/queue`,

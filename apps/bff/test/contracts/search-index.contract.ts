@@ -2,7 +2,7 @@
 // ELASTICSEARCH_URL is set). It reads stored documents back through a raw probe as well.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CustomerDoc, SearchIndex, SearchQuery } from '../../src/ports/search-index.ts';
+import type { CustomerDoc, SearchIndex, SearchQuery, Suggestion } from '../../src/ports/search-index.ts';
 
 export interface SearchIndexFixture {
   index: SearchIndex;
@@ -25,6 +25,13 @@ const docs: CustomerDoc[] = [
     action: 'ALLOW',
     lastSeen: T0,
     identifiers: ['john.smith@gmail.com', '+447700900001', 'dev-aaa', 'tok_card_1', 'ord-1001'],
+    identifiersByKind: {
+      email: ['john.smith@gmail.com'],
+      phone: ['+447700900001'],
+      device: ['dev-aaa'],
+      card: ['tok_card_1'],
+      order: ['ord-1001'],
+    },
   },
   {
     id: 'c2',
@@ -36,6 +43,7 @@ const docs: CustomerDoc[] = [
     label: 'FRAUDSTER',
     lastSeen: T0 + 2 * DAY,
     identifiers: ['kj@outlook.com', 'dev-shared', '81.2.69.160'],
+    identifiersByKind: { email: ['kj@outlook.com'], device: ['dev-shared'], ip: ['81.2.69.160'] },
   },
   {
     id: 'c3',
@@ -46,6 +54,7 @@ const docs: CustomerDoc[] = [
     action: 'REVIEW',
     lastSeen: T0 + DAY,
     identifiers: ['chloe@proton.me', 'dev-shared'],
+    identifiersByKind: { email: ['chloe@proton.me'], device: ['dev-shared'] },
   },
   {
     id: 'c4',
@@ -57,11 +66,14 @@ const docs: CustomerDoc[] = [
     label: 'GENUINE',
     lastSeen: T0 + 3 * DAY,
     identifiers: ['jw@gmail.com'],
+    identifiersByKind: { email: ['jw@gmail.com'] },
   },
 ];
 
 const q = (query: Partial<SearchQuery>): SearchQuery => ({ size: 20, ...query });
 const ids = (page: { hits: { doc: CustomerDoc }[] }) => page.hits.map((h) => h.doc.id);
+/** Typeahead answers as `customer kind value`, in order. */
+const suggested = (list: Suggestion[]) => list.map((s) => `${s.customerId} ${s.kind} ${s.value}`);
 
 export function searchIndexContract(
   name: string,
@@ -77,7 +89,9 @@ export function searchIndexContract(
       ({ index, raw, cleanup } = await open());
       await index.upsert('acme', docs);
       // The same ids in another tenant must never leak into acme's results.
-      await index.upsert('globex', [{ ...docs[0], name: 'John Globex', identifiers: ['dev-aaa'] }]);
+      await index.upsert('globex', [
+        { ...docs[0], name: 'John Globex', identifiers: ['dev-aaa'], identifiersByKind: { device: ['dev-aaa'] } },
+      ]);
       await index.refresh();
     });
     after(async () => {
@@ -102,6 +116,82 @@ export function searchIndexContract(
       const other = await index.search('globex', q({ q: 'dev-aaa' }));
       assert.deepEqual(ids(other), ['c1']);
       assert.equal(other.hits[0].doc.name, 'John Globex');
+    });
+
+    it('suggests identifiers by prefix with the kind that matched, riskiest first, one per customer', async () => {
+      assert.deepEqual(suggested(await index.suggest('acme', 'dev-', 10)), [
+        'c2 device dev-shared',
+        'c3 device dev-shared',
+        'c1 device dev-aaa',
+      ]);
+      assert.deepEqual(suggested(await index.suggest('acme', 'dev-', 2)), [
+        'c2 device dev-shared',
+        'c3 device dev-shared',
+      ]);
+      // Every kind, compared without case.
+      assert.deepEqual(suggested(await index.suggest('acme', 'JOHN.S', 5)), ['c1 email john.smith@gmail.com']);
+      assert.deepEqual(suggested(await index.suggest('acme', '+4477', 5)), ['c1 phone +447700900001']);
+      assert.deepEqual(suggested(await index.suggest('acme', 'tok_c', 5)), ['c1 card tok_card_1']);
+      assert.deepEqual(suggested(await index.suggest('acme', '81.2.6', 5)), ['c2 ip 81.2.69.160']);
+      assert.deepEqual(suggested(await index.suggest('acme', 'ord-10', 5)), ['c1 order ord-1001']);
+      const [first] = await index.suggest('acme', 'kj@', 5);
+      assert.deepEqual(first, {
+        kind: 'email',
+        value: 'kj@outlook.com',
+        customerId: 'c2',
+        name: 'Katherine Johnson',
+        score: 88,
+        action: 'PREVENT',
+      });
+      // Only this tenant's identifiers; too short a prefix, or one nobody has, suggests nothing.
+      assert.deepEqual(suggested(await index.suggest('globex', 'dev-', 10)), ['c1 device dev-aaa']);
+      assert.deepEqual(await index.suggest('acme', 'd', 10), []);
+      assert.deepEqual(await index.suggest('acme', 'zz-nobody', 10), []);
+      assert.deepEqual(await index.suggest('nobody', 'dev-', 10), []);
+    });
+
+    it('counts review states and score bands over every match', async () => {
+      const all = await index.search('acme', q({}));
+      assert.deepEqual(all.facets.state, [{ value: 'none', count: 4 }]);
+      assert.deepEqual(all.facets.band, [
+        { value: 'medium', count: 2 },
+        { value: 'high', count: 1 },
+        { value: 'low', count: 1 },
+      ]);
+      const johns = await index.search('acme', q({ q: 'john' }));
+      assert.deepEqual(johns.facets.band, [
+        { value: 'high', count: 1 },
+        { value: 'low', count: 1 },
+        { value: 'medium', count: 1 },
+      ]);
+      const gb = await index.search('acme', q({ country: ['GB'] }));
+      assert.deepEqual(gb.facets.band, [
+        { value: 'low', count: 1 },
+        { value: 'medium', count: 1 },
+      ]);
+      await index.upsert('bands', [
+        { id: 'b1', name: 'Open', identifiers: [], reviewState: 'open', score: 80 },
+        { id: 'b2', name: 'Open too', identifiers: [], reviewState: 'open', score: 79 },
+        { id: 'b3', name: 'Decided', identifiers: [], reviewState: 'decided', score: 50 },
+        { id: 'b4', name: 'Unscored', identifiers: [] },
+      ]);
+      await index.refresh();
+      for (const query of [q({}), q({ q: 'open' }), q({ state: ['open', 'decided', 'none'] })]) {
+        const page = await index.search('bands', query);
+        const expected = query.q
+          ? [{ value: 'open', count: 2 }]
+          : [
+              { value: 'open', count: 2 },
+              { value: 'decided', count: 1 },
+              { value: 'none', count: 1 },
+            ];
+        assert.deepEqual(page.facets.state, expected, JSON.stringify(query));
+      }
+      const bands = await index.search('bands', q({}));
+      assert.deepEqual(bands.facets.band, [
+        { value: 'medium', count: 2 },
+        { value: 'high', count: 1 },
+      ]);
     });
 
     it('matches names as you type, every word as a prefix, folding accents', async () => {
@@ -255,6 +345,11 @@ export function searchIndexContract(
         action: 'PREVENT',
         label: 'FRAUDSTER',
         identifiers: ['dev-shared', 'tok_card_1', `dev-n${i}`],
+        identifiersByKind: {
+          device: ['dev-shared', `dev-n${i}`],
+          card: ['tok_card_1'],
+          email: [`john.smith${i}@gmail.com`],
+        },
       }));
       for (let i = 0; i < noise.length; i += 500) await index.upsert('noisy', noise.slice(i, i + 500));
       await index.upsert('acme', docs);
@@ -271,10 +366,18 @@ export function searchIndexContract(
         { value: 'GENUINE', count: 1 },
       ]);
       assert.equal(await index.count('acme'), 4);
+      // Typeahead: the other tenant's 2,500 riskier customers with the same prefixes take no place.
+      assert.deepEqual(suggested(await index.suggest('acme', 'dev-', 3)), [
+        'c2 device dev-shared',
+        'c3 device dev-shared',
+        'c1 device dev-aaa',
+      ]);
+      assert.deepEqual(suggested(await index.suggest('acme', 'john.smith', 3)), ['c1 email john.smith@gmail.com']);
     });
 
     it("what another tenant indexes never changes a tenant's results (no existence oracle)", async () => {
       const before = await pages('acme');
+      const suggestBefore = await index.suggest('acme', 'dev-', 10);
       // globex indexes, as identifiers, exactly what acme searches for: names, prefixes, card tokens.
       await index.upsert('globex', [
         {
@@ -285,17 +388,21 @@ export function searchIndexContract(
           score: 1,
           action: 'ALLOW',
           identifiers: ['john', 'chloe', 'walker', 'jo', 'dev-globex-only', 'tok_globex_card'],
+          identifiersByKind: { device: ['dev-globex-only', 'dev-shared'], card: ['tok_globex_card'] },
         },
         { id: 'g2', name: 'Jon Smyth', identifiers: ['katherin', 'jonson', 'dev-shared', 'tok_card_1'] },
       ]);
       await index.refresh();
       assert.deepEqual(await pages('acme'), before);
+      assert.deepEqual(await index.suggest('acme', 'dev-', 10), suggestBefore);
+      assert.deepEqual(await index.suggest('acme', 'dev-glo', 10), []);
+      assert.deepEqual(await index.suggest('acme', 'tok_glo', 10), []);
       // An identifier only globex has looks, from acme, exactly like one nobody has.
       for (const value of ['dev-globex-only', 'tok_globex_card', 'gina@globex.example']) {
         const page = await index.search('acme', q({ q: value }));
         assert.deepEqual(
           { ids: ids(page), total: page.total, facets: page.facets, next: page.next },
-          { ids: [], total: 0, facets: { action: [], label: [], country: [] }, next: undefined },
+          { ids: [], total: 0, facets: { action: [], label: [], country: [], state: [], band: [] }, next: undefined },
           value,
         );
       }

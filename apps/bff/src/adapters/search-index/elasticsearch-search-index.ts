@@ -12,6 +12,9 @@
 //   prefixed with the tenant, with prefix_length covering the prefix: a fuzzy query expands to at
 //   most 50 terms, and over a shared `name` field another tenant's look-alike names could take all
 //   50 and hide this tenant's customers (docs/decisions/0005-tenant-isolation.md).
+// - Typeahead (suggest): `suggestTerms` holds each identifier as `tenant|kind|value` (lower case);
+//   one prefix query per kind on `tenant|kind|typed`, named by the kind, so the term dictionary is
+//   only ever read within the tenant's own prefix, and `matched_queries` says which kind matched.
 // - Reads: bool query; user text only in multi_match/fuzzy/term, never query_string; facets by
 //   terms aggregations; paging by search_after with the id as tie-breaker, the sort values sealed
 //   in a signed cursor bound to the tenant and the query (cursors.ts), so no client-made value
@@ -20,8 +23,21 @@
 //   text and headers never reach a caller.
 import { Client } from '@elastic/elasticsearch';
 import type { ClientOptions, estypes } from '@elastic/elasticsearch';
-import type { CustomerDoc, SearchIndex, SearchPage, SearchQuery } from '../../ports/search-index.ts';
-import { normalizeIdentifier } from '../../ports/search-index.ts';
+import type {
+  CustomerDoc,
+  FacetName,
+  SearchIndex,
+  SearchPage,
+  SearchQuery,
+  Suggestion,
+} from '../../ports/search-index.ts';
+import {
+  SCORE_BANDS,
+  SUGGEST_KINDS,
+  SUGGEST_MIN_PREFIX,
+  normalizeIdentifier,
+  suggestionOf,
+} from '../../ports/search-index.ts';
 import { Cursors, ephemeralSigner, searchCursorScope } from '../cursors.ts';
 import type { CursorScope, CursorSigner } from '../cursors.ts';
 import { guardStore, storeError } from '../store-errors.ts';
@@ -40,6 +56,8 @@ export interface ElasticsearchOptions {
 
 const BULK_DOCS = 1_000;
 const FACETS = ['action', 'label', 'country'] as const;
+/** Every facet the page answers (terms facets above, plus review state and score band). */
+const ALL_FACETS: readonly FacetName[] = [...FACETS, 'state', 'band'];
 
 export const INDEX_SETTINGS: estypes.IndicesIndexSettings = {
   analysis: {
@@ -71,11 +89,25 @@ export const INDEX_MAPPINGS = {
     lastSeen: { type: 'date', format: 'epoch_millis' },
     createdAt: { type: 'date', format: 'epoch_millis' },
     identifiers: { type: 'keyword', normalizer: 'lower' },
+    identifiersByKind: {
+      type: 'object',
+      properties: Object.fromEntries(SUGGEST_KINDS.map((k) => [k, { type: 'keyword', index: false }])),
+    },
     nameTerms: { type: 'keyword' },
+    suggestTerms: { type: 'keyword' },
   },
 } as const satisfies estypes.MappingTypeMapping;
 
-type Source = CustomerDoc & { tenant: string; nameTerms?: string[] };
+type Source = CustomerDoc & { tenant: string; nameTerms?: string[]; suggestTerms?: string[] };
+
+/** The tenant's typeahead terms for a document: `tenant|kind|value`, values lower-cased. */
+export function suggestTerms(tenant: string, doc: CustomerDoc): string[] {
+  return SUGGEST_KINDS.flatMap((kind) =>
+    (doc.identifiersByKind?.[kind] ?? []).map(
+      (v) => `${tenant}${TERM_SEPARATOR}${kind}${TERM_SEPARATOR}${normalizeIdentifier(v)}`,
+    ),
+  );
+}
 
 /** Words of a name as the `folded` analyzer sees them: lower case, accents removed. */
 function words(text: string): string[] {
@@ -122,10 +154,16 @@ export class ElasticsearchSearchIndex implements SearchIndex {
       // live index); its documents gain it when next written. Only then: putting a mapping needs
       // the `manage` privilege, which the BFF's credentials need not have otherwise.
       const mappings = await this.#client.indices.getMapping({ index: this.#index });
-      if (!Object.values(mappings).every((m) => m.mappings.properties?.nameTerms)) {
+      // Likewise suggestTerms and identifiersByKind (typeahead), added later still.
+      const props = Object.values(mappings).map((m) => m.mappings.properties ?? {});
+      if (!props.every((p) => p.nameTerms && p.suggestTerms && p.identifiersByKind)) {
         await this.#client.indices.putMapping({
           index: this.#index,
-          properties: { nameTerms: INDEX_MAPPINGS.properties.nameTerms },
+          properties: {
+            nameTerms: INDEX_MAPPINGS.properties.nameTerms,
+            suggestTerms: INDEX_MAPPINGS.properties.suggestTerms,
+            identifiersByKind: INDEX_MAPPINGS.properties.identifiersByKind,
+          },
         });
       }
       return;
@@ -150,12 +188,15 @@ export class ElasticsearchSearchIndex implements SearchIndex {
     // Document ids are `tenant:id`; a tenant holding ':' could overwrite another tenant's documents.
     if (!/^[a-z0-9][a-z0-9-]*$/.test(tenant)) throw new InvalidInput('tenant', 'is not a tenant id');
     for (let i = 0; i < docs.length; i += BULK_DOCS) {
-      const operations = docs
-        .slice(i, i + BULK_DOCS)
-        .flatMap((doc) => [
-          { index: { _index: this.#index, _id: `${tenant}:${doc.id}`, routing: tenant } },
-          { ...doc, tenant, nameTerms: nameTerms(tenant, doc.name) } satisfies Source,
-        ]);
+      const operations = docs.slice(i, i + BULK_DOCS).flatMap((doc) => [
+        { index: { _index: this.#index, _id: `${tenant}:${doc.id}`, routing: tenant } },
+        {
+          ...doc,
+          tenant,
+          nameTerms: nameTerms(tenant, doc.name),
+          suggestTerms: suggestTerms(tenant, doc),
+        } satisfies Source,
+      ]);
       for (let attempt = 0; ; attempt++) {
         const result = await this.#client.bulk({ operations, refresh: this.#refresh });
         if (!result.errors) break;
@@ -251,7 +292,22 @@ export class ElasticsearchSearchIndex implements SearchIndex {
       size: query.size,
       track_total_hits: true,
       ...(searchAfter ? { search_after: searchAfter } : {}),
-      aggs: Object.fromEntries(FACETS.map((f) => [f, { terms: { field: f, size: 50 } }])),
+      aggs: {
+        ...Object.fromEntries(FACETS.map((f) => [f, { terms: { field: f, size: 50 } }])),
+        // Never reviewed has no reviewState: counted as 'none'.
+        state: { terms: { field: 'reviewState', size: 10, missing: 'none' } },
+        band: {
+          range: {
+            field: 'score',
+            keyed: false,
+            ranges: [
+              { key: 'low', to: SCORE_BANDS.low.below },
+              { key: 'medium', from: SCORE_BANDS.medium.from, to: SCORE_BANDS.medium.below },
+              { key: 'high', from: SCORE_BANDS.high.from },
+            ],
+          },
+        },
+      },
       ...(text ? { highlight: { fields: { name: {}, 'email.text': {} } } } : {}),
     };
   }
@@ -260,7 +316,7 @@ export class ElasticsearchSearchIndex implements SearchIndex {
     const sort = query.sort ?? (query.q?.trim() ? 'relevance' : 'score');
     const response = await this.#client.search<Source>(this.searchRequest(tenant, query));
     const hits = response.hits.hits.map((hit) => {
-      const { tenant: _tenant, nameTerms: _terms, ...doc } = hit._source!;
+      const { tenant: _tenant, nameTerms: _terms, suggestTerms: _suggest, ...doc } = hit._source!;
       const highlights: Record<string, string[]> = {};
       for (const [field, fragments] of Object.entries(hit.highlight ?? {})) {
         highlights[field === 'email.text' ? 'email' : field] = fragments;
@@ -269,14 +325,68 @@ export class ElasticsearchSearchIndex implements SearchIndex {
     });
     const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
     const aggs = (response.aggregations ?? {}) as Record<string, { buckets?: { key: string; doc_count: number }[] }>;
+    // Most first, then by value; empty buckets (a score band nobody is in) are left out, as embedded.
     const facets = Object.fromEntries(
-      FACETS.map((f) => [f, (aggs[f]?.buckets ?? []).map((b) => ({ value: String(b.key), count: b.doc_count }))]),
+      ALL_FACETS.map((f) => [
+        f,
+        (aggs[f]?.buckets ?? [])
+          .filter((b) => b.doc_count > 0)
+          .map((b) => ({ value: String(b.key), count: b.doc_count }))
+          .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)),
+      ]),
     ) as SearchPage['facets'];
     const last = response.hits.hits.at(-1);
     const page: SearchPage = { hits, total, facets };
     if (last?.sort && hits.length === query.size)
       page.next = this.#cursors.seal(searchCursorScope(tenant, query, sort), last.sort);
     return page;
+  }
+
+  /**
+   * The typeahead request (checked by the mock tests), or undefined when the prefix is too short to
+   * ask: the tenant filter and routing, one prefix query per kind within the tenant's own terms.
+   */
+  suggestRequest(tenant: string, prefix: string, limit: number): estypes.SearchRequest | undefined {
+    const wanted = normalizeIdentifier(prefix);
+    if (wanted.length < SUGGEST_MIN_PREFIX) return undefined;
+    const should: estypes.QueryDslQueryContainer[] = SUGGEST_KINDS.map((kind) => ({
+      prefix: {
+        suggestTerms: { value: `${tenant}${TERM_SEPARATOR}${kind}${TERM_SEPARATOR}${wanted}`, _name: kind },
+      },
+    }));
+    return {
+      index: this.#index,
+      routing: tenant,
+      query: { bool: { filter: [{ term: { tenant } }], should, minimum_should_match: 1 } },
+      sort: [{ score: { order: 'desc', missing: '_last' } }, { id: 'asc' }],
+      size: limit,
+      track_total_hits: false,
+      _source: ['id', 'name', 'score', 'action', 'identifiersByKind'],
+    };
+  }
+
+  async suggest(tenant: string, prefix: string, limit: number): Promise<Suggestion[]> {
+    const request = this.suggestRequest(tenant, prefix, limit);
+    if (!request) return [];
+    const response = await this.#client.search<Source>(request);
+    const out: Suggestion[] = [];
+    for (const hit of response.hits.hits) {
+      if (!hit._source) continue;
+      const { id, name, score, action, identifiersByKind } = hit._source;
+      const doc: CustomerDoc = {
+        id,
+        name,
+        identifiers: [],
+        ...(score !== undefined && { score }),
+        ...(action !== undefined && { action }),
+        ...(identifiersByKind !== undefined && { identifiersByKind }),
+      };
+      // The value (and so the kind) is read from the document, as embedded does; each prefix
+      // clause is named by its kind, so `matched_queries` shows the same when debugging.
+      const suggestion = suggestionOf(doc, prefix);
+      if (suggestion) out.push(suggestion);
+    }
+    return out;
   }
 
   /** The sort values sealed in a cursor of this tenant and query: a list of plain values. */
@@ -314,7 +424,7 @@ export class ElasticsearchSearchIndex implements SearchIndex {
     try {
       const result = await this.#client.get<Source>({ index: this.#index, id: `${tenant}:${id}`, routing: tenant });
       if (!result.found || !result._source) return undefined;
-      const { tenant: _tenant, nameTerms: _terms, ...doc } = result._source;
+      const { tenant: _tenant, nameTerms: _terms, suggestTerms: _suggest, ...doc } = result._source;
       return doc;
     } catch (error) {
       if ((error as { meta?: { statusCode?: number } }).meta?.statusCode === 404) return undefined;

@@ -5,6 +5,7 @@ import { describe, it, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import type { MockPattern } from '@elastic/elasticsearch-mock';
+import type { estypes } from '@elastic/elasticsearch';
 import { ElasticsearchSearchIndex, INDEX_MAPPINGS } from './elasticsearch-search-index.ts';
 import { BadCursor, InvalidInput, StoreFailed, StoreUnavailable } from '../../domain/errors.ts';
 
@@ -82,7 +83,14 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
       seen.map((s) => `${s.method} ${s.path}`),
       ['HEAD /customers', 'GET /customers/_mapping', 'PUT /customers/_mapping'],
     );
-    assert.deepEqual(seen[2].body, { properties: { nameTerms: { type: 'keyword' } } });
+    assert.deepEqual(seen[2].body, {
+      properties: {
+        nameTerms: { type: 'keyword' },
+        suggestTerms: { type: 'keyword' },
+        identifiersByKind: INDEX_MAPPINGS.properties.identifiersByKind,
+      },
+    });
+    assert.equal(INDEX_MAPPINGS.properties.identifiersByKind.properties.device?.type, 'keyword');
 
     seen = [];
     mock = new Mock();
@@ -100,7 +108,16 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
       record(params);
       return { errors: false, took: 1, items: [{ index: { status: 201 } }] };
     });
-    await index.upsert('acme', [{ id: 'c1', name: 'Ann', identifiers: ['dev-1'], score: 10, lastSeen: 5 }]);
+    await index.upsert('acme', [
+      {
+        id: 'c1',
+        name: 'Ann',
+        identifiers: ['dev-1', 'Ann@X.com'],
+        identifiersByKind: { device: ['dev-1'], email: ['Ann@X.com'] },
+        score: 10,
+        lastSeen: 5,
+      },
+    ]);
     const bulk = seen.find((s) => s.path === '/_bulk')!;
     // The mock hands over the NDJSON body already split into objects.
     const lines = Array.isArray(bulk.body)
@@ -114,11 +131,14 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
       {
         id: 'c1',
         name: 'Ann',
-        identifiers: ['dev-1'],
+        identifiers: ['dev-1', 'Ann@X.com'],
+        identifiersByKind: { device: ['dev-1'], email: ['Ann@X.com'] },
         score: 10,
         lastSeen: 5,
         tenant: 'acme',
         nameTerms: ['acme|ann'],
+        // Kinds in SUGGEST_KINDS order, values lower-cased, each behind its tenant.
+        suggestTerms: ['acme|email|ann@x.com', 'acme|device|dev-1'],
       },
     ]);
   });
@@ -201,7 +221,7 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
     assert.deepEqual(body.sort, [{ _score: { order: 'desc' } }, { id: 'asc' }]);
     assert.equal(body.size, 2);
     assert.equal(body.track_total_hits, true);
-    assert.deepEqual(Object.keys(body.aggs as object), ['action', 'label', 'country']);
+    assert.deepEqual(Object.keys(body.aggs as object), ['action', 'label', 'country', 'state', 'band']);
   });
 
   it("matches misspelt names only among the tenant's own terms, and scores no clause by shared statistics", async () => {
@@ -272,10 +292,36 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
           },
           label: { buckets: [] },
           country: { buckets: [{ key: 'GB', doc_count: 3 }] },
+          state: {
+            buckets: [
+              { key: 'none', doc_count: 2 },
+              { key: 'open', doc_count: 1 },
+            ],
+          },
+          band: {
+            buckets: [
+              { key: 'low', to: 50, doc_count: 1 },
+              { key: 'medium', from: 50, to: 80, doc_count: 0 },
+              { key: 'high', from: 80, doc_count: 2 },
+            ],
+          },
         },
       };
     });
     const page = await index.search('acme', { size: 2 });
+    const aggs = (seen.find((s) => s.path === '/customers/_search')!.body as { aggs: Record<string, unknown> }).aggs;
+    assert.deepEqual(aggs.state, { terms: { field: 'reviewState', size: 10, missing: 'none' } });
+    assert.deepEqual(aggs.band, {
+      range: {
+        field: 'score',
+        keyed: false,
+        ranges: [
+          { key: 'low', to: 50 },
+          { key: 'medium', from: 50, to: 80 },
+          { key: 'high', from: 80 },
+        ],
+      },
+    });
     assert.deepEqual(
       page.hits.map((h) => h.doc),
       [
@@ -292,6 +338,15 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
       ],
       label: [],
       country: [{ value: 'GB', count: 3 }],
+      state: [
+        { value: 'none', count: 2 },
+        { value: 'open', count: 1 },
+      ],
+      // Most first; an empty band is left out, as the embedded index does.
+      band: [
+        { value: 'high', count: 2 },
+        { value: 'low', count: 1 },
+      ],
     });
     assert.ok(page.next);
     await index.search('acme', { size: 2, after: page.next });
@@ -382,6 +437,63 @@ describe('Elasticsearch SearchIndex adapter (mocked transport)', () => {
       const query = (request.body as { query: { bool?: { filter: unknown[] }; term?: unknown } }).query;
       assert.deepEqual(query.bool ? query.bool.filter[0] : query, { term: { tenant: 'acme' } });
     }
+  });
+
+  it("suggests by prefix queries within the tenant's own terms, one per kind, and reads the kind from the document", async () => {
+    const index = await open({ exists: true });
+    mock.add({ method: 'POST', path: '/customers/_search' }, (params) => {
+      record(params);
+      return {
+        hits: {
+          total: { value: 2, relation: 'eq' },
+          hits: [
+            {
+              _id: 'acme:c2',
+              _source: {
+                id: 'c2',
+                name: 'Kate',
+                score: 90,
+                action: 'PREVENT',
+                identifiersByKind: { email: ['kate@x.com'], device: ['DEV-9a', 'dev-1'] },
+              },
+              matched_queries: ['device'],
+              sort: [90, 'c2'],
+            },
+            {
+              _id: 'acme:c1',
+              _source: { id: 'c1', name: 'Ann', identifiersByKind: { order: ['dev-order-1'] } },
+              matched_queries: ['order'],
+              sort: [null, 'c1'],
+            },
+            // A document written before identifiersByKind: nothing to say what matched, left out.
+            { _id: 'acme:c3', _source: { id: 'c3', name: 'Old' }, sort: [null, 'c3'] },
+          ],
+        },
+      };
+    });
+    seen = [];
+    const suggestions = await index.suggest('acme', ' Dev-', 5);
+    assert.deepEqual(suggestions, [
+      { kind: 'device', value: 'DEV-9a', customerId: 'c2', name: 'Kate', score: 90, action: 'PREVENT' },
+      { kind: 'order', value: 'dev-order-1', customerId: 'c1', name: 'Ann' },
+    ]);
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0].querystring.routing, 'acme');
+    const body = seen[0].body as estypes.SearchRequest;
+    assert.deepEqual(body.query, {
+      bool: {
+        filter: [{ term: { tenant: 'acme' } }],
+        should: ['email', 'phone', 'device', 'card', 'ip', 'order'].map((kind) => ({
+          prefix: { suggestTerms: { value: `acme|${kind}|dev-`, _name: kind } },
+        })),
+        minimum_should_match: 1,
+      },
+    });
+    assert.deepEqual(body.sort, [{ score: { order: 'desc', missing: '_last' } }, { id: 'asc' }]);
+    assert.equal(body.size, 5);
+    // Too short a prefix is not sent at all.
+    assert.deepEqual(await index.suggest('acme', ' d ', 5), []);
+    assert.equal(seen.length, 1);
   });
 
   it('refuses a forged, altered or foreign cursor before sending anything', async () => {

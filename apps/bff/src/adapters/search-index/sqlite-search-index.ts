@@ -7,8 +7,16 @@
 // query takes never depend on another tenant's documents (docs/decisions/0005-tenant-isolation.md).
 import { DatabaseSync } from 'node:sqlite';
 import type { StatementSync } from 'node:sqlite';
-import type { CustomerDoc, SearchHit, SearchIndex, SearchPage, SearchQuery } from '../../ports/search-index.ts';
-import { normalizeIdentifier } from '../../ports/search-index.ts';
+import type {
+  CustomerDoc,
+  FacetName,
+  SearchHit,
+  SearchIndex,
+  SearchPage,
+  SearchQuery,
+  Suggestion,
+} from '../../ports/search-index.ts';
+import { SCORE_BANDS, SUGGEST_MIN_PREFIX, normalizeIdentifier, suggestionOf } from '../../ports/search-index.ts';
 import { Cursors, ephemeralSigner, searchCursorScope } from '../cursors.ts';
 import type { CursorScope, CursorSigner } from '../cursors.ts';
 import { guardStore } from '../store-errors.ts';
@@ -24,7 +32,8 @@ CREATE TABLE IF NOT EXISTS docs (
   action TEXT,
   label TEXT,
   last_seen INTEGER,
-  body TEXT NOT NULL
+  body TEXT NOT NULL,
+  review_state TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS docs_id ON docs (tenant, id);
 CREATE INDEX IF NOT EXISTS docs_score ON docs (tenant, score DESC);
@@ -35,6 +44,15 @@ CREATE INDEX IF NOT EXISTS docs_label ON docs (tenant, label);
 CREATE INDEX IF NOT EXISTS docs_country ON docs (tenant, country);
 CREATE TABLE IF NOT EXISTS fts_tenants (no INTEGER PRIMARY KEY, tenant TEXT NOT NULL UNIQUE);
 `;
+
+/** The review state as a column (filter and facet without reading bodies); files written before it get it on open. */
+const REVIEW_STATE_COLUMN = `
+ALTER TABLE docs ADD COLUMN review_state TEXT;
+UPDATE docs SET review_state = json_extract(body, '$.reviewState');
+`;
+
+/** The score band of docs.score (SCORE_BANDS in ports/search-index.ts), NULL when unscored. */
+const BAND_SQL = `CASE WHEN docs.score >= ${SCORE_BANDS.high.from} THEN 'high' WHEN docs.score >= ${SCORE_BANDS.medium.from} THEN 'medium' WHEN docs.score IS NOT NULL THEN 'low' END`;
 
 /** The FTS tables of tenant number N. */
 const tenantFts = (no: number) => `
@@ -102,12 +120,15 @@ export class SqliteSearchIndex implements SearchIndex {
       'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;',
     );
     this.#db.exec(SCHEMA);
+    const columns = this.#db.prepare('PRAGMA table_info(docs)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'review_state')) this.#db.exec(REVIEW_STATE_COLUMN);
+    this.#db.exec('CREATE INDEX IF NOT EXISTS docs_state ON docs (tenant, review_state)');
     this.#findRow = this.#db.prepare('SELECT rowid, body FROM docs WHERE tenant = ? AND id = ?');
     this.#insertDoc = this.#db.prepare(
-      'INSERT INTO docs (tenant, id, name, country, score, action, label, last_seen, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO docs (tenant, id, name, country, score, action, label, last_seen, body, review_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.#updateDoc = this.#db.prepare(
-      'UPDATE docs SET name = ?, country = ?, score = ?, action = ?, label = ?, last_seen = ?, body = ? WHERE rowid = ?',
+      'UPDATE docs SET name = ?, country = ?, score = ?, action = ?, label = ?, last_seen = ?, body = ?, review_state = ? WHERE rowid = ?',
     );
     this.#tenantNo = this.#db.prepare('SELECT no FROM fts_tenants WHERE tenant = ?');
     this.#addTenant = this.#db.prepare('INSERT INTO fts_tenants (tenant) VALUES (?) RETURNING no');
@@ -207,6 +228,7 @@ export class SqliteSearchIndex implements SearchIndex {
       doc.label ?? null,
       doc.lastSeen ?? null,
       body,
+      doc.reviewState ?? null,
     ] as const;
     if (!existing) {
       const rowid = Number(this.#insertDoc.run(tenant, doc.id, ...columns).lastInsertRowid);
@@ -292,8 +314,8 @@ export class SqliteSearchIndex implements SearchIndex {
       const highlights = highlight(doc, q, terms);
       return highlights ? { doc, highlights } : { doc };
     });
-    const facets: SearchPage['facets'] = { action: [], label: [], country: [] };
-    for (const r of facetRows) facets[r.facet as keyof SearchPage['facets']].push({ value: r.value, count: r.n });
+    const facets: SearchPage['facets'] = { action: [], label: [], country: [], state: [], band: [] };
+    for (const r of facetRows) facets[r.facet as FacetName].push({ value: r.value, count: r.n });
     const page: SearchPage = { hits, total, facets };
     if (offset + rows.length < total) page.next = this.#cursors.seal(scope, offset + rows.length);
     return page;
@@ -368,24 +390,55 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   #facets(where: string, params: (string | number)[]): { facet: string; value: string; n: number }[] {
-    const one = (col: string) =>
-      `SELECT '${col}' AS facet, ${col} AS value, count(*) AS n FROM docs WHERE ${where} AND ${col} IS NOT NULL GROUP BY ${col}`;
+    const one = (facet: string, expr: string) =>
+      `SELECT '${facet}' AS facet, ${expr} AS value, count(*) AS n FROM docs WHERE ${where} AND ${expr} IS NOT NULL GROUP BY 2`;
     return this.#db
-      .prepare(`${one('action')} UNION ALL ${one('label')} UNION ALL ${one('country')} ORDER BY facet, n DESC, value`)
-      .all(...params, ...params, ...params) as { facet: string; value: string; n: number }[];
+      .prepare(
+        `${one('action', 'docs.action')} UNION ALL ${one('label', 'docs.label')} UNION ALL ${one('country', 'docs.country')}
+         UNION ALL ${one('state', "coalesce(docs.review_state, 'none')")} UNION ALL ${one('band', BAND_SQL)}
+         ORDER BY facet, n DESC, value`,
+      )
+      .all(...params, ...params, ...params, ...params, ...params) as { facet: string; value: string; n: number }[];
   }
 
   #facetsOf(rowids: number[]): { facet: string; value: string; n: number }[] {
     if (rowids.length === 0) return [];
     return this.#db
       .prepare(
-        `WITH m AS (SELECT docs.action, docs.label, docs.country FROM json_each(?) AS j CROSS JOIN docs ON docs.rowid = j.value)
+        `WITH m AS (SELECT docs.action, docs.label, docs.country, coalesce(docs.review_state, 'none') AS state, ${BAND_SQL} AS band
+                    FROM json_each(?) AS j CROSS JOIN docs ON docs.rowid = j.value)
          SELECT 'action' AS facet, action AS value, count(*) AS n FROM m WHERE action IS NOT NULL GROUP BY action
          UNION ALL SELECT 'label', label, count(*) FROM m WHERE label IS NOT NULL GROUP BY label
          UNION ALL SELECT 'country', country, count(*) FROM m WHERE country IS NOT NULL GROUP BY country
+         UNION ALL SELECT 'state', state, count(*) FROM m GROUP BY state
+         UNION ALL SELECT 'band', band, count(*) FROM m WHERE band IS NOT NULL GROUP BY band
          ORDER BY facet, n DESC, value`,
       )
       .all(JSON.stringify(rowids)) as { facet: string; value: string; n: number }[];
+  }
+
+  async suggest(tenant: string, prefix: string, limit: number): Promise<Suggestion[]> {
+    const wanted = normalizeIdentifier(prefix);
+    // Nothing an identifier token could start with (only separators): no candidates.
+    if (wanted.length < SUGGEST_MIN_PREFIX || !/[\p{L}\p{N}]/u.test(wanted)) return [];
+    // Candidates from the tenant's own identifier index only (at most MAX_CANDIDATES, in index
+    // order), then the riskiest first; the kind and value come from the document (suggestionOf).
+    const fts = this.#tenantFts(tenant, false);
+    if (!fts) return [];
+    const rowids = (fts.exact.all(`${phrase(wanted)}*`) as { rowid: number }[]).map((r) => r.rowid);
+    if (rowids.length === 0) return [];
+    const out: Suggestion[] = [];
+    const rows = this.#db
+      .prepare(
+        'SELECT docs.body FROM json_each(?) AS j CROSS JOIN docs ON docs.rowid = j.value WHERE docs.tenant = ? ORDER BY docs.score DESC NULLS LAST, docs.id',
+      )
+      .iterate(JSON.stringify(rowids), tenant) as Iterable<{ body: string }>;
+    for (const row of rows) {
+      const suggestion = suggestionOf(JSON.parse(row.body) as CustomerDoc, wanted);
+      if (suggestion) out.push(suggestion);
+      if (out.length >= limit) break;
+    }
+    return out;
   }
 
   async refresh(): Promise<void> {}
@@ -415,10 +468,8 @@ function filters(tenant: string, query: SearchQuery): { where: string; params: (
   oneOf('label', query.label);
   oneOf('country', query.country);
   if (query.state?.length) {
-    // The review state lives in the document body (set by the review follower); absent means never reviewed.
-    clauses.push(
-      `coalesce(json_extract(docs.body, '$.reviewState'), 'none') IN (${query.state.map(() => '?').join(', ')})`,
-    );
+    // The review state (set by the review follower); absent means never reviewed.
+    clauses.push(`coalesce(docs.review_state, 'none') IN (${query.state.map(() => '?').join(', ')})`);
     params.push(...query.state);
   }
   const range = (col: string, op: string, value: number | undefined) => {
