@@ -71,6 +71,8 @@ export const ACCESS: Readonly<Record<string, AccessRule>> = {
   [`GET ${T}/customers/:id/network`]: { roles: STAFF, tenant: 'param', limit: 'graph' },
   [`GET ${T}/customers/:id/path/:otherId`]: { roles: STAFF, tenant: 'param', limit: 'graph' },
   [`GET ${T}/customers/:id/path-to-fraud`]: { roles: STAFF, tenant: 'param', limit: 'graph' },
+  // Why the score: the score events' reasons and the two-hop network (routes/why.ts).
+  [`GET ${T}/customers/:id/why`]: { roles: STAFF, tenant: 'param', limit: 'graph' },
 
   // Reviews, notes, the queue: analysts and leads.
   [`GET ${T}/customers/:id/reviews`]: { roles: STAFF, tenant: 'param' },

@@ -23,6 +23,7 @@ import type { AuthOptions } from './plugins/auth/index.ts';
 import { meRoutes } from './routes/me.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { customerRoutes } from './routes/customers.ts';
+import { whyRoutes } from './routes/why.ts';
 import { eventRoutes } from './routes/events.ts';
 import { overviewRoutes } from './routes/overview.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -127,6 +128,7 @@ export async function buildApp({
     await app.register(noteRoutes);
     await app.register(reviewRoutes);
     await app.register(customerRoutes);
+    await app.register(whyRoutes);
     await app.register(eventRoutes);
     await app.register(overviewRoutes);
     await app.register(auditRoutes);

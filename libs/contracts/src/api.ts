@@ -447,3 +447,47 @@ export const ClusterBatch = Type.Object({
   reverted: Type.Boolean(),
 });
 export type ClusterBatch = Static<typeof ClusterBatch>;
+
+// ---- Why the score (apps/bff/src/routes/why.ts) ----
+
+/** One score event with the reasons it came with (rules that fired, warnings). */
+export const ScoreReason = Type.Object({
+  eventId: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  score: Type.Number(),
+  action: Action,
+  source: Type.Optional(Type.String()),
+  rules: Type.Array(Type.Object({ name: Type.String(), score: Type.Optional(Type.Number()) })),
+  warnings: Type.Array(Type.Object({ class: Type.String(), msg: Type.String() })),
+});
+export type ScoreReason = Static<typeof ScoreReason>;
+
+/** A FRAUDSTER sharing an identifier with the customer, and that identifier. */
+export const FraudsterNearby = Type.Object({ customerId: Type.String(), kind: Type.String(), value: Type.String() });
+export type FraudsterNearby = Static<typeof FraudsterNearby>;
+
+export const ScoreWhy = Type.Object({
+  /** The latest score events, newest first (at most 5), each with its rules and warnings. */
+  scores: Type.Array(ScoreReason),
+  /** Timeline events read to find them; `complete` is false when older events were left unread. */
+  scanned: Type.Integer(),
+  complete: Type.Boolean(),
+  network: Type.Object({
+    /** Customers labelled FRAUDSTER within two hops (sharing an identifier with this customer). */
+    fraudstersWithinTwoHops: Type.Integer(),
+    /** Some of them (at most 10), each with the identifier shared. */
+    nearby: Type.Array(FraudsterNearby),
+    /** Customers within two hops, the customer left out. */
+    customersWithinTwoHops: Type.Integer(),
+    /** True when the two-hop neighbourhood was larger than the nodes counted: the figures are a floor. */
+    truncated: Type.Boolean(),
+    /** Links to the nearest FRAUDSTER (0: the customer is one); null when none within reach. */
+    nearestFraudsterHops: Type.Union([Type.Integer(), Type.Null()]),
+    /** The nearest FRAUDSTER and component share in words, e.g. "4 hops from a FRAUDSTER (c-9) through device d-1". */
+    reason: Type.String(),
+    componentCustomers: Type.Integer(),
+    /** Share of FRAUDSTERs among the customers of the connected component (0..1). */
+    componentShare: Type.Number(),
+  }),
+});
+export type ScoreWhy = Static<typeof ScoreWhy>;

@@ -86,6 +86,24 @@ describe('CustomerPage', () => {
     expect(el.querySelector('[data-testid="network-stats"]')?.textContent).toContain('3');
     expect(el.querySelector('[data-testid="network-truncated"]')).toBeNull();
     expect(el.textContent).toContain('No scores recorded yet.');
+    // Why this score: its own card, from GET …/why.
+    http.expectOne(`${base}/why`).flush({
+      scores: [],
+      scanned: 0,
+      complete: true,
+      network: {
+        fraudstersWithinTwoHops: 0,
+        nearby: [],
+        customersWithinTwoHops: 0,
+        truncated: false,
+        nearestFraudsterHops: null,
+        reason: 'no links to other customers',
+        componentCustomers: 1,
+        componentShare: 0,
+      },
+    });
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="why"]')?.textContent).toContain('No score events recorded');
     http.verify();
   });
 

@@ -18,6 +18,7 @@ import { NotesPanel } from './notes-panel';
 import { ScoreChart } from './score-chart';
 import { ReviewPanel } from '../review/review-panel';
 import { ActivityPanel } from './activity-panel';
+import { WhyPanel } from './why-panel';
 import { formatCounter, formatDay, formatTime, moneyCounter } from '../format/format';
 
 /** `orderValueGBP` → `Order value GBP`: counters arrive keyed by their camelCase names. */
@@ -51,6 +52,7 @@ export function counterName(key: string): string {
     ScoreChart,
     ReviewPanel,
     ActivityPanel,
+    WhyPanel,
   ],
   templateUrl: './customer-page.html',
   styleUrl: './customer-page.scss',
