@@ -123,6 +123,7 @@ export async function buildApp({
         { name: 'reviews', check: () => app.reviews.ping() },
         { name: 'profiles', check: () => app.profiles.ping() },
         { name: 'search', check: () => app.searchIndex.ping() },
+        { name: 'feed', check: () => app.changeFeed.ping() },
       ],
     });
     await app.register(noteRoutes);

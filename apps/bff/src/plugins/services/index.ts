@@ -1,8 +1,8 @@
 // Every service the routes use, each a named plugin with a typed decorator (app.db, app.users,
-// app.reviews, app.audit, app.profiles, app.searchIndex, app.graphs, app.live, app.ingest), opened from
-// app.config and closed on app.close() in reverse order. Tests pass their own instances instead
-// (real adapters on temporary folders, or typed partial fakes): a service passed in is not opened,
-// and whoever passed it closes it.
+// app.reviews, app.audit, app.profiles, app.searchIndex, app.graphs, app.live, app.ingest,
+// app.changeFeed), opened from app.config and closed on app.close() in reverse order. Tests pass
+// their own instances instead (real adapters on temporary folders, or typed partial fakes): a
+// service passed in is not opened, and whoever passed it closes it.
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
@@ -15,6 +15,7 @@ import type { SearchIndex } from '../../ports/search-index.ts';
 import type { GraphRegistry } from '../../services/graphs.ts';
 import type { LiveBus } from '../../services/live-bus.ts';
 import type { Ingest } from '../../services/ingest.ts';
+import type { ChangeFeed } from '../../ports/change-feed.ts';
 import configPlugin from '../config.ts';
 import database from './database.ts';
 import users from './users.ts';
@@ -28,6 +29,8 @@ import ingest from './ingest.ts';
 import reviewFollower from './review-follower.ts';
 import watches from './watches.ts';
 import quality from './quality.ts';
+import changeFeed from './change-feed.ts';
+import changeRelay from './change-relay.ts';
 
 export interface AppServices {
   db: Database;
@@ -40,6 +43,8 @@ export interface AppServices {
   graphs: GraphRegistry;
   live: LiveBus;
   ingest: Ingest;
+  /** Optional: absent means the one the configuration names (tests of one replica pass none). */
+  changeFeed?: ChangeFeed;
 }
 
 export async function registerServices(
@@ -54,8 +59,12 @@ export async function registerServices(
   await app.register(quality, { use: services.quality });
   await app.register(profiles, { use: services.profiles });
   await app.register(search, { use: services.searchIndex });
+  // The feed before the graphs: its subscription retains changes from before the replay starts.
+  await app.register(changeFeed, { use: services.changeFeed });
   await app.register(graphs, { use: services.graphs });
   await app.register(live, { use: services.live });
+  // Follows the feed once the graphs are restored.
+  await app.register(changeRelay);
   await app.register(ingest, { use: services.ingest });
   await app.register(reviewFollower);
   await app.register(watches);
