@@ -23,7 +23,9 @@ export function dashboardFiles(dir: string | undefined): Set<string> {
 export default fp<{ dir: string | undefined }>(
   async (app, { dir }) => {
     if (!dir || !existsSync(join(dir, 'index.html'))) return;
-    await app.register(fastifyStatic, { root: dir, wildcard: false, index: 'index.html' });
+    // preCompressed: the build writes .br and .gz beside each text file (scripts/build-dashboard.mjs);
+    // a browser that accepts one gets it, with Vary: Accept-Encoding.
+    await app.register(fastifyStatic, { root: dir, wildcard: false, index: 'index.html', preCompressed: true });
     for (const page of DASHBOARD_PAGES) {
       app.get(page, { schema: { hide: true } }, (_request, reply) => reply.sendFile('index.html'));
     }
