@@ -14,6 +14,8 @@ export interface FeedMessage {
   /** ProfileStore mark (ProfileStore.mark()) taken before these changes were written. */
   mark: number;
   changes: LiveChange[];
+  /** Who has which customer open on the publishing replica (all of them, per customer named). */
+  presence?: { customerId: string; viewers: { sub: string; email: string }[] }[];
 }
 
 /**

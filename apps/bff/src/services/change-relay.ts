@@ -19,9 +19,13 @@ export interface ChangeRelayDeps {
   profiles: Pick<ProfileStore, 'mark' | 'replay'>;
   graphs: GraphRegistry;
   live: LiveBus;
+  /** Another replica's viewers of a customer (LiveHub.remotePresence). */
+  onPresence?: (origin: string, tenant: string, customerId: string, viewers: FeedPresence['viewers']) => void;
   /** Failures that lose nothing for good (the gap they leave is repaired), for the server log. */
   onProblem?: (problem: string, error?: unknown) => void;
 }
+
+type FeedPresence = NonNullable<FeedMessage['presence']>[number];
 
 export interface RelayStats {
   /** Messages this replica published, and those the feed refused. */
@@ -49,7 +53,7 @@ export class ChangeRelay {
   /** Last sequence published per tenant. */
   readonly #seq = new Map<string, number>();
   /** Changes of the current tick per tenant, and the mark taken when the first arrived. */
-  readonly #pending = new Map<string, { changes: LiveChange[]; mark: Promise<number> }>();
+  readonly #pending = new Map<string, { changes: LiveChange[]; presence: FeedPresence[]; mark: Promise<number> }>();
   /** Per tenant: the publish (or apply) running, so the next starts after it. */
   readonly #publishing = new Map<string, Promise<void>>();
   readonly #applying = new Map<string, Promise<void>>();
@@ -63,15 +67,23 @@ export class ChangeRelay {
 
   /** The live bus's relay: collects a local change into this tick's message for its tenant. */
   relay(change: LiveChange): void {
-    const { tenant } = change;
+    this.#pendingOf(change.tenant).changes.push(change);
+  }
+
+  /** The live streams' relay: who has the customer open on this replica now (empty: nobody). */
+  presence(tenant: string, customerId: string, viewers: FeedPresence['viewers']): void {
+    this.#pendingOf(tenant).presence.push({ customerId, viewers });
+  }
+
+  #pendingOf(tenant: string) {
     let pending = this.#pending.get(tenant);
     if (!pending) {
       // Called now, not at flush: the mark must come before the tenant's next batch is written.
-      pending = { changes: [], mark: this.#deps.profiles.mark() };
+      pending = { changes: [], presence: [], mark: this.#deps.profiles.mark() };
       this.#pending.set(tenant, pending);
       queueMicrotask(() => this.#flush(tenant));
     }
-    pending.changes.push(change);
+    return pending;
   }
 
   /** Resolves when every message collected so far has been handed to the feed (or failed). */
@@ -90,7 +102,14 @@ export class ChangeRelay {
     const next = previous.then(async () => {
       try {
         const mark = await pending.mark;
-        await this.#deps.feed.publish({ origin: this.origin, tenant, seq, mark, changes: pending.changes });
+        await this.#deps.feed.publish({
+          origin: this.origin,
+          tenant,
+          seq,
+          mark,
+          changes: pending.changes,
+          ...(pending.presence.length > 0 && { presence: pending.presence }),
+        });
         this.stats.published++;
       } catch (error) {
         // The sequence number stays used: the receivers see the gap and replay it.
@@ -158,6 +177,7 @@ export class ChangeRelay {
       }
       live.deliver(change);
     }
+    for (const p of message.presence ?? []) this.#deps.onPresence?.(origin, tenant, p.customerId, p.viewers);
     this.#applied.set(key, { seq, mark });
     this.stats.applied++;
   }

@@ -34,6 +34,12 @@ export const LIVE_DEFAULTS: LiveHubOptions = {
   scopeMaxNodes: 500,
 };
 
+/** Someone with a customer open (presence), as replicas tell each other over the change feed. */
+export interface PresenceViewer {
+  sub: string;
+  email: string;
+}
+
 export interface OpenStream {
   tenant: string;
   sub: string;
@@ -84,6 +90,13 @@ export class LiveHub {
   readonly #graph: (tenant: string) => GraphEngine;
   readonly #timer: NodeJS.Timeout;
   #closing = false;
+  /**
+   * Viewers on other replicas (the change feed, services/change-relay.ts): tenant → customer →
+   * replica run → who and when last told. Refreshed every heartbeat; an entry not refreshed for
+   * three heartbeats (a replica that died) no longer counts.
+   */
+  readonly #remote = new Map<string, Map<string, Map<string, { viewers: PresenceViewer[]; at: number }>>>();
+  #presenceRelay: ((tenant: string, customerId: string, viewers: PresenceViewer[]) => void) | undefined;
   /** Streams dropped for falling behind, since start. */
   dropped = 0;
 
@@ -147,7 +160,31 @@ export class LiveHub {
       if (!set) state.viewers.set(id, (set = new Set()));
       set.add(stream);
     }
-    this.#presence(state, o.watch);
+    this.#presence(o.tenant, state, o.watch);
+  }
+
+  /**
+   * Hands who has which customer open here to `relay` (the change feed to other replicas) whenever
+   * it changes, and again every heartbeat so the others know this replica is still there.
+   */
+  relayPresenceTo(relay: (tenant: string, customerId: string, viewers: PresenceViewer[]) => void): void {
+    this.#presenceRelay = relay;
+  }
+
+  /** Who has the customer open on another replica (`origin`): told to the viewers here. */
+  remotePresence(origin: string, tenant: string, customerId: string, viewers: PresenceViewer[]): void {
+    let byCustomer = this.#remote.get(tenant);
+    if (!byCustomer) this.#remote.set(tenant, (byCustomer = new Map()));
+    let byOrigin = byCustomer.get(customerId);
+    if (!byOrigin) byCustomer.set(customerId, (byOrigin = new Map()));
+    const before = JSON.stringify(byOrigin.get(origin)?.viewers ?? []);
+    if (viewers.length > 0) byOrigin.set(origin, { viewers, at: Date.now() });
+    else byOrigin.delete(origin);
+    if (byOrigin.size === 0) byCustomer.delete(customerId);
+    if (byCustomer.size === 0) this.#remote.delete(tenant);
+    // A refresh that changes nothing is not news for the viewers here.
+    const state = this.#tenants.get(tenant);
+    if (state && JSON.stringify(viewers) !== before) this.#presence(tenant, state, [customerId], false);
   }
 
   /**
@@ -230,16 +267,29 @@ export class LiveHub {
   }
 
   /** Tells every viewer of these customers who else has them open (never themselves). */
-  #presence(state: TenantState, customers: readonly string[]): void {
+  #presence(tenant: string, state: TenantState, customers: readonly string[], relay = true): void {
     for (const customerId of customers) {
       const viewers = state.viewers.get(customerId);
+      if (relay && this.#presenceRelay) this.#presenceRelay(tenant, customerId, localViewers(viewers));
       if (!viewers) continue;
+      const remote = this.#remoteViewers(tenant, customerId);
       for (const to of viewers) {
         const others = new Set<string>();
         for (const v of viewers) if (v.sub !== to.sub) others.add(v.email);
+        for (const v of remote) if (v.sub !== to.sub) others.add(v.email);
         this.#write(to, frame(undefined, { type: 'presence', customerId, viewers: [...others].sort() }));
       }
     }
+  }
+
+  /** The customer's viewers on other replicas that told so within the last three heartbeats. */
+  #remoteViewers(tenant: string, customerId: string): PresenceViewer[] {
+    const byOrigin = this.#remote.get(tenant)?.get(customerId);
+    if (!byOrigin) return [];
+    const since = Date.now() - 3 * this.options.heartbeatMs;
+    const out: PresenceViewer[] = [];
+    for (const entry of byOrigin.values()) if (entry.at >= since) out.push(...entry.viewers);
+    return out;
   }
 
   /** True when the change touches the network of a customer the stream watches. */
@@ -283,7 +333,13 @@ export class LiveHub {
   }
 
   #heartbeat(): void {
-    for (const state of this.#tenants.values()) for (const stream of state.streams) this.#write(stream, ': hb\n\n');
+    for (const [tenant, state] of this.#tenants) {
+      for (const stream of state.streams) this.#write(stream, ': hb\n\n');
+      if (this.#presenceRelay) {
+        for (const [customerId, viewers] of state.viewers)
+          this.#presenceRelay(tenant, customerId, localViewers(viewers));
+      }
+    }
   }
 
   #remove(stream: Stream): void {
@@ -298,12 +354,19 @@ export class LiveHub {
       set?.delete(stream);
       if (set?.size === 0) state.viewers.delete(id);
     }
-    if (!this.#closing) this.#presence(state, stream.watch);
+    if (!this.#closing) this.#presence(stream.tenant, state, stream.watch);
   }
 
   #id(seq: number): string {
     return `${this.#run}.${seq}`;
   }
+}
+
+/** Each person once, with the streams they have open on the customer here. */
+function localViewers(streams: Set<Stream> | undefined): PresenceViewer[] {
+  const bySub = new Map<string, string>();
+  for (const s of streams ?? []) bySub.set(s.sub, s.email);
+  return [...bySub].map(([sub, email]) => ({ sub, email })).sort((a, b) => a.sub.localeCompare(b.sub));
 }
 
 function frame(id: string | undefined, event: LiveEvent): string {

@@ -2,8 +2,9 @@
 // each with its own graph snapshot folder and its own Pub/Sub subscription, on one PostgreSQL
 // database, the Bigtable emulator and Google's Pub/Sub emulator. Search is one embedded index
 // shared by both (no Elasticsearch server can run on this machine). Events ingested through A show
-// in B's network and live stream; a review on B reaches A's queue, graph and live stream; B closed
-// and started again while A ingests catches up with nothing missing or doubled.
+// in B's network and live stream; presence crosses; a review on B reaches A's queue, graph and
+// live stream; B closed and started again while A ingests catches up with nothing missing or
+// doubled.
 // Needs PostgreSQL and both emulators: skipped locally when one is missing, a failure in strict mode.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -54,7 +55,7 @@ const scoreEvent = (id: string, score: number, action: 'ALLOW' | 'REVIEW' | 'PRE
 
 /** A server-sent-events reader over real HTTP. */
 class Stream {
-  readonly events: { type: string; customerId?: string; label?: string }[] = [];
+  readonly events: { type: string; customerId?: string; label?: string; viewers?: string[] }[] = [];
   readonly #controller = new AbortController();
   static async open(app: FastifyInstance, query: string, headers: Record<string, string>): Promise<Stream> {
     const { port } = app.server.address() as AddressInfo;
@@ -143,6 +144,7 @@ describe('two BFF replicas on PostgreSQL, Bigtable and Pub/Sub', { skip }, () =>
     return res.json() as { accepted: number };
   };
   const analyst = () => ids.headers({ email: 'ann@redoubt.test', role: 'analyst', tenant: TENANT });
+  const colleague = () => ids.headers({ email: 'ben@redoubt.test', role: 'analyst', tenant: TENANT });
   const network = async (app: FastifyInstance, id: string) => {
     const res = await app.inject({ url: `${T}/customers/${id}/network?depth=2`, headers: await analyst() });
     return res.statusCode === 200 ? (res.json() as { nodes: { id: string; label?: string }[] }) : undefined;
@@ -179,9 +181,14 @@ describe('two BFF replicas on PostgreSQL, Bigtable and Pub/Sub', { skip }, () =>
     }
     await ingest(a, [customerEvent('ann', 'ann@x.test')]);
     await until("ann in B's network", () => network(b, 'ann'));
-    const onB = await Stream.open(b, `tenant=${TENANT}&watch=ann`, await analyst());
+    const onB = await Stream.open(b, `tenant=${TENANT}&watch=ann`, await colleague());
     const onA = await Stream.open(a, `tenant=${TENANT}&watch=ann`, await analyst());
     try {
+      // Presence crosses replicas: each analyst sees the other, open on the other replica.
+      const sees = (s: Stream, email: string) =>
+        s.events.some((e) => e.type === 'presence' && e.customerId === 'ann' && e.viewers?.includes(email));
+      await until('ben on B sees ann on A', () => sees(onB, 'ann@redoubt.test'));
+      await until('ann on A sees ben on B', () => sees(onA, 'ben@redoubt.test'));
       // Bob shares Ann's email: a new link into the network B's analyst watches.
       await ingest(a, [customerEvent('bob', 'ann@x.test'), scoreEvent('bob', 70, 'REVIEW')]);
       const onBNetwork = await until("bob in B's network of ann", async () =>
@@ -244,9 +251,17 @@ describe('two BFF replicas on PostgreSQL, Bigtable and Pub/Sub', { skip }, () =>
     sending = false;
     await sender;
     const stats = () => ({ a: a.graphs.get(TENANT).stats(), b: b.graphs.get(TENANT).stats() });
-    await until('B caught up with A', () => {
+    await until(
+      'B caught up with A',
+      () => {
+        const s = stats();
+        return s.a.links === s.b.links && s.a.customers === s.b.customers;
+      },
+      60_000,
+    ).catch((error: Error) => {
       const s = stats();
-      return s.a.links === s.b.links && s.a.customers === s.b.customers;
+      const relay = JSON.stringify(b.changeRelay.stats);
+      throw new Error(`${error.message}: A ${s.a.customers}/${s.a.links}, B ${s.b.customers}/${s.b.links}, ${relay}`);
     });
     const s = stats();
     // Nothing doubled: the same customers, identifiers and links as A, and every customer A

@@ -70,7 +70,9 @@ export class PubSubChangeFeed implements ChangeFeed {
       await this.#topic
         .createSubscription(this.subscriptionName, {
           enableMessageOrdering: true,
-          ackDeadlineSeconds: 30,
+          // The client extends the lease while a message is handled; a replica that died holds its
+          // tenants' ordered messages back from its own restart for this long at most.
+          ackDeadlineSeconds: 10,
           expirationPolicy: { ttl: { seconds: this.#options.subscriptionTtlSeconds ?? 7 * 86_400 } },
           gaxOpts: { timeout: CALL_TIMEOUT_MS },
         })

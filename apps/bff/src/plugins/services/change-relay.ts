@@ -19,11 +19,14 @@ export default fp(
       profiles: app.profiles,
       graphs: app.graphs,
       live: app.live,
+      onPresence: (origin, tenant, customerId, viewers) =>
+        app.liveStreams.remotePresence(origin, tenant, customerId, viewers),
       onProblem: (problem, error) => app.log.warn({ err: error }, problem),
     });
     app.decorate('changeRelay', relay);
     if (!app.changeFeedShared) return;
     app.live.relayTo((change) => relay.relay(change));
+    app.liveStreams.relayPresenceTo((tenant, customerId, viewers) => relay.presence(tenant, customerId, viewers));
     app.changeFeed.follow((message) => relay.receive(message));
     app.addHook('onClose', () => relay.flushed());
   },
