@@ -26,6 +26,8 @@ const { values: args } = parseArgs({
     'insert-batch': { type: 'string', default: '100' },
     // Node cap of the full network answer: the BFF's default maxNodes.
     'network-budget': { type: 'string', default: '500' },
+    // Node budget of the path searches: the engine's default, which is the BFF's.
+    'path-budget': { type: 'string' },
     'engine-only': { type: 'boolean', default: false },
     'no-hints': { type: 'boolean', default: false },
     // Writes a CPU profile of the live-insert loop alone (open it in Chrome DevTools).
@@ -39,6 +41,7 @@ const INSERTS = Number(args.inserts);
 const INSERT_BATCH = Number(args['insert-batch']);
 const COMPONENT_CAP = 10_000;
 const NETWORK_BUDGET = Number(args['network-budget']);
+const PATH_OPTIONS = { maxDepth: 8, ...(args['path-budget'] ? { maxNodes: Number(args['path-budget']) } : {}) };
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc (npm run bench:engine does)');
 
@@ -391,6 +394,19 @@ log(
   `engine memory ${fmt(engineBytes / 2 ** 20, 1)} MiB (${fmt(engineBytes / stats.links, 1)} B/link, of which typed arrays ${fmt(stats.bytes / stats.links, 1)} B/link)`,
 );
 
+/** Paths between consecutive sample customers at the bench's path budget, timed one by one. */
+function timePaths(sample: string[]): { times: number[]; found: number; pairs: (readonly [string, string])[] } {
+  const pairs = sample.map((id, k) => [id, sample[(k + 1) % sample.length]] as const);
+  const times: number[] = [];
+  let found = 0;
+  for (const [a, b] of pairs) {
+    const t0 = process.hrtime.bigint();
+    if (engine.path(a, b, PATH_OPTIONS)) found++;
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return { times: times.sort((a, b) => a - b), found, pairs };
+}
+
 if (args['engine-only']) {
   // Quick mode: the engine alone (build, idle depth-3 p99, live inserts, snapshot).
   const random = mulberry32(SEED + 1);
@@ -403,6 +419,8 @@ if (args['engine-only']) {
     timeEach(sample, (id) => engine.component(id, { maxNodes: COMPONENT_CAP })),
     undefined,
   );
+  const paths = timePaths(sample);
+  row(`path, random pairs (${paths.found} found)`, paths.times, undefined);
   const idle99 = percentile(idle, 0.99);
   const live = liveAndSnapshot(sample, idle99);
   log(
@@ -413,6 +431,9 @@ if (args['engine-only']) {
       buildMs: Math.round(engineBuildMs),
       bytesPerLink: +(engineBytes / stats.links).toFixed(1),
       depth3P99Ms: +idle99.toFixed(4),
+      pathP50Ms: +percentile(paths.times, 0.5).toFixed(4),
+      pathP99Ms: +percentile(paths.times, 0.99).toFixed(4),
+      pathsFound: paths.found,
       insertsPerSec: Math.round(live.insertsPerSec),
       queryP99WhileInsertingRatio: +(live.during99 / idle99).toFixed(2),
       controlQueryP99Ratio: +(live.control99 / idle99).toFixed(2),
@@ -579,19 +600,16 @@ const netE = timeEach(sample, (id) => void engine.network(id, { depth: 3 }));
 
 // Paths between random pairs, with the default node budget; checked against the same search
 // without a budget (what path() did before budgets): same chain for every pair.
-const pathPairs = sample.map((id, k) => [id, sample[(k + 1) % sample.length]] as const);
-const pathTimes: number[] = [];
-let pathsFound = 0;
-for (const [a, b] of pathPairs) {
-  const t0 = process.hrtime.bigint();
-  if (engine.path(a, b, { maxDepth: 8 })) pathsFound++;
-  pathTimes.push(Number(process.hrtime.bigint() - t0) / 1e6);
-}
-pathTimes.sort((a, b) => a - b);
+const { times: pathTimes, found: pathsFound, pairs: pathPairs } = timePaths(sample);
+// A budgeted search answers the same chain as an unbudgeted one, or null because it stopped at
+// its budget (counted apart: that is the budget doing its job, not a wrong answer).
 let pathMismatches = 0;
+let pathsStoppedAtBudget = 0;
 for (const [a, b] of pathPairs) {
-  const budgeted = JSON.stringify(engine.path(a, b, { maxDepth: 8 }));
-  if (budgeted !== JSON.stringify(engine.path(a, b, { maxDepth: 8, maxNodes: Infinity }))) pathMismatches++;
+  const budgeted = engine.path(a, b, PATH_OPTIONS);
+  const unbudgeted = engine.path(a, b, { maxDepth: 8, maxNodes: Infinity });
+  if (budgeted === null && unbudgeted !== null) pathsStoppedAtBudget++;
+  else if (JSON.stringify(budgeted) !== JSON.stringify(unbudgeted)) pathMismatches++;
 }
 if (pathMismatches > 0) process.exitCode = 1;
 
@@ -602,7 +620,9 @@ row(`network answer, ${NETWORK_BUDGET} nodes (JSON)`, njE, njG);
 row(`network(), ${NETWORK_BUDGET} nodes (objects)`, noE, undefined);
 row('network() depth 3, 2,000 nodes', netE, undefined);
 row(`path, random pairs (${pathsFound} found)`, pathTimes, undefined);
-log(`paths: ${pathMismatches === 0 ? 'identical' : `${pathMismatches} MISMATCHES`} to unbudgeted searches`);
+log(
+  `paths: ${pathMismatches === 0 ? 'identical' : `${pathMismatches} MISMATCHES`} to unbudgeted searches, ${pathsStoppedAtBudget} stopped at the budget`,
+);
 
 graph.clear();
 customerKeys.length = 0;
@@ -645,6 +665,7 @@ const result = {
   pathP50Ms: +percentile(pathTimes, 0.5).toFixed(4),
   pathP99Ms: +percentile(pathTimes, 0.99).toFixed(4),
   pathsFound,
+  pathsStoppedAtBudget,
   insertsPerSec: Math.round(insertsPerSec),
   queryP99WhileInsertingRatio: +(during99 / percentile(d3E, 0.99)).toFixed(2),
   depth3P99WhileInsertingMs: +during99.toFixed(4),

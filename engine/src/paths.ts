@@ -68,11 +68,15 @@ export function path(
 }
 
 // Both searches read a node's links from one scratch copy (Adjacency.linksInto: its base slots,
-// then its delta entries, oldest first): one loop body, no closure. Tombstones are skipped.
+// then its delta entries, oldest first): one loop body, no closure. Tombstones are skipped, and
+// looked for only when there are any: reading the edge column is a cache miss per link.
 
 /**
- * Level-synchronous bidirectional BFS: expands the smaller frontier, one whole level at a time,
- * and keeps the shortest meeting found in that level (ties: the first met).
+ * Level-synchronous bidirectional BFS: expands the cheaper frontier, one whole level at a time,
+ * and keeps the shortest meeting found in that level (ties: the first met). A frontier's cost is
+ * the sum of its nodes' degrees, not their count: one identifier shared by thousands of customers
+ * is a frontier of one node that enters thousands, and expanding the other side first is what
+ * keeps a search between two hubs' neighbourhoods inside the node budget (engine/docs/design-choices.md).
  */
 function bidirectional(
   s: EngineState,
@@ -89,6 +93,7 @@ function bidirectional(
   const { parentA, parentB, distA, distB, visitB } = arrays;
   const adj = s.adj;
   const first = s.edgeFirst;
+  const checkDead = s.deadSlots > 0;
   let queueA: Int32Array = s.queue;
   let queueB: Int32Array = arrays.queueB;
   visitA[from] = epoch;
@@ -105,8 +110,12 @@ function bidirectional(
   let tailB = 1;
   let depthA = 0;
   let depthB = 0;
+  // Links leaving each side's current level, and (while a level is expanded) its next level.
+  let costA = adj.baseDegree(from) + 1;
+  let costB = adj.baseDegree(to) + 1;
   while (headA < tailA && headB < tailB && depthA + depthB < maxDepth) {
-    const expandA = tailA - headA <= tailB - headB;
+    const expandA = costA <= costB;
+    let nextCost = 0;
     // The side being expanded, and the other one.
     const visitX = expandA ? visitA : visitB;
     const visitY = expandA ? visitB : visitA;
@@ -127,7 +136,7 @@ function bidirectional(
       const es = adj.scratchEdge;
       for (let j = 0; j < links; j++) {
         const w = ts[j];
-        if (first[es[j]] === DEAD) continue;
+        if (checkDead && first[es[j]] === DEAD) continue;
         if (excluded !== undefined && excluded.has(w)) continue;
         if (visitY[w] === epoch && dv + distY[w] < best) {
           best = dv + distY[w];
@@ -145,6 +154,7 @@ function bidirectional(
           else queueB = arrays.queueB = queue;
         }
         queue[tail++] = w;
+        nextCost += adj.baseDegree(w) + 1;
         if (expandA) tailA = tail;
         else tailB = tail;
       }
@@ -152,9 +162,11 @@ function bidirectional(
     if (expandA) {
       headA = levelEnd;
       depthA++;
+      costA = nextCost;
     } else {
       headB = levelEnd;
       depthB++;
+      costB = nextCost;
     }
     if (meetX >= 0) {
       if (best > maxDepth) return null;
@@ -185,6 +197,7 @@ function nearest(
   const adj = s.adj;
   const { nodeKind, meta } = s;
   const first = s.edgeFirst;
+  const checkDead = s.deadSlots > 0;
   let queue = s.queue;
   visit[from] = epoch;
   parentA[from] = -1;
@@ -205,7 +218,7 @@ function nearest(
     const es = adj.scratchEdge;
     for (let j = 0; j < links; j++) {
       const w = ts[j];
-      if (visit[w] === epoch || first[es[j]] === DEAD) continue;
+      if (visit[w] === epoch || (checkDead && first[es[j]] === DEAD)) continue;
       if (excluded !== undefined && excluded.has(w)) continue;
       if (tail >= maxNodes) return null;
       visit[w] = epoch;

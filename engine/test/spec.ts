@@ -135,6 +135,9 @@ export function graphEngineSpec(name: string, { create, settle }: EngineHarness)
       assert.deepEqual(s.component('a'), { customers: 1, identifiers: 1, fraudsters: 0, share: 0, truncated: false });
       assert.deepEqual(s.component('b'), { customers: 1, identifiers: 0, fraudsters: 1, share: 1, truncated: false });
       assert.equal(s.stats().links, 1);
+      // Path searches walk no unlinked link either, towards a customer or towards a label.
+      assert.equal(s.path('a', 'b'), null);
+      assert.equal(s.path('a', { nearestLabel: 'FRAUDSTER' }), null);
     });
 
     it('component() is exact, and capped breadth-first when larger than maxNodes', () => {
