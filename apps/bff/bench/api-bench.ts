@@ -1,4 +1,4 @@
-// `npm run bench:api [-- --customers N --seconds S --connections C --rounds R --fresh --profile]`:
+// `npm run bench:api [-- --customers N --seconds S --connections C --rounds R --fresh --profile --only ROUTE]`:
 // what analysts wait on, over HTTP. The BFF runs in its own process (bench/support/bff-process.ts):
 // the production app on the embedded stores with the demo's N customers (default 100,000; seeded
 // once into a folder under the temp dir and reused by later runs, --fresh seeds again), and
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     fresh: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -83,12 +84,14 @@ const customerOf = (tenant: string, n: number) => {
   const list = found.get(tenant)!;
   return encodeURIComponent(list[(n * 7919) % list.length]!.id);
 };
-const routes: Record<string, (n: number, tenant: string) => string> = {
+const allRoutes: Record<string, (n: number, tenant: string) => string> = {
   search: (n, tenant) => searchPath(tenant, n),
   customer: (n, tenant) => `/api/tenants/${tenant}/customers/${customerOf(tenant, n)}`,
   network: (n, tenant) => `/api/tenants/${tenant}/customers/${customerOf(tenant, n)}/network?depth=3`,
   trivial: () => '/api/me',
 };
+// --only ROUTE: one route alone (for profiling); the JSON line then lacks the others' figures.
+const routes = values.only ? { [values.only]: allRoutes[values.only]! } : allRoutes;
 
 // Every route answers 200 for each kind of request before the clock starts.
 for (const [name, pathOf] of Object.entries(routes)) {
@@ -144,9 +147,9 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 await bff.stop();
 
-const med = (name: string, key: 'rps' | 'p99Ms') => median(rounds[name]!.map((x) => x[key]));
+const med = (name: string, key: 'rps' | 'p99Ms') => median((rounds[name] ?? []).map((x) => x[key]));
 const spread = (name: string, key: 'rps' | 'p99Ms') => {
-  const xs = rounds[name]!.map((x) => x[key]);
+  const xs = (rounds[name] ?? []).map((x) => x[key]);
   return [Math.min(...xs), Math.max(...xs)];
 };
 console.log(

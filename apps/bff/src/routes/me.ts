@@ -6,10 +6,29 @@ import { Me } from '@redoubt/contracts/api';
 import { errorResponses } from '../schemas/common.ts';
 import { principalOf } from '../principal.ts';
 
+/**
+ * How long the tenants' names are reused. They are labels, not access: the roles come from the
+ * principal, read on every request (plugins/auth). Reading every tenant from the review store on
+ * each call capped this route at a few hundred requests a second (bench:api).
+ */
+const NAMES_CACHE_MS = 2_000;
+
 export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  let cached: { at: number; byId: Promise<Map<string, string>> } | undefined;
+  const tenantNames = () => {
+    if (!cached || Date.now() - cached.at > NAMES_CACHE_MS) {
+      const byId = app.reviews.listTenants().then((tenants) => new Map(tenants.map((t) => [t.id, t.name])));
+      cached = { at: Date.now(), byId };
+      // A failed read is not reused: the next call asks again.
+      byId.catch(() => {
+        if (cached?.byId === byId) cached = undefined;
+      });
+    }
+    return cached.byId;
+  };
   app.get('/api/me', { schema: { tags: ['identity'], response: { 200: Me, ...errorResponses } } }, async (request) => {
     const principal = principalOf(request);
-    const names = new Map((await app.reviews.listTenants()).map((t) => [t.id, t.name]));
+    const names = await tenantNames();
     return {
       sub: principal.sub,
       email: principal.email,

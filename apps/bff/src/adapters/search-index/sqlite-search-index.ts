@@ -109,6 +109,12 @@ export class SqliteSearchIndex implements SearchIndex {
   readonly #updateDoc: StatementSync;
   readonly #tenantNo: StatementSync;
   readonly #addTenant: StatementSync;
+  /**
+   * Statements of the search path, by SQL text: compiling the facet query costs more than running
+   * it on a selective match (bench:api), and the texts are few (one per combination of filters
+   * and sort).
+   */
+  readonly #statements = new Map<string, StatementSync>();
   readonly #fts = new Map<string, TenantFts>();
   readonly #cursors: Cursors;
 
@@ -293,19 +299,21 @@ export class SqliteSearchIndex implements SearchIndex {
       const pageIds = matched.slice(offset, offset + query.size);
       const bodies = new Map(
         (
-          this.#db
-            .prepare('SELECT docs.rowid, body FROM json_each(?) AS j CROSS JOIN docs ON docs.rowid = j.value')
-            .all(JSON.stringify(pageIds)) as unknown as DocRow[]
+          this.#prepare('SELECT docs.rowid, body FROM json_each(?) AS j CROSS JOIN docs ON docs.rowid = j.value').all(
+            JSON.stringify(pageIds),
+          ) as unknown as DocRow[]
         ).map((r) => [r.rowid, r]),
       );
       rows = pageIds.map((id) => bodies.get(id)!);
       facetRows = this.#facetsOf(matched);
     } else {
       // The whole tenant: index-only counts and facets, one page of rows.
-      rows = this.#db
-        .prepare(`SELECT rowid, body FROM docs WHERE ${where} ${orderBy(sort)} LIMIT ? OFFSET ?`)
-        .all(...params, query.size, offset) as unknown as DocRow[];
-      total = (this.#db.prepare(`SELECT count(*) AS n FROM docs WHERE ${where}`).get(...params) as { n: number }).n;
+      rows = this.#prepare(`SELECT rowid, body FROM docs WHERE ${where} ${orderBy(sort)} LIMIT ? OFFSET ?`).all(
+        ...params,
+        query.size,
+        offset,
+      ) as unknown as DocRow[];
+      total = (this.#prepare(`SELECT count(*) AS n FROM docs WHERE ${where}`).get(...params) as { n: number }).n;
       facetRows = this.#facets(where, params);
     }
 
@@ -363,11 +371,9 @@ export class SqliteSearchIndex implements SearchIndex {
         const found = fts.trigram.all(match) as { rowid: number }[];
         if (found.length > 0) {
           // Keep names sharing enough trigrams with the query, most similar first.
-          const names = this.#db
-            .prepare(
-              'SELECT docs.rowid, docs.name FROM json_each(?) AS j CROSS JOIN docs ON docs.rowid = j.value WHERE docs.tenant = ?',
-            )
-            .all(JSON.stringify(found.map((r) => r.rowid)), tenant) as { rowid: number; name: string }[];
+          const names = this.#prepare(
+            'SELECT docs.rowid, docs.name FROM json_each(?) AS j CROSS JOIN docs ON docs.rowid = j.value WHERE docs.tenant = ?',
+          ).all(JSON.stringify(found.map((r) => r.rowid)), tenant) as { rowid: number; name: string }[];
           const wanted = new Set(grams);
           names
             .map((r) => {
@@ -386,26 +392,34 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   #rowids(sql: string, params: (string | number)[]): number[] {
-    return (this.#db.prepare(sql).all(...params) as { rowid: number }[]).map((r) => r.rowid);
+    return (this.#prepare(sql).all(...params) as { rowid: number }[]).map((r) => r.rowid);
+  }
+
+  /** A statement of the search path, compiled once (see #statements). */
+  #prepare(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      if (this.#statements.size >= 500) this.#statements.clear();
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
   }
 
   #facets(where: string, params: (string | number)[]): { facet: string; value: string; n: number }[] {
     const one = (facet: string, expr: string) =>
       `SELECT '${facet}' AS facet, ${expr} AS value, count(*) AS n FROM docs WHERE ${where} AND ${expr} IS NOT NULL GROUP BY 2`;
-    return this.#db
-      .prepare(
-        `${one('action', 'docs.action')} UNION ALL ${one('label', 'docs.label')} UNION ALL ${one('country', 'docs.country')}
+    return this.#prepare(
+      `${one('action', 'docs.action')} UNION ALL ${one('label', 'docs.label')} UNION ALL ${one('country', 'docs.country')}
          UNION ALL ${one('state', "coalesce(docs.review_state, 'none')")} UNION ALL ${one('band', BAND_SQL)}
          ORDER BY facet, n DESC, value`,
-      )
-      .all(...params, ...params, ...params, ...params, ...params) as { facet: string; value: string; n: number }[];
+    ).all(...params, ...params, ...params, ...params, ...params) as { facet: string; value: string; n: number }[];
   }
 
   #facetsOf(rowids: number[]): { facet: string; value: string; n: number }[] {
     if (rowids.length === 0) return [];
-    return this.#db
-      .prepare(
-        `WITH m AS (SELECT docs.action, docs.label, docs.country, coalesce(docs.review_state, 'none') AS state, ${BAND_SQL} AS band
+    return this.#prepare(
+      `WITH m AS (SELECT docs.action, docs.label, docs.country, coalesce(docs.review_state, 'none') AS state, ${BAND_SQL} AS band
                     FROM json_each(?) AS j CROSS JOIN docs ON docs.rowid = j.value)
          SELECT 'action' AS facet, action AS value, count(*) AS n FROM m WHERE action IS NOT NULL GROUP BY action
          UNION ALL SELECT 'label', label, count(*) FROM m WHERE label IS NOT NULL GROUP BY label
@@ -413,8 +427,7 @@ export class SqliteSearchIndex implements SearchIndex {
          UNION ALL SELECT 'state', state, count(*) FROM m GROUP BY state
          UNION ALL SELECT 'band', band, count(*) FROM m WHERE band IS NOT NULL GROUP BY band
          ORDER BY facet, n DESC, value`,
-      )
-      .all(JSON.stringify(rowids)) as { facet: string; value: string; n: number }[];
+    ).all(JSON.stringify(rowids)) as { facet: string; value: string; n: number }[];
   }
 
   async suggest(tenant: string, prefix: string, limit: number): Promise<Suggestion[]> {
@@ -428,11 +441,9 @@ export class SqliteSearchIndex implements SearchIndex {
     const rowids = (fts.exact.all(`${phrase(wanted)}*`) as { rowid: number }[]).map((r) => r.rowid);
     if (rowids.length === 0) return [];
     const out: Suggestion[] = [];
-    const rows = this.#db
-      .prepare(
-        'SELECT docs.body FROM json_each(?) AS j CROSS JOIN docs ON docs.rowid = j.value WHERE docs.tenant = ? ORDER BY docs.score DESC NULLS LAST, docs.id',
-      )
-      .iterate(JSON.stringify(rowids), tenant) as Iterable<{ body: string }>;
+    const rows = this.#prepare(
+      'SELECT docs.body FROM json_each(?) AS j CROSS JOIN docs ON docs.rowid = j.value WHERE docs.tenant = ? ORDER BY docs.score DESC NULLS LAST, docs.id',
+    ).iterate(JSON.stringify(rowids), tenant) as Iterable<{ body: string }>;
     for (const row of rows) {
       const suggestion = suggestionOf(JSON.parse(row.body) as CustomerDoc, wanted);
       if (suggestion) out.push(suggestion);
