@@ -13,6 +13,8 @@ import { registerServices } from './plugins/services/index.ts';
 import type { AppServices } from './plugins/services/index.ts';
 import errors from './plugins/errors.ts';
 import metrics from './plugins/metrics.ts';
+import loadShedding from './plugins/load-shedding.ts';
+import type { LoadSheddingOptions } from './plugins/load-shedding.ts';
 import dashboard from './plugins/dashboard.ts';
 import { callerRequestId } from './principal.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -43,6 +45,8 @@ export interface BuildOptions {
   logger?: boolean | object;
   /** Identity overrides for tests (test/support/identities.ts); production passes none. */
   auth?: AuthOptions;
+  /** Load-shedding thresholds instead of the measured defaults (plugins/load-shedding.ts; tests). */
+  loadShedding?: Partial<LoadSheddingOptions>;
 }
 
 /**
@@ -63,6 +67,7 @@ export async function buildApp({
   services,
   logger,
   auth: authOptions,
+  loadShedding: sheddingOptions,
 }: BuildOptions): Promise<FastifyInstance> {
   // Refuses a configuration without IAP outside the demo before anything is opened.
   const mode = identityMode(config);
@@ -98,6 +103,8 @@ export async function buildApp({
     const demo = mode === 'demo' ? await import('./demo/index.ts') : undefined;
     if (demo) await app.register(demo.demoSetup);
     await app.register(errors);
+    // Before identity and the routes: a shed request costs no verification and no store call.
+    await app.register(loadShedding, sheddingOptions ?? {});
     await app.register(metrics);
     // Before every route: identity, the access table (access.ts), CSRF, rate limits, headers.
     await app.register(auth, {

@@ -82,7 +82,8 @@ export default fp(
         status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
       }
       if (status >= 500) {
-        request.log.error({ err: error }, 'request failed');
+        // A shed request is the load shedder's decision, counted and logged there (plugins/load-shedding.ts).
+        if (!(error instanceof Overloaded)) request.log.error({ err: error }, 'request failed');
         // A domain error's message is written for clients (StoreUnavailable, StoreFailed name the
         // store only); anything else may carry a driver's text and gets the generic one.
         const told = error instanceof DomainError;
