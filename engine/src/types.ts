@@ -121,7 +121,7 @@ export interface PathOptions {
   /** Longest chain searched, in hops (default 8). */
   maxDepth?: number;
   /**
-   * Most nodes the search may enter, both sides together (default 100,000): a search that would
+   * Most nodes the search may enter, both sides together (default 20,000): a search that would
    * enter more answers null, as when there is no chain, so one query through hubs stays bounded.
    */
   maxNodes?: number;
