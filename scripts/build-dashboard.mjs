@@ -28,8 +28,8 @@ precompress('dist/apps/dashboard/browser');
 function precompress(dir) {
   for (const file of globSync(`${dir}/**/*.{js,css,html,json,txt,svg,ico}`)) {
     if (existsSync(`${file}.br`) && statSync(`${file}.br`).mtimeMs >= statSync(file).mtimeMs) continue;
+    // Small files too: @fastify/static answers `/` with a compressed sibling of index.html or 404.
     const body = readFileSync(file);
-    if (body.length < 1024) continue;
     writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
     writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
   }

@@ -24,9 +24,10 @@ export default fp<{ dir: string | undefined }>(
   async (app, { dir }) => {
     if (!dir || !existsSync(join(dir, 'index.html'))) return;
     // preCompressed: the build writes .br and .gz beside each text file (scripts/build-dashboard.mjs);
-    // a browser that accepts one gets it, with Vary: Accept-Encoding.
-    await app.register(fastifyStatic, { root: dir, wildcard: false, index: 'index.html', preCompressed: true });
-    for (const page of DASHBOARD_PAGES) {
+    // a browser that accepts one gets it, with Vary: Accept-Encoding. The plugin's own `/` index
+    // route answers 404 when preCompressed is on (@fastify/static 10), so `/` is one of the pages below.
+    await app.register(fastifyStatic, { root: dir, wildcard: false, index: false, preCompressed: true });
+    for (const page of ['/', ...DASHBOARD_PAGES]) {
       app.get(page, { schema: { hide: true } }, (_request, reply) => reply.sendFile('index.html'));
     }
   },
