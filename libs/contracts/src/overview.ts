@@ -32,14 +32,29 @@ export const OverviewFigures = Type.Object({
 });
 export type OverviewFigures = Static<typeof OverviewFigures>;
 
-export const OverviewBucket = Type.Object({
-  /** Start of the bucket (UTC instant). */
-  start: Type.String({ format: 'date-time' }),
-  /** The same start in the requested time zone, e.g. 2026-11-02T00:00+05:30. */
-  local: Type.String(),
-  figures: OverviewFigures,
+/**
+ * The series, columnar: one array per figure, entry i of each belonging to the bucket that starts
+ * at start[i] (local[i] in the requested time zone). The same figures as OverviewFigures.
+ */
+export const OverviewSeries = Type.Object({
+  /** Start of each bucket (UTC instant). */
+  start: Type.Array(Type.String({ format: 'date-time' })),
+  /** The same starts in the requested time zone, e.g. 2026-11-02T00:00+05:30. */
+  local: Type.Array(Type.String()),
+  orders: Type.Array(Count),
+  orderValue: Type.Array(Money),
+  transactions: Type.Array(Count),
+  transactionValue: Type.Array(Money),
+  decisions: Type.Object({ ALLOW: Type.Array(Count), REVIEW: Type.Array(Count), PREVENT: Type.Array(Count) }),
+  rates: Type.Object({ ALLOW: Type.Array(Rate), REVIEW: Type.Array(Rate), PREVENT: Type.Array(Rate) }),
+  preventedValue: Type.Array(Money),
+  fraudstersFound: Type.Array(Count),
+  genuine: Type.Array(Count),
+  fraudRate: Type.Array(Rate),
+  chargebacks: Type.Array(Count),
+  chargebackValue: Type.Array(Money),
 });
-export type OverviewBucket = Static<typeof OverviewBucket>;
+export type OverviewSeries = Static<typeof OverviewSeries>;
 
 export const Breakdown = Type.Object({
   key: Type.String(),
@@ -72,7 +87,7 @@ export const Overview = Type.Object({
   to: Type.String({ format: 'date-time' }),
   interval: OverviewInterval,
   tz: Type.String(),
-  series: Type.Array(OverviewBucket),
+  series: OverviewSeries,
   totals: OverviewFigures,
   previous: Type.Object({
     from: Type.String({ format: 'date-time' }),

@@ -70,14 +70,15 @@ describe('GET /api/tenants/:tenant/overview', () => {
     const response = await get(`/api/tenants/acme-shop/overview?${range}&interval=day&tz=UTC`);
     assert.equal(response.statusCode, 200, response.body);
     const o = response.json<Overview>();
-    assert.equal(o.series.length, 2);
-    assert.deepEqual(
-      o.series.map((s) => [s.local, s.figures.orders, s.figures.orderValue]),
-      [
-        ['2026-11-02T00:00+00:00', 1, 5000],
-        ['2026-11-03T00:00+00:00', 1, 700],
-      ],
-    );
+    // Columnar: the times once, then one array per figure.
+    assert.deepEqual(o.series.start, ['2026-11-02T00:00:00.000Z', '2026-11-03T00:00:00.000Z']);
+    assert.deepEqual(o.series.local, ['2026-11-02T00:00+00:00', '2026-11-03T00:00+00:00']);
+    assert.deepEqual(o.series.orders, [1, 1]);
+    assert.deepEqual(o.series.orderValue, [5000, 700]);
+    assert.deepEqual(o.series.decisions, { ALLOW: [0, 1], REVIEW: [0, 0], PREVENT: [1, 0] });
+    assert.deepEqual(o.series.rates, { ALLOW: [0, 1], REVIEW: [0, 0], PREVENT: [1, 0] });
+    assert.deepEqual(o.series.fraudRate, [null, 1]);
+    assert.deepEqual(o.series.preventedValue, [5000, 0]);
     assert.equal(o.totals.orders, 2);
     assert.equal(o.totals.transactions, 1);
     assert.deepEqual(o.totals.decisions, { ALLOW: 1, REVIEW: 0, PREVENT: 1 });
@@ -105,14 +106,8 @@ describe('GET /api/tenants/:tenant/overview', () => {
     assert.equal(response.statusCode, 200, response.body);
     const o = response.json<Overview>();
     // 02:01Z on 2 November is the evening of 1 November in New York; 06:01Z on the 3rd is 01:01 on the 3rd.
-    assert.deepEqual(
-      o.series.map((s) => [s.local, s.figures.orders]),
-      [
-        ['2026-11-01T19:00-05:00', 1],
-        ['2026-11-02T00:00-05:00', 0],
-        ['2026-11-03T00:00-05:00', 1],
-      ],
-    );
+    assert.deepEqual(o.series.local, ['2026-11-01T19:00-05:00', '2026-11-02T00:00-05:00', '2026-11-03T00:00-05:00']);
+    assert.deepEqual(o.series.orders, [1, 0, 1]);
   });
 
   it("answers acme's merchant asking for globex exactly like a tenant that does not exist", async () => {
@@ -164,5 +159,134 @@ describe('GET /api/tenants/:tenant/overview', () => {
     assert.equal(csvCell('+1'), "'+1");
     assert.equal(csvCell('@sum'), "'@sum");
     assert.equal(csvCell(-3), '-3');
+  });
+});
+
+// The CSV did not change when the JSON series became columnar: these are the exact files the
+// per-bucket version wrote for the same events (rates to full precision, empty when nothing to divide).
+describe('GET …/overview.csv is byte for byte the file it was', () => {
+  let t: IngestApp;
+  let merchant: Record<string, string>;
+  const range = `from=${new Date(DAY0 - 86_400_000).toISOString()}&to=${new Date(DAY0 + 2 * 86_400_000).toISOString()}`;
+  const score = (id: string, hour: number, action: 'ALLOW' | 'REVIEW' | 'PREVENT', rules: string[] = []) =>
+    ev(id, hour, {
+      type: 'score',
+      score: {
+        score: 50,
+        action,
+        source: 'model',
+        ...(rules.length ? { rules: rules.map((name) => ({ name })) } : {}),
+      },
+    });
+
+  before(async () => {
+    t = await ingestApp(['acme-shop']);
+    for (const events of [
+      acmeEvents,
+      [
+        score('b1', 3, 'ALLOW'),
+        score('b2', 3, 'REVIEW'),
+        score('b3', 4, 'ALLOW'),
+        score('b4', 30, 'REVIEW'),
+        score('b5', 30, 'ALLOW'),
+        score('b6', 31, 'PREVENT', ['velocity']),
+        score('b9', 5, 'ALLOW'),
+        score('b10', 31, 'REVIEW'),
+        score('b11', 31, 'REVIEW'),
+        ev('b7', 31, { type: 'label', label: { label: 'GENUINE' } }),
+        ev('b8', 31, { type: 'label', label: { label: 'GENUINE' } }),
+      ],
+    ]) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/tenants/acme-shop/events',
+        headers: { ...(await t.service()), 'content-type': 'application/x-ndjson' },
+        payload: events.map((e) => JSON.stringify(e)).join('\n'),
+      });
+      assert.equal(response.statusCode, 200, response.body);
+    }
+    merchant = await t.headers({ email: 'shop@acme.test', role: 'merchant', tenant: 'acme-shop' });
+  });
+  after(async () => t.close());
+
+  const csv = async (query: string) => {
+    const response = await t.app.inject({
+      method: 'GET',
+      url: `/api/tenants/acme-shop/overview.csv?${range}&${query}`,
+      headers: merchant,
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    return response;
+  };
+  const HEADER =
+    'start,local,orders,order_value,transactions,transaction_value,allow,review,prevent,allow_rate,review_rate,prevent_rate,prevented_value,fraudsters_found,genuine,chargebacks,chargeback_value';
+
+  it('by day in Kolkata (+05:30) and by week in New York', async () => {
+    const kolkata = await csv('interval=day&tz=Asia/Kolkata');
+    assert.equal(
+      String(kolkata.headers['content-disposition']),
+      'attachment; filename="acme-shop-overview-2026-11-01-day.csv"',
+    );
+    assert.equal(
+      kolkata.body,
+      [
+        HEADER,
+        '2026-11-01T00:00:00.000Z,2026-11-01T05:30+05:30,0,0,0,0,0,0,0,,,,0,0,0,0,0',
+        '2026-11-01T19:00:00.000Z,2026-11-02T00:30+05:30,1,5000,1,5000,3,1,1,0.6,0.2,0.2,5000,0,0,0,0',
+        '2026-11-02T19:00:00.000Z,2026-11-03T00:30+05:30,1,700,0,0,2,3,1,0.3333333333333333,0.5,0.16666666666666666,700,1,2,0,0',
+        '2026-11-03T19:00:00.000Z,2026-11-04T00:30+05:30,0,0,0,0,0,0,0,,,,0,0,0,0,0',
+        '',
+      ].join('\r\n'),
+    );
+    const newYork = await csv('interval=week&tz=America/New_York');
+    assert.equal(
+      newYork.body,
+      [
+        HEADER,
+        '2026-11-01T00:00:00.000Z,2026-10-31T20:00-04:00,1,5000,1,5000,2,1,1,0.5,0.25,0.25,5000,0,0,0,0',
+        '2026-11-02T05:00:00.000Z,2026-11-02T00:00-05:00,1,700,0,0,3,3,1,0.42857142857142855,0.42857142857142855,0.14285714285714285,700,1,2,0,0',
+        '',
+      ].join('\r\n'),
+    );
+  });
+
+  it('by hour: one row per entry of the JSON series, the same figures', async () => {
+    const query = 'interval=hour&tz=Asia/Kathmandu';
+    const rows = (await csv(query)).body.trim().split('\r\n').slice(1);
+    const json = await t.app.inject({
+      method: 'GET',
+      url: `/api/tenants/acme-shop/overview?${range}&${query}`,
+      headers: merchant,
+    });
+    const s = json.json<Overview>().series;
+    assert.equal(rows.length, 72);
+    assert.equal(s.start.length, 72);
+    rows.forEach((row, i) => {
+      const cell = (v: number | null) => (v === null ? '' : String(v));
+      const expected = [
+        s.start[i],
+        s.local[i],
+        s.orders[i],
+        s.orderValue[i],
+        s.transactions[i],
+        s.transactionValue[i],
+        s.decisions.ALLOW[i],
+        s.decisions.REVIEW[i],
+        s.decisions.PREVENT[i],
+        cell(s.rates.ALLOW[i]!),
+        cell(s.rates.REVIEW[i]!),
+        cell(s.rates.PREVENT[i]!),
+        s.preventedValue[i],
+        s.fraudstersFound[i],
+        s.genuine[i],
+        s.chargebacks[i],
+        s.chargebackValue[i],
+      ].join(',');
+      assert.equal(row, expected, `row ${i}`);
+    });
+    assert.equal(
+      rows[27],
+      '2026-11-02T03:00:00.000Z,2026-11-02T08:45+05:45,0,0,0,0,1,1,1,0.3333333333333333,0.3333333333333333,0.3333333333333333,5000,0,0,0,0',
+    );
   });
 });

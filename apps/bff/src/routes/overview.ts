@@ -74,9 +74,12 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const build = async (tenant: string, query: OverviewQueryType) => {
     const { from, to, interval, tz } = overviewRange(query);
     const length = to - from;
-    const [current, previous, top] = await Promise.all([
-      profiles.rollups(tenant, from, to),
-      profiles.rollups(tenant, from - length, from),
+    // The series reads the hourly plain figures only; breakdowns and reasons come summed (whole
+    // days from day rows where the store keeps them); the previous period is its plain totals.
+    const [hourly, totals, previousTotals, top] = await Promise.all([
+      profiles.rollupFigures(tenant, from, to),
+      profiles.rollupTotals(tenant, from, to),
+      profiles.rollupTotals(tenant, from - length, from, { figuresOnly: true }),
       search.search(tenant, { sort: 'score', size: NETWORK_CANDIDATES }),
     ]);
     const graph = graphs.get(tenant);
@@ -91,8 +94,9 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       to,
       interval,
       tz,
-      current,
-      previous,
+      hourly,
+      totals,
+      previousTotals,
       riskiest: { byScore: ranked.slice(0, RISKIEST), byNetwork },
     });
   };
@@ -108,7 +112,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Overview, ...errorResponses },
       },
     },
-    async (request): Promise<Overview> => (await build(request.params.tenant, request.query)).overview,
+    async (request): Promise<Overview> => build(request.params.tenant, request.query),
   );
 
   app.get(
@@ -132,7 +136,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { tenant } = request.params;
-      const { overview } = await build(tenant, request.query);
+      const overview = await build(tenant, request.query);
       const day = overview.from.slice(0, 10);
       return reply
         .type('text/csv; charset=utf-8')

@@ -11,8 +11,8 @@ import type { RedoubtEvent } from '@redoubt/contracts';
 import { SqliteProfileStore } from '../adapters/profile-store/sqlite-profile-store.ts';
 import { BigtableProfileStore } from '../adapters/profile-store/bigtable-profile-store.ts';
 import { SqliteSearchIndex } from '../adapters/search-index/sqlite-search-index.ts';
-import type { Counts, CustomerRecord, ProfileStore, StoredEvent } from '../ports/profile-store.ts';
-import { emptyCustomer, ROLLUP_BUCKET_MS } from '../ports/profile-store.ts';
+import type { Counts, CustomerRecord, HourlyFigures, ProfileStore, StoredEvent } from '../ports/profile-store.ts';
+import { emptyCustomer, FIGURE_COUNTERS, ROLLUP_BUCKET_MS } from '../ports/profile-store.ts';
 import { needs } from '../../test/support/backends.ts';
 import { bigtableEmulatorAvailable, CBTEMULATOR, startBigtableEmulator } from '../../test/support/bigtable-emulator.ts';
 import { GraphRegistry } from './graphs.ts';
@@ -20,6 +20,7 @@ import { LiveBus } from './live-bus.ts';
 import { Ingest } from './ingest.ts';
 import { applyEvent } from './customer-events.ts';
 import { addCounts, countsOf, rollSeries } from './rollups.ts';
+import type { Series } from './rollups.ts';
 
 const T = 'acme-shop';
 const FROM = Date.UTC(2026, 9, 1);
@@ -218,43 +219,68 @@ rollupSuite(
   needs('Bigtable emulator', bigtableEmulatorAvailable(), `set BIGTABLE_EMULATOR_HOST or install ${CBTEMULATOR}`),
 );
 
+/** Hourly figures, columnar, with `orders` = 1 in each of `count` hours from `first`. */
+function ordersEachHour(first: number, count: number): HourlyFigures {
+  const hours = Array.from({ length: count }, (_, i) => first + i * ROLLUP_BUCKET_MS);
+  const figures = {} as HourlyFigures['figures'];
+  for (const f of FIGURE_COUNTERS) figures[f] = hours.map(() => (f === 'orders' ? 1 : 0));
+  return { hours, figures };
+}
+
 describe('rolling hourly buckets into the merchant time zone', () => {
   const H = ROLLUP_BUCKET_MS;
   const day0 = Date.UTC(2026, 10, 2); // a Monday
-  const hourly = Array.from({ length: 72 }, (_, i) => ({ hour: day0 + i * H, counts: { orders: 1 } }));
+  const hourly = ordersEachHour(day0, 72);
+  const rows = (series: Series, withOffset = false) =>
+    series.start.map((start, i) => [
+      new Date(start).toISOString(),
+      ...(withOffset ? [series.offset[i]] : []),
+      series.counts.orders[i],
+    ]);
 
   it('a day in New York is the 24 UTC hours from 05:00Z (EST), series keeps empty periods', () => {
     const series = rollSeries(hourly, day0 + 5 * H, day0 + 5 * H + 3 * 24 * H, 'day', 'America/New_York');
-    assert.deepEqual(
-      series.map((s) => [new Date(s.start).toISOString(), s.counts.orders ?? 0]),
-      [
-        ['2026-11-02T05:00:00.000Z', 24],
-        ['2026-11-03T05:00:00.000Z', 24],
-        ['2026-11-04T05:00:00.000Z', 19],
-      ],
-    );
+    assert.deepEqual(rows(series), [
+      ['2026-11-02T05:00:00.000Z', 24],
+      ['2026-11-03T05:00:00.000Z', 24],
+      ['2026-11-04T05:00:00.000Z', 19],
+    ]);
+    // Before the first counted hour: empty periods, zeros.
+    const earlier = rollSeries(hourly, day0 - 2 * 24 * H, day0 + 24 * H, 'day', 'UTC');
+    assert.deepEqual(rows(earlier), [
+      ['2026-10-31T00:00:00.000Z', 0],
+      ['2026-11-01T00:00:00.000Z', 0],
+      ['2026-11-02T00:00:00.000Z', 24],
+    ]);
   });
 
   it('a half-hour zone (Kolkata, +05:30) puts each hour in the local day it starts in', () => {
     const series = rollSeries(hourly, day0, day0 + 48 * H, 'day', 'Asia/Kolkata');
     // 00:00Z is 05:30 local on the 2nd; 18:00Z starts at 23:30 local (still the 2nd); 19:00Z is 00:30 on the 3rd.
-    assert.deepEqual(
-      series.map((s) => [new Date(s.start).toISOString(), s.offset, s.counts.orders]),
-      [
-        ['2026-11-02T00:00:00.000Z', 330, 19],
-        ['2026-11-02T19:00:00.000Z', 330, 24],
-        ['2026-11-03T19:00:00.000Z', 330, 5],
-      ],
-    );
+    assert.deepEqual(rows(series, true), [
+      ['2026-11-02T00:00:00.000Z', 330, 19],
+      ['2026-11-02T19:00:00.000Z', 330, 24],
+      ['2026-11-03T19:00:00.000Z', 330, 5],
+    ]);
   });
 
   it('a daylight-saving day has 25 hourly buckets, and weeks start on Monday', () => {
     // Europe/London leaves summer time on Sunday 25 October 2026.
     const start = Date.UTC(2026, 9, 24, 23);
-    const buckets = Array.from({ length: 24 * 9 }, (_, i) => ({ hour: start + i * H, counts: { orders: 1 } }));
+    const buckets = ordersEachHour(start, 24 * 9);
     const days = rollSeries(buckets, start, start + 24 * 9 * H, 'day', 'Europe/London');
-    assert.equal(days[0]!.counts.orders, 25);
+    assert.equal(days.counts.orders[0], 25);
     const weeks = rollSeries(buckets, start, start + 24 * 9 * H, 'week', 'Europe/London');
-    assert.equal(new Date(weeks[1]!.start).toISOString(), '2026-10-26T00:00:00.000Z');
+    assert.deepEqual(
+      weeks.start.map((at) => new Date(at).toISOString()),
+      ['2026-10-24T23:00:00.000Z', '2026-10-26T00:00:00.000Z', '2026-11-02T00:00:00.000Z'],
+    );
+    // Sunday the 25th (25 hours) ends its week; the next runs Monday to Sunday; the rest is the 2nd.
+    assert.deepEqual(weeks.counts.orders, [25, 7 * 24, 24 * 9 - 25 - 7 * 24]);
+    // Hourly: one entry per hour, the figures where they were counted.
+    const hours = rollSeries(buckets, start - 2 * H, start + 3 * H, 'hour', 'Europe/London');
+    assert.deepEqual(hours.counts.orders, [0, 0, 1, 1, 1]);
+    // Summer time ends at 01:00Z on the 25th.
+    assert.deepEqual(hours.offset, [60, 60, 60, 60, 0]);
   });
 });

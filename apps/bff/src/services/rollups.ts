@@ -2,9 +2,11 @@
 // bucket (countsOf, at ingest), and how hourly buckets become the overview's series in the
 // merchant's time zone (read side). Nothing here reads events.
 import type { RedoubtEvent } from '@redoubt/contracts';
-import type { Breakdown, OverviewFigures, OverviewInterval } from '@redoubt/contracts/overview';
-import type { Counts, CustomerRecord, RollupBucket } from '../ports/profile-store.ts';
-import { ROLLUP_BUCKET_MS } from '../ports/profile-store.ts';
+import type { Breakdown, OverviewFigures, OverviewInterval, OverviewSeries } from '@redoubt/contracts/overview';
+import type { Counts, CustomerRecord, FigureCounter, HourlyFigures } from '../ports/profile-store.ts';
+import { FIGURE_COUNTERS, ROLLUP_BUCKET_MS } from '../ports/profile-store.ts';
+
+export { FIGURE_COUNTERS };
 
 /** Most payment method types remembered per customer (the profile row stays bounded). */
 const MAX_METHODS = 50;
@@ -108,6 +110,38 @@ export function figuresOf(c: Counts): OverviewFigures {
   };
 }
 
+/** The API figures of a columnar series (rollSeries): figuresOf, one array per figure. */
+export function seriesFiguresOf(c: Record<FigureCounter, number[]>): Omit<OverviewSeries, 'start' | 'local'> {
+  const n = c.ALLOW.length;
+  const rates = {
+    ALLOW: new Array<number | null>(n),
+    REVIEW: new Array<number | null>(n),
+    PREVENT: new Array<number | null>(n),
+  };
+  const fraudRate = new Array<number | null>(n);
+  for (let i = 0; i < n; i++) {
+    const total = c.ALLOW[i]! + c.REVIEW[i]! + c.PREVENT[i]!;
+    rates.ALLOW[i] = rate(c.ALLOW[i]!, total);
+    rates.REVIEW[i] = rate(c.REVIEW[i]!, total);
+    rates.PREVENT[i] = rate(c.PREVENT[i]!, total);
+    fraudRate[i] = rate(c.fraudsters[i]!, c.fraudsters[i]! + c.genuine[i]!);
+  }
+  return {
+    orders: c.orders,
+    orderValue: c.orderValue,
+    transactions: c.transactions,
+    transactionValue: c.transactionValue,
+    decisions: { ALLOW: c.ALLOW, REVIEW: c.REVIEW, PREVENT: c.PREVENT },
+    rates,
+    preventedValue: c.preventedValue,
+    fraudstersFound: c.fraudsters,
+    genuine: c.genuine,
+    fraudRate,
+    chargebacks: c.chargebacks,
+    chargebackValue: c.chargebackValue,
+  };
+}
+
 /** Breakdown rows under a prefix (`method` or `country`), most transactions (then orders) first. */
 export function breakdown(c: Counts, prefix: 'method' | 'country'): Breakdown[] {
   const rows = new Map<string, Breakdown>();
@@ -184,13 +218,6 @@ function fmtOffset(minutes: number): string {
   return `${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
 }
 
-/** The key of the local day or week (Monday first) of a bucket starting at `hour`, offset `off` minutes. */
-function periodKey(hour: number, off: number, interval: 'day' | 'week'): string {
-  const local = new Date(hour + off * 60_000);
-  if (interval === 'week') local.setUTCDate(local.getUTCDate() - ((local.getUTCDay() + 6) % 7));
-  return local.toISOString().slice(0, 10);
-}
-
 /**
  * The zone's offset at each of `count` hours from `first`. Intl is slow (microseconds a call) and
  * offsets change at most twice a year, never twice within six hours: ask every sixth hour and
@@ -212,69 +239,66 @@ export function hourlyOffsets(tz: string, first: number, count: number): number[
   return out;
 }
 
-export interface SeriesBucket {
-  start: number;
-  /** Offset of the zone at start, minutes. */
-  offset: number;
-  counts: Counts;
+const DAY = 86_400_000;
+
+/**
+ * The local day or week (Monday first) of a bucket starting at `hour`, offset `off` minutes, as a
+ * number: days since the epoch of the local date, or weeks since the Monday before it.
+ */
+function periodNumber(hour: number, off: number, interval: 'day' | 'week'): number {
+  const day = Math.floor((hour + off * 60_000) / DAY);
+  // 1 January 1970 was a Thursday: day + 3 counts from the Monday before it.
+  return interval === 'day' ? day : Math.floor((day + 3) / 7);
 }
 
-/** The counters figuresOf reads: all a series bucket needs (breakdowns and reasons are for totals). */
-export const FIGURE_COUNTERS = [
-  'orders',
-  'orderValue',
-  'transactions',
-  'transactionValue',
-  'ALLOW',
-  'REVIEW',
-  'PREVENT',
-  'preventedValue',
-  'fraudsters',
-  'genuine',
-  'chargebacks',
-  'chargebackValue',
-] as const;
-
-/** Adds only the FIGURE_COUNTERS of b into a (a series bucket; no copy of breakdown keys). */
-export function addFigureCounts(a: Counts, b: Counts): Counts {
-  for (const name of FIGURE_COUNTERS) {
-    const n = b[name];
-    if (n !== undefined) a[name] = (a[name] ?? 0) + n;
-  }
-  return a;
+/** A series, columnar: per period its start (UTC instant), the zone's offset there and the sums. */
+export interface Series {
+  start: number[];
+  /** Offset of the zone at start, minutes. */
+  offset: number[];
+  /** Per plain figure, the period sums aligned with start. */
+  counts: Record<FigureCounter, number[]>;
 }
 
 /**
- * Rolls hourly buckets in [from, to) into hours, local days or local weeks: one entry per period
- * touched by the range, empty periods included (a chart needs its zeros). Each entry holds the
- * FIGURE_COUNTERS only.
+ * Rolls hourly figures in [from, to) into hours, local days or local weeks: one entry per period
+ * touched by the range, empty periods included (a chart needs its zeros).
  */
 export function rollSeries(
-  buckets: RollupBucket[],
+  hourly: HourlyFigures,
   from: number,
   to: number,
   interval: OverviewInterval,
   tz: string,
-): SeriesBucket[] {
-  const byHour = new Map(buckets.map((b) => [b.hour, b.counts]));
+): Series {
   const first = Math.floor(from / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
   const count = Math.max(0, Math.ceil((to - first) / ROLLUP_BUCKET_MS));
   const offsets = hourlyOffsets(tz, first, count);
-  const out: SeriesBucket[] = [];
-  let current: SeriesBucket | undefined;
-  let currentKey = '';
+  const start: number[] = [];
+  const offset: number[] = [];
+  // The period of each hour of the range.
+  const periodOf = new Int32Array(count);
+  let current = Number.NaN;
   for (let i = 0; i < count; i++) {
     const hour = first + i * ROLLUP_BUCKET_MS;
-    const key = interval === 'hour' ? '' : periodKey(hour, offsets[i]!, interval);
-    if (!current || interval === 'hour' || key !== currentKey) {
-      current = { start: hour, offset: offsets[i]!, counts: {} };
-      currentKey = key;
-      out.push(current);
+    const key = interval === 'hour' ? i : periodNumber(hour, offsets[i]!, interval);
+    if (key !== current) {
+      current = key;
+      start.push(hour);
+      offset.push(offsets[i]!);
     }
-    const counts = byHour.get(hour);
-    if (counts) addFigureCounts(current.counts, counts);
+    periodOf[i] = start.length - 1;
   }
-  return out;
+  const counts = {} as Record<FigureCounter, number[]>;
+  for (const f of FIGURE_COUNTERS) counts[f] = new Array<number>(start.length).fill(0);
+  const { hours, figures } = hourly;
+  for (let j = 0; j < hours.length; j++) {
+    const i = (hours[j]! - first) / ROLLUP_BUCKET_MS;
+    if (i < 0 || i >= count) continue;
+    const p = periodOf[i]!;
+    for (const f of FIGURE_COUNTERS) counts[f][p]! += figures[f][j]!;
+  }
+  return { start, offset, counts };
 }
 
 /** An instant as local time with the given offset, e.g. 2026-11-02T00:30+05:30. */

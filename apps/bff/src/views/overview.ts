@@ -1,19 +1,10 @@
 // The merchant overview in the API's shape (libs/contracts/src/overview.ts) and as CSV. Figures
 // come from hourly rollups (services/rollups.ts); this file only shapes them.
 import type { Overview, OverviewInterval, RiskyCustomer } from '@redoubt/contracts/overview';
-import type { RollupBucket } from '../ports/profile-store.ts';
+import type { Counts, HourlyFigures } from '../ports/profile-store.ts';
 import type { CustomerDoc } from '../ports/search-index.ts';
 import type { NetworkRisk } from '@redoubt/contracts/api';
-import {
-  addCounts,
-  addFigureCounts,
-  breakdown,
-  figuresOf,
-  localIsoAt,
-  preventReasons,
-  rollSeries,
-} from '../services/rollups.ts';
-import type { SeriesBucket } from '../services/rollups.ts';
+import { breakdown, figuresOf, localIsoAt, preventReasons, rollSeries, seriesFiguresOf } from '../services/rollups.ts';
 
 export interface OverviewInput {
   tenant: string;
@@ -21,8 +12,12 @@ export interface OverviewInput {
   to: number;
   interval: OverviewInterval;
   tz: string;
-  current: RollupBucket[];
-  previous: RollupBucket[];
+  /** The hourly plain figures of [from, to) (ProfileStore.rollupFigures). */
+  hourly: HourlyFigures;
+  /** Every counter of [from, to) summed (ProfileStore.rollupTotals). */
+  totals: Counts;
+  /** The plain figures of the previous period summed (for the KPI comparisons). */
+  previousTotals: Counts;
   riskiest: { byScore: RiskyCustomer[]; byNetwork: RiskyCustomer[] };
 }
 
@@ -39,39 +34,31 @@ export function toRiskyCustomer(doc: CustomerDoc, risk: NetworkRisk): RiskyCusto
   };
 }
 
-export function toOverview(input: OverviewInput): { overview: Overview; series: SeriesBucket[] } {
-  const { tenant, from, to, interval, tz } = input;
-  const series = rollSeries(input.current, from, to, interval, tz);
-  const total = {};
-  for (const b of input.current) addCounts(total, b.counts);
-  // The previous period feeds the KPI comparisons only: its plain figures.
-  const previousTotal = {};
-  for (const b of input.previous) addFigureCounts(previousTotal, b.counts);
+export function toOverview(input: OverviewInput): Overview {
+  const { tenant, from, to, interval, tz, totals } = input;
+  const series = rollSeries(input.hourly, from, to, interval, tz);
   const length = to - from;
   return {
-    series,
-    overview: {
-      tenant,
-      from: new Date(from).toISOString(),
-      to: new Date(to).toISOString(),
-      interval,
-      tz,
-      series: series.map((s) => ({
-        start: new Date(s.start).toISOString(),
-        local: localIsoAt(s.start, s.offset),
-        figures: figuresOf(s.counts),
-      })),
-      totals: figuresOf(total),
-      previous: {
-        from: new Date(from - length).toISOString(),
-        to: new Date(from).toISOString(),
-        totals: figuresOf(previousTotal),
-      },
-      byPaymentMethod: breakdown(total, 'method'),
-      byCountry: breakdown(total, 'country'),
-      preventReasons: preventReasons(total),
-      riskiest: input.riskiest,
+    tenant,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    interval,
+    tz,
+    series: {
+      start: series.start.map((at) => new Date(at).toISOString()),
+      local: series.start.map((at, i) => localIsoAt(at, series.offset[i]!)),
+      ...seriesFiguresOf(series.counts),
     },
+    totals: figuresOf(totals),
+    previous: {
+      from: new Date(from - length).toISOString(),
+      to: new Date(from).toISOString(),
+      totals: figuresOf(input.previousTotals),
+    },
+    byPaymentMethod: breakdown(totals, 'method'),
+    byCountry: breakdown(totals, 'country'),
+    preventReasons: preventReasons(totals),
+    riskiest: input.riskiest,
   };
 }
 
@@ -110,26 +97,26 @@ export function csvCell(value: string | number | null): string {
 /** The series as CSV lines (header first), one bucket at a time, for a streamed answer. */
 export function* overviewCsv(overview: Overview): Generator<string> {
   yield `${CSV_COLUMNS.join(',')}\r\n`;
-  for (const b of overview.series) {
-    const f = b.figures;
+  const s = overview.series;
+  for (let i = 0; i < s.start.length; i++) {
     const cells = [
-      b.start,
-      b.local,
-      f.orders,
-      f.orderValue,
-      f.transactions,
-      f.transactionValue,
-      f.decisions.ALLOW,
-      f.decisions.REVIEW,
-      f.decisions.PREVENT,
-      f.rates.ALLOW,
-      f.rates.REVIEW,
-      f.rates.PREVENT,
-      f.preventedValue,
-      f.fraudstersFound,
-      f.genuine,
-      f.chargebacks,
-      f.chargebackValue,
+      s.start[i]!,
+      s.local[i]!,
+      s.orders[i]!,
+      s.orderValue[i]!,
+      s.transactions[i]!,
+      s.transactionValue[i]!,
+      s.decisions.ALLOW[i]!,
+      s.decisions.REVIEW[i]!,
+      s.decisions.PREVENT[i]!,
+      s.rates.ALLOW[i] ?? null,
+      s.rates.REVIEW[i] ?? null,
+      s.rates.PREVENT[i] ?? null,
+      s.preventedValue[i]!,
+      s.fraudstersFound[i]!,
+      s.genuine[i]!,
+      s.chargebacks[i]!,
+      s.chargebackValue[i]!,
     ];
     yield `${cells.map(csvCell).join(',')}\r\n`;
   }

@@ -295,9 +295,17 @@ export function profileStoreContract(
         );
         const buckets = await store.rollups('totals', from, to);
         const columns = await store.rollupFigures('totals', from, to);
-        assert.deepEqual(columns.hours, buckets.map((b) => b.hour), label);
+        assert.deepEqual(
+          columns.hours,
+          buckets.map((b) => b.hour),
+          label,
+        );
         for (const f of FIGURE_COUNTERS) {
-          assert.deepEqual(columns.figures[f], buckets.map((b) => b.counts[f] ?? 0), `${label} ${f}`);
+          assert.deepEqual(
+            columns.figures[f],
+            buckets.map((b) => b.counts[f] ?? 0),
+            `${label} ${f}`,
+          );
         }
       }
       const all = await store.rollupTotals('totals', T0, T0 + 4 * D);

@@ -294,7 +294,12 @@ export class BigtableProfileStore implements ProfileStore {
   }
 
   /** Adds up the hour rows (no day rows here: a 92-day range is 2,208 rows of one short scan). */
-  async rollupTotals(tenant: string, from: number, to: number, options: { figuresOnly?: boolean } = {}): Promise<Counts> {
+  async rollupTotals(
+    tenant: string,
+    from: number,
+    to: number,
+    options: { figuresOnly?: boolean } = {},
+  ): Promise<Counts> {
     const sum: Counts = {};
     for (const b of await this.#readRollups(tenant, from, to, options.figuresOnly ?? false)) {
       for (const name in b.counts) sum[name] = (sum[name] ?? 0) + b.counts[name]!;

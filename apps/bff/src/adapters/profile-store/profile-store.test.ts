@@ -152,9 +152,15 @@ test('embedded: opening a file with the old JSON rollup rows moves them into the
   const T0 = Date.UTC(2026, 9, 1);
   try {
     const old = new DatabaseSync(file);
-    old.exec('CREATE TABLE rollups (tenant TEXT NOT NULL, hour INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (tenant, hour)) WITHOUT ROWID');
+    old.exec(
+      'CREATE TABLE rollups (tenant TEXT NOT NULL, hour INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (tenant, hour)) WITHOUT ROWID',
+    );
     const put = old.prepare('INSERT INTO rollups VALUES (?, ?, ?)');
-    put.run('acme', T0, JSON.stringify({ orders: 2, orderValue: 1250, 'reason.velocity: card': 1, 'country.GB.orders': 2 }));
+    put.run(
+      'acme',
+      T0,
+      JSON.stringify({ orders: 2, orderValue: 1250, 'reason.velocity: card': 1, 'country.GB.orders': 2 }),
+    );
     put.run('acme', T0 + 25 * H, JSON.stringify({ PREVENT: 1, preventedValue: 40, 'country.GB.prevented': 1 }));
     put.run('globex', T0, JSON.stringify({ orders: 9 }));
     old.close();

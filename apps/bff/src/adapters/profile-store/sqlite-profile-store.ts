@@ -133,7 +133,9 @@ export class SqliteProfileStore implements ProfileStore {
     this.#addKeys = this.#db.prepare(addKeys('rollup_keys', 'hour'));
     this.#addDayKeys = this.#db.prepare(addKeys('rollup_day_keys', 'day'));
     const inRange = 'tenant = ? AND hour >= ? AND hour < ?';
-    this.#hoursRange = this.#db.prepare(`SELECT hour, ${figureColumns} FROM rollup_hours WHERE ${inRange} ORDER BY hour`);
+    this.#hoursRange = this.#db.prepare(
+      `SELECT hour, ${figureColumns} FROM rollup_hours WHERE ${inRange} ORDER BY hour`,
+    );
     this.#keysRange = this.#db.prepare(`SELECT hour, name, n FROM rollup_keys WHERE ${inRange} ORDER BY hour`);
     // One row of JSON arrays (one per column), built in C: the series' columns without a JavaScript
     // object per hour. The inner ORDER BY keeps the hours ascending.
@@ -196,7 +198,8 @@ export class SqliteProfileStore implements ProfileStore {
         if (changes === 0 || !e.counts) continue;
         const hour = Math.floor(e.at / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
         let sum = hours.get(hour);
-        if (!sum) hours.set(hour, (sum = { figures: new Array<number>(FIGURE_COUNTERS.length).fill(0), keys: new Map() }));
+        if (!sum)
+          hours.set(hour, (sum = { figures: new Array<number>(FIGURE_COUNTERS.length).fill(0), keys: new Map() }));
         for (const name in e.counts) {
           const i = FIGURE_INDEX.get(name);
           if (i !== undefined) sum.figures[i]! += e.counts[name]!;
@@ -307,7 +310,12 @@ export class SqliteProfileStore implements ProfileStore {
     return { hours: columns[0]!, figures };
   }
 
-  async rollupTotals(tenant: string, from: number, to: number, options: { figuresOnly?: boolean } = {}): Promise<Counts> {
+  async rollupTotals(
+    tenant: string,
+    from: number,
+    to: number,
+    options: { figuresOnly?: boolean } = {},
+  ): Promise<Counts> {
     const totals: Counts = {};
     const sums = this.#figureTotals.get(tenant, from, to) as unknown as (number | null)[];
     FIGURE_COUNTERS.forEach((f, i) => {

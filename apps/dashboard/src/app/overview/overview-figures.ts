@@ -98,36 +98,39 @@ export function bucketLabel(local: string, interval: OverviewInterval): string {
 
 const COLOURS = { ALLOW: '#2e7d32', REVIEW: '#ef6c00', PREVENT: '#c62828', orders: '#1565c0', transactions: '#6a1b9a' };
 
-export function volumeChart(o: Overview): EChartsCoreOption {
-  const labels = o.series.map((b) => bucketLabel(b.local, o.interval));
+/** What the two series charts set, typed (echarts' own option type holds anything). */
+export interface SeriesChartOption extends EChartsCoreOption {
+  xAxis: { type: 'category'; data: string[]; axisLabel: { hideOverlap: boolean } };
+  series: { name: string; type: 'line' | 'bar'; data: number[]; color: string; stack?: string }[];
+}
+
+/** The x axis: one label per bucket, from the series' local starts. */
+const axisLabels = (o: Overview) => o.series.local.map((local) => bucketLabel(local, o.interval));
+
+export function volumeChart(o: Overview): SeriesChartOption {
   return {
     animation: false,
     aria: { enabled: true },
     legend: { top: 0 },
     tooltip: { trigger: 'axis' },
     grid: { left: 48, right: 16, top: 36, bottom: 28 },
-    xAxis: { type: 'category', data: labels, axisLabel: { hideOverlap: true } },
+    xAxis: { type: 'category', data: axisLabels(o), axisLabel: { hideOverlap: true } },
     yAxis: { type: 'value', minInterval: 1 },
     series: [
-      { name: 'Orders', type: 'line', data: o.series.map((b) => b.figures.orders), color: COLOURS.orders },
-      {
-        name: 'Transactions',
-        type: 'line',
-        data: o.series.map((b) => b.figures.transactions),
-        color: COLOURS.transactions,
-      },
+      // The series arrives columnar: each figure is already the array a chart wants.
+      { name: 'Orders', type: 'line', data: o.series.orders, color: COLOURS.orders },
+      { name: 'Transactions', type: 'line', data: o.series.transactions, color: COLOURS.transactions },
     ],
   };
 }
 
-export function decisionChart(o: Overview): EChartsCoreOption {
-  const labels = o.series.map((b) => bucketLabel(b.local, o.interval));
+export function decisionChart(o: Overview): SeriesChartOption {
   const bar = (name: string, key: 'ALLOW' | 'REVIEW' | 'PREVENT') => ({
     name,
-    type: 'bar',
+    type: 'bar' as const,
     stack: 'decisions',
     color: COLOURS[key],
-    data: o.series.map((b) => b.figures.decisions[key]),
+    data: o.series.decisions[key],
   });
   return {
     animation: false,
@@ -135,7 +138,7 @@ export function decisionChart(o: Overview): EChartsCoreOption {
     legend: { top: 0 },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     grid: { left: 48, right: 16, top: 36, bottom: 28 },
-    xAxis: { type: 'category', data: labels, axisLabel: { hideOverlap: true } },
+    xAxis: { type: 'category', data: axisLabels(o), axisLabel: { hideOverlap: true } },
     yAxis: { type: 'value', minInterval: 1 },
     series: [bar('Allowed', 'ALLOW'), bar('Review', 'REVIEW'), bar('Prevented', 'PREVENT')],
   };
@@ -144,5 +147,5 @@ export function decisionChart(o: Overview): EChartsCoreOption {
 /** A sentence describing a chart for screen readers. */
 export function chartSummary(o: Overview): string {
   const t = o.totals;
-  return `${o.series.length} ${o.interval} buckets: ${formatCount(t.orders)} orders, ${formatCount(t.transactions)} transactions; decisions ${formatCount(t.decisions.ALLOW)} allowed, ${formatCount(t.decisions.REVIEW)} reviewed, ${formatCount(t.decisions.PREVENT)} prevented.`;
+  return `${o.series.start.length} ${o.interval} buckets: ${formatCount(t.orders)} orders, ${formatCount(t.transactions)} transactions; decisions ${formatCount(t.decisions.ALLOW)} allowed, ${formatCount(t.decisions.REVIEW)} reviewed, ${formatCount(t.decisions.PREVENT)} prevented.`;
 }

@@ -4,7 +4,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { provideRouter } from '@angular/router';
 import type { Overview, OverviewFigures } from '@redoubt/contracts/overview';
 import { OverviewPage } from './overview-page';
-import { countChange, kpis, rangeOf, rateChange } from './overview-figures';
+import { chartSummary, countChange, decisionChart, kpis, rangeOf, rateChange, volumeChart } from './overview-figures';
 
 function figures(over: Partial<OverviewFigures> = {}): OverviewFigures {
   return {
@@ -30,10 +30,22 @@ const overview: Overview = {
   to: '2026-11-04T00:00:00.000Z',
   interval: 'day',
   tz: 'UTC',
-  series: [
-    { start: '2026-11-02T00:00:00.000Z', local: '2026-11-02T00:00+00:00', figures: figures({ orders: 3 }) },
-    { start: '2026-11-03T00:00:00.000Z', local: '2026-11-03T00:00+00:00', figures: figures({ orders: 1 }) },
-  ],
+  series: {
+    start: ['2026-11-02T00:00:00.000Z', '2026-11-03T00:00:00.000Z'],
+    local: ['2026-11-02T00:00+00:00', '2026-11-03T00:00+00:00'],
+    orders: [3, 1],
+    orderValue: [7000, 2000],
+    transactions: [2, 0],
+    transactionValue: [5000, 0],
+    decisions: { ALLOW: [2, 1], REVIEW: [0, 0], PREVENT: [1, 0] },
+    rates: { ALLOW: [2 / 3, 1], REVIEW: [0, 0], PREVENT: [1 / 3, 0] },
+    preventedValue: [12345, 0],
+    fraudstersFound: [0, 0],
+    genuine: [0, 0],
+    fraudRate: [null, null],
+    chargebacks: [1, 0],
+    chargebackValue: [900, 0],
+  },
   totals: figures({
     orders: 4,
     transactions: 2,
@@ -106,6 +118,20 @@ describe('OverviewPage', () => {
     http.verify();
   });
 
+  it('says so when the server answers the old per-bucket series instead of the columnar one', async () => {
+    const { fixture, http, el } = setup();
+    const perBucket = overview.series.start.map((start, i) => ({
+      start,
+      local: overview.series.local[i],
+      figures: {},
+    }));
+    http.expectOne((r) => r.url === url).flush({ ...overview, series: perBucket });
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="overview-error"]')!.textContent).toContain('not in the expected shape');
+    expect(el.querySelector('[data-testid="overview-kpis"]')).toBeNull();
+    http.verify();
+  });
+
   it('asks again with the hourly interval when 24 h is chosen, and shows the server error', async () => {
     const { fixture, http, el } = setup();
     http.expectOne((r) => r.url === url).flush(overview);
@@ -121,6 +147,25 @@ describe('OverviewPage', () => {
     await fixture.whenStable();
     expect(el.querySelector('[data-testid="overview-error"]')!.textContent).toContain('/querystring/to is too far');
     http.verify();
+  });
+});
+
+describe('overview charts', () => {
+  it('plot the columnar series as it comes: labels from the local starts, one array per figure', () => {
+    const volume = volumeChart(overview);
+    expect(volume.xAxis.data).toEqual(['2026-11-02', '2026-11-03']);
+    expect(volume.series.map((s) => [s.name, s.data])).toEqual([
+      ['Orders', [3, 1]],
+      ['Transactions', [2, 0]],
+    ]);
+    const decisions = decisionChart({ ...overview, interval: 'hour' });
+    expect(decisions.xAxis.data).toEqual(['11-02 00:00', '11-03 00:00']);
+    expect(decisions.series.map((s) => s.data)).toEqual([
+      [2, 1],
+      [0, 0],
+      [1, 0],
+    ]);
+    expect(chartSummary(overview)).toMatch(/^2 day buckets: 4 orders, 2 transactions/);
   });
 });
 
