@@ -16,10 +16,10 @@
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import type { SearchResult } from '@redoubt/contracts/api';
 import { DEMO_MERCHANTS } from '@redoubt/synthetic';
 import { startBff } from './support/bff-client.ts';
 import type { Person } from './support/bff-client.ts';
+import { Workload } from './support/workload.ts';
 
 const { values } = parseArgs({
   options: {
@@ -52,42 +52,13 @@ const headers = await Promise.all(people.map((p) => bff.headers(p.email)));
 const signedIn = people.map((p, i) => ({ tenant: p.tenant, headers: headers[i]! }));
 
 // Customers and queries, found through the API as an analyst would.
-const found = new Map<string, { id: string; name: string; email?: string; country?: string }[]>();
-for (const [i, tenant] of tenants.entries()) {
-  const h = signedIn.find((s) => s.tenant === tenant)!.headers;
-  const hits: SearchResult['hits'] = [];
-  for (const query of ['sort=score', 'sort=lastSeen', 'action=REVIEW', 'label=FRAUDSTER', 'sort=name']) {
-    const response = await fetch(`${bff.base}/api/tenants/${tenant}/customers/search?size=100&${query}`, {
-      headers: h,
-    });
-    if (response.status !== 200) throw new Error(`search ${response.status}: ${await response.text()}`);
-    hits.push(...((await response.json()) as SearchResult).hits);
-  }
-  found.set(tenant, [...new Map(hits.map((x) => [x.id, x])).values()]);
-  console.log(`${tenant}: ${found.get(tenant)!.length} customers to ask for (merchant ${i + 1})`);
-}
+const workload = await Workload.discover(bff.base, signedIn, tenants);
+for (const tenant of tenants) console.log(`${tenant}: ${workload.count(tenant)} customers to ask for`);
 
-function searchPath(tenant: string, n: number): string {
-  const list = found.get(tenant)!;
-  const c = list[n % list.length]!;
-  const [first = 'a', last = 'b'] = c.name.split(' ');
-  const q = [
-    `q=${encodeURIComponent(`${first.slice(0, 3)} ${last.slice(0, 3)}`)}`,
-    `q=${encodeURIComponent(c.email ?? first)}`,
-    `q=${encodeURIComponent(first.slice(0, 2))}`,
-    `country=${c.country ?? 'GB'}&action=REVIEW&sort=score`,
-    `q=${encodeURIComponent(last)}&sort=score`,
-  ][n % 5];
-  return `/api/tenants/${tenant}/customers/search?${q}`;
-}
-const customerOf = (tenant: string, n: number) => {
-  const list = found.get(tenant)!;
-  return encodeURIComponent(list[(n * 7919) % list.length]!.id);
-};
 const allRoutes: Record<string, (n: number, tenant: string) => string> = {
-  search: (n, tenant) => searchPath(tenant, n),
-  customer: (n, tenant) => `/api/tenants/${tenant}/customers/${customerOf(tenant, n)}`,
-  network: (n, tenant) => `/api/tenants/${tenant}/customers/${customerOf(tenant, n)}/network?depth=3`,
+  search: (n, tenant) => workload.search(tenant, n),
+  customer: (n, tenant) => `/api/tenants/${tenant}/customers/${workload.customer(tenant, n)}`,
+  network: (n, tenant) => `/api/tenants/${tenant}/customers/${workload.customer(tenant, n)}/network?depth=3`,
   trivial: () => '/api/me',
 };
 // --only ROUTE: one route alone (for profiling); the JSON line then lacks the others' figures.

@@ -62,6 +62,12 @@ export const routes: Routes = [
         loadComponent: () => import('./audit/audit-page').then((m) => m.AuditPage),
       },
       {
+        path: 'team',
+        title: 'Team · Redoubt',
+        canActivate: [sectionGuard('team')],
+        loadComponent: () => import('./team/team-page').then((m) => m.TeamPage),
+      },
+      {
         path: 'overview',
         title: 'Overview · Redoubt',
         canActivate: [sectionGuard('overview')],

@@ -5,18 +5,20 @@ import type { Role } from '../session/session';
  * (apps/bff/src/access.ts), which enforces it: a role listed here but not there meets only 403s.
  */
 export interface Section {
-  readonly path: 'search' | 'queue' | 'audit' | 'overview' | 'access';
+  readonly path: 'search' | 'queue' | 'audit' | 'team' | 'overview' | 'access';
   readonly label: string;
   readonly icon: string;
   readonly roles: readonly Role[];
 }
 
-// Admins administer access only: no customer, queue, audit or overview data. Analysts may read the
+// Admins administer access only: no customer, queue, audit, team or overview data. Analysts may read the
 // overview too, but their screens are search and the queue.
 export const SECTIONS: readonly Section[] = [
   { path: 'search', label: 'Search', icon: 'search', roles: ['analyst', 'lead'] },
   { path: 'queue', label: 'Queue', icon: 'inbox', roles: ['analyst', 'lead'] },
   { path: 'audit', label: 'Audit', icon: 'policy', roles: ['lead'] },
+  // The team's work figures (GET …/quality): leads only, like the audit log.
+  { path: 'team', label: 'Team', icon: 'speed', roles: ['lead'] },
   { path: 'overview', label: 'Overview', icon: 'monitoring', roles: ['merchant', 'lead'] },
   { path: 'access', label: 'Access', icon: 'manage_accounts', roles: ['admin'] },
 ];

@@ -91,7 +91,7 @@ describe('Shell', () => {
   it('shows a lead the audit log', async () => {
     const harness = await signIn(everywhere('lead', { demo: false }));
     await harness.navigateByUrl('/t/acme/search');
-    expect(navLabels(document.body)).toEqual(['Search', 'Queue', 'Audit', 'Overview']);
+    expect(navLabels(document.body)).toEqual(['Search', 'Queue', 'Audit', 'Team', 'Overview']);
   });
 
   it('sends a merchant to Overview and offers nothing else, even when typing another URL', async () => {
@@ -118,6 +118,7 @@ describe('Shell', () => {
       '/t/acme/search',
       '/t/acme/queue',
       '/t/acme/audit',
+      '/t/acme/team',
       '/t/acme/overview',
       '/t/acme/customers/c-1',
     ]) {
