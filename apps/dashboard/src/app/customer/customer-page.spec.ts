@@ -2,7 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { provideRouter } from '@angular/router';
-import type { CustomerProfile, Network, ReviewHistory } from '@redoubt/contracts/api';
+import type { CustomerProfile, Network, ReviewHistory, ScoreWhy } from '@redoubt/contracts/api';
 import { CustomerPage, counterName } from './customer-page';
 
 const base = '/api/tenants/acme/customers/c-1';
@@ -44,6 +44,23 @@ const unreviewed: ReviewHistory = {
   settings: { slaHours: 24, claimIdleMinutes: 30, undoMinutes: 10, reasons: [] },
 };
 
+/** Why this score: its own card, from GET …/why (a customer with no score events, alone). */
+const nothingToExplain: ScoreWhy = {
+  scores: [],
+  scanned: 0,
+  complete: true,
+  network: {
+    fraudstersWithinTwoHops: 0,
+    nearby: [],
+    customersWithinTwoHops: 0,
+    truncated: false,
+    nearestFraudsterHops: null,
+    reason: 'no links to other customers',
+    componentCustomers: 1,
+    componentShare: 0,
+  },
+};
+
 function setup() {
   TestBed.configureTestingModule({ providers: [provideRouter([]), provideHttpClient(), provideHttpClientTesting()] });
   const fixture = TestBed.createComponent(CustomerPage);
@@ -80,29 +97,13 @@ describe('CustomerPage', () => {
     network.flush(lonely);
     http.expectOne(`${base}/notes`).flush({ notes: [] });
     http.expectOne(`${base}/reviews`).flush(unreviewed);
+    http.expectOne(`${base}/why`).flush(nothingToExplain);
     await fixture.whenStable();
     expect(el.querySelector('[data-testid="review-status"]')?.textContent).toContain('open');
     expect(el.querySelector('[data-testid="network-canvas"]')).not.toBeNull();
     expect(el.querySelector('[data-testid="network-stats"]')?.textContent).toContain('3');
     expect(el.querySelector('[data-testid="network-truncated"]')).toBeNull();
     expect(el.textContent).toContain('No scores recorded yet.');
-    // Why this score: its own card, from GET …/why.
-    http.expectOne(`${base}/why`).flush({
-      scores: [],
-      scanned: 0,
-      complete: true,
-      network: {
-        fraudstersWithinTwoHops: 0,
-        nearby: [],
-        customersWithinTwoHops: 0,
-        truncated: false,
-        nearestFraudsterHops: null,
-        reason: 'no links to other customers',
-        componentCustomers: 1,
-        componentShare: 0,
-      },
-    });
-    await fixture.whenStable();
     expect(el.querySelector('[data-testid="why"]')?.textContent).toContain('No score events recorded');
     http.verify();
   });
@@ -115,6 +116,7 @@ describe('CustomerPage', () => {
     http.expectOne((r) => r.url === `${base}/network`).flush(lonely);
     http.expectOne(`${base}/notes`).flush({ notes: [] });
     http.expectOne(`${base}/reviews`).flush(unreviewed);
+    http.expectOne(`${base}/why`).flush(nothingToExplain);
     await fixture.whenStable();
     http.expectNone((r) => r.url === `${base}/timeline`);
 
@@ -168,6 +170,7 @@ describe('CustomerPage', () => {
     http.expectOne((r) => r.url === `${base}/network`).flush(lonely);
     http.expectOne(`${base}/notes`).flush({ notes: [] });
     http.expectOne(`${base}/reviews`).flush(unreviewed);
+    http.expectOne(`${base}/why`).flush(nothingToExplain);
     await fixture.whenStable();
 
     fixture.componentRef.setInput('id', 'c-2');
