@@ -10,27 +10,106 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+/** One parameterised statement of a batch. */
+export interface Statement {
+  sql: string;
+  params?: unknown[];
+}
+
+/** The rows of each statement of a batch, in order. */
+export type BatchResult<R extends object[]> = { [K in keyof R]: { rows: R[K][] } };
+
+/** A transaction in progress: a Queryable that can also send several statements in one round trip. */
+export interface Transaction extends Queryable {
+  /**
+   * Runs the statements in order in one round trip (node-postgres: one simple-protocol message,
+   * the parameters inlined as escaped literals; PGlite: one after another). Each statement sees
+   * the rows committed before it starts, as separate statements would.
+   */
+  batch<R extends object[]>(statements: { [K in keyof R]: Statement }): Promise<BatchResult<R>>;
+  /**
+   * Runs the statements as the transaction's last and commits in the same round trip, so locks
+   * taken by them (the audit chain's, migration 012) are held for no further round trip. Nothing
+   * may be run on the transaction afterwards.
+   */
+  commitWith<R extends object[]>(statements: { [K in keyof R]: Statement }): Promise<BatchResult<R>>;
+}
+
 export interface Database extends Queryable {
   readonly engine: 'postgres' | 'pglite';
   /** Runs fn in one transaction; rolls back on throw. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /**
    * Runs fn in a transaction as the unprivileged application role with the tenant set for
    * row-level security. The tenant always comes from the authenticated principal.
    */
-  withTenant<T>(tenant: string, fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  withTenant<T>(tenant: string, fn: (tx: Transaction) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
 /** The role RLS applies to: not a table owner, no BYPASSRLS (created by migration 001). */
 export const APP_ROLE = 'redoubt_app';
 
-function wrapPg(client: pg.PoolClient): Queryable {
+/** A parameter as an SQL literal (what node-postgres would send for it, quoted and escaped). */
+function literal(client: pg.PoolClient, value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'string') return client.escapeLiteral(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`cannot inline the number ${value}`);
+    return client.escapeLiteral(String(value));
+  }
+  if (typeof value === 'bigint') return client.escapeLiteral(String(value));
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (value instanceof Date) return client.escapeLiteral(value.toISOString());
+  if (Array.isArray(value)) {
+    const element = (v: unknown) => (v === null || v === undefined ? 'NULL' : `"${String(v).replace(/["\\]/g, '\\$&')}"`);
+    return client.escapeLiteral(`{${value.map(element).join(',')}}`);
+  }
+  return client.escapeLiteral(JSON.stringify(value));
+}
+
+/** Statements as one simple-protocol script, each $n replaced by its parameter's literal. */
+function script(client: pg.PoolClient, statements: readonly Statement[]): string {
+  return statements
+    .map(({ sql, params = [] }) =>
+      sql.replace(/\$(\d+)/g, (_, n: string) => {
+        const i = Number(n) - 1;
+        if (i >= params.length) throw new RangeError(`$${n} has no parameter`);
+        return literal(client, params[i]);
+      }),
+    )
+    .join(';\n');
+}
+
+/** The rows of each statement of a simple-protocol script (one result, or one per statement). */
+function results(answer: pg.QueryResult | pg.QueryResult[], count: number): { rows: object[] }[] {
+  const all = Array.isArray(answer) ? answer : [answer];
+  if (all.length !== count) throw new Error(`expected ${count} results, got ${all.length}`);
+  return all.map((r) => ({ rows: r.rows }));
+}
+
+function wrapPg(client: pg.PoolClient, state: { committed: boolean }): Transaction {
+  const open = () => {
+    if (state.committed) throw new Error('the transaction has already committed');
+  };
+  const run = async (statements: readonly Statement[], commit: boolean) => {
+    open();
+    const text = script(client, commit ? [...statements, { sql: 'COMMIT' }] : statements);
+    if (commit) state.committed = true;
+    const answer = (await client.query(text)) as pg.QueryResult | pg.QueryResult[];
+    return results(answer, statements.length + (commit ? 1 : 0)).slice(0, statements.length);
+  };
   return {
-    query: (sql, params) => client.query(sql, params) as never,
+    query: (sql, params) => {
+      open();
+      return client.query(sql, params) as never;
+    },
     exec: async (sql) => {
+      open();
       await client.query(sql);
     },
+    batch: (statements) => run(statements, false) as never,
+    commitWith: (statements) => run(statements, true) as never,
   };
 }
 
@@ -51,8 +130,9 @@ export async function openPostgres(url: string): Promise<Database> {
   });
   // Without a listener, an idle client's error (server restart, terminated backend) kills the process.
   pool.on('error', () => {});
-  const transaction = async <T>(fn: (tx: Queryable) => Promise<T>, tenant?: string): Promise<T> => {
+  const transaction = async <T>(fn: (tx: Transaction) => Promise<T>, tenant?: string): Promise<T> => {
     const client = await pool.connect();
+    const state = { committed: false };
     try {
       if (tenant === undefined) await client.query('BEGIN');
       else {
@@ -62,8 +142,8 @@ export async function openPostgres(url: string): Promise<Database> {
           `BEGIN; SET LOCAL ROLE ${APP_ROLE}; SELECT set_config('app.tenant_id', ${client.escapeLiteral(tenant)}, true)`,
         );
       }
-      const result = await fn(wrapPg(client));
-      await client.query('COMMIT');
+      const result = await fn(wrapPg(client, state));
+      if (!state.committed) await client.query('COMMIT');
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
@@ -89,16 +169,31 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
   const db = await PGlite.create(dataDir ? { dataDir } : {});
   // PGlite has one connection: serialise transactions so they never interleave.
   let queue: Promise<unknown> = Promise.resolve();
-  const transaction = <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+  const transaction = <T>(fn: (tx: Transaction) => Promise<T>): Promise<T> => {
     const run = queue.then(() =>
-      db.transaction((tx) =>
-        fn({
+      db.transaction((tx) => {
+        // In process there is no round trip to save: a batch is its statements one after another,
+        // and commitWith leaves the commit to the transaction's end.
+        const committed = { done: false };
+        const batch = async (statements: readonly Statement[]) => {
+          if (committed.done) throw new Error('the transaction has already committed');
+          const out: { rows: object[] }[] = [];
+          for (const { sql, params } of statements) out.push({ rows: (await tx.query(sql, params)).rows as object[] });
+          return out;
+        };
+        return fn({
           query: (sql, params) => tx.query(sql, params) as never,
           exec: async (sql) => {
             await tx.exec(sql);
           },
-        }),
-      ),
+          batch: (statements) => batch(statements) as never,
+          commitWith: async (statements) => {
+            const out = await batch(statements);
+            committed.done = true;
+            return out as never;
+          },
+        });
+      }),
     );
     queue = run.catch(() => {});
     return run;

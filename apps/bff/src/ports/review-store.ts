@@ -35,6 +35,17 @@ export interface Reviewer extends Actor {
   role: ReviewerRole;
 }
 
+/** Who edits a tenant's review settings: a lead or the tenant's admin (the access table). */
+export interface SettingsEditor extends Actor {
+  role: 'lead' | 'admin';
+}
+
+/** A tenant's review settings and their version (the ETag; 0 until first edited). */
+export interface VersionedReviewSettings {
+  settings: ReviewSettings;
+  version: number;
+}
+
 /** A write that is safe to retry: the key replays the stored answer; another body with it is refused. */
 export interface Idempotent {
   key: string;
@@ -109,6 +120,19 @@ export interface ReviewStore {
     note: { id: string; customerId: string; body: string },
   ): Promise<{ note: Note; created: boolean } | { conflict: true }>;
   reviewSettings(tenant: string): Promise<ReviewSettings>;
+  /** The settings as stored now, with their version, for editing. */
+  editableReviewSettings(tenant: string): Promise<VersionedReviewSettings>;
+  /**
+   * Replaces the settings if still at version `ifMatch` (VersionMismatch with the current ones
+   * otherwise); audited in the same transaction; with a key, a retry replays the stored answer.
+   */
+  updateReviewSettings(
+    tenant: string,
+    editor: SettingsEditor,
+    ifMatch: number,
+    settings: ReviewSettings,
+    idempotent?: Idempotent,
+  ): Promise<StoredAnswer<VersionedReviewSettings>>;
   reviewState(tenant: string, customerId: string): Promise<ReviewState>;
   /** The review history, newest first, with `undoable` worked out for `viewer`. */
   listReviews(

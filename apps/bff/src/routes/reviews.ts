@@ -15,13 +15,14 @@ import {
   Review,
   ReviewConflict,
   ReviewHistory,
+  ReviewSettings as ReviewSettingsSchema,
   ReviewState,
 } from '@redoubt/contracts/api';
 import type { QueueItem as QueueItemType, ReviewSettings } from '@redoubt/contracts/api';
 import { CustomerParams, ErrorBody, TenantParams, errorResponses } from '../schemas/common.ts';
 import { actorOf, principalOf, roleIn } from '../principal.ts';
 import { CustomerNotFound, Forbidden, InvalidInput, VersionRequired } from '../domain/errors.ts';
-import type { QueueRow, Reviewer } from '../ports/review-store.ts';
+import type { QueueRow, Reviewer, SettingsEditor } from '../ports/review-store.ts';
 import { networkRisk, previewCluster } from '../services/reviews.ts';
 
 /** How many queued customers are ranked by network risk per request (oldest first). */
@@ -57,6 +58,42 @@ const BatchParams = Type.Object(
 );
 
 const ReviewResult = Type.Object({ state: ReviewState, review: Review });
+
+/** What a lead may set: the reasons analysts pick from, the SLA, the claim idle time, the undo window. */
+const ReviewSettingsInput = Type.Object(
+  {
+    slaHours: Type.Number({ exclusiveMinimum: 0, maximum: 720, description: 'Hours a queued customer may wait' }),
+    claimIdleMinutes: Type.Number({ exclusiveMinimum: 0, maximum: 1440, description: 'A claim idle this long is free' }),
+    undoMinutes: Type.Number({ minimum: 0, maximum: 1440, description: 'How long a reviewer may undo (0: never)' }),
+    reasons: Type.Array(
+      Type.Object(
+        {
+          // Stored on each review (reviews.reason, at most 64 characters) and sent back by clients.
+          id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$', description: 'e.g. confirmed-fraud' }),
+          text: Type.String({ minLength: 1, maxLength: 200, description: 'What analysts see' }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 50 },
+    ),
+  },
+  { additionalProperties: false },
+);
+const VersionedSettings = Type.Object({ settings: ReviewSettingsSchema, version: Type.Integer({ minimum: 0 }) });
+const SettingsConflict = Type.Object({
+  error: Type.String(),
+  message: Type.String(),
+  requestId: Type.String(),
+  current: VersionedSettings,
+});
+
+function editorOf(request: FastifyRequest, tenant: string): SettingsEditor {
+  const role = roleIn(principalOf(request), tenant);
+  if (role !== 'lead' && role !== 'admin') {
+    throw new Forbidden('REVIEW_ROLE', "Only leads and the tenant's admins change review settings");
+  }
+  return { ...actorOf(request), role };
+}
 const NextResult = Type.Object({ item: Type.Union([QueueItem, Type.Null()]) });
 
 function reviewerOf(request: FastifyRequest, tenant: string): Reviewer {
@@ -194,6 +231,64 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (answer.replayed) reply.header('idempotent-replayed', 'true');
       reply.header('etag', etag(answer.body.state.version));
       return reply.status(201).send(answer.body);
+    },
+  );
+
+  app.get(
+    '/api/tenants/:tenant/review-settings',
+    {
+      schema: {
+        tags: ['reviews'],
+        summary: "The tenant's review settings (reasons, SLA, claim idle time, undo window); ETag: their version",
+        params: TenantParams,
+        response: { 200: VersionedSettings, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const current = await reviews.editableReviewSettings(request.params.tenant);
+      reply.header('etag', etag(current.version));
+      return current;
+    },
+  );
+
+  app.put(
+    '/api/tenants/:tenant/review-settings',
+    {
+      schema: {
+        tags: ['reviews'],
+        summary: "Replace the tenant's review settings (If-Match: the version read; audited)",
+        params: TenantParams,
+        headers: ReviewHeaders,
+        body: ReviewSettingsInput,
+        response: {
+          200: VersionedSettings,
+          412: SettingsConflict,
+          422: ErrorBody,
+          428: ErrorBody,
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { tenant } = request.params;
+      const editor = editorOf(request, tenant);
+      const version = versionOf(request.headers['if-match']);
+      const seen = new Set<string>();
+      request.body.reasons.forEach((reason, i) => {
+        if (seen.has(reason.id)) throw new InvalidInput(`/body/reasons/${i}/id`, 'is the id of an earlier reason');
+        seen.add(reason.id);
+      });
+      const key = request.headers['idempotency-key'];
+      const answer = await reviews.updateReviewSettings(
+        tenant,
+        editor,
+        version,
+        request.body,
+        key ? { key, route: 'PUT /review-settings' } : undefined,
+      );
+      if (answer.replayed) reply.header('idempotent-replayed', 'true');
+      reply.header('etag', etag(answer.body.version));
+      return answer.body;
     },
   );
 

@@ -9,7 +9,7 @@ import type {
   ReviewSettings,
   ReviewState,
 } from '@redoubt/contracts/api';
-import type { Database, Queryable } from '../../db/database.ts';
+import type { Database, Queryable, Statement, Transaction } from '../../db/database.ts';
 import type {
   Actor,
   Idempotent,
@@ -21,7 +21,9 @@ import type {
   ReviewResult,
   Reviewer,
   ReviewStore,
+  SettingsEditor,
   StoredAnswer,
+  VersionedReviewSettings,
 } from '../../ports/review-store.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, Unprocessable, VersionMismatch } from '../../domain/errors.ts';
 import { transition } from '../../domain/review-state.ts';
@@ -43,23 +45,25 @@ const toNote = (r: NoteRow): Note => ({
   createdAt: new Date(r.created_at).toISOString(),
 });
 
-export async function audit(
-  tx: Queryable,
-  tenant: string,
-  actor: Actor,
-  entry: {
-    action: string;
-    objectType: string;
-    objectId: string;
-    outcome?: 'success' | 'failure';
-    before?: unknown;
-    after?: unknown;
-  },
-): Promise<void> {
-  await tx.query(
-    `INSERT INTO audit_log (tenant_id, actor_sub, actor_email, action, outcome, object_type, object_id, request_id, client_ip, before, after, caller_request_id, actor_role)
+export interface AuditEntryInput {
+  action: string;
+  objectType: string;
+  objectId: string;
+  outcome?: 'success' | 'failure';
+  before?: unknown;
+  after?: unknown;
+}
+
+/**
+ * The audit row's INSERT. Its trigger takes the tenant's chain lock (migration 012), held until
+ * commit: writers send it last, with the commit (Transaction.commitWith), so the chain is held for
+ * the insert and the commit only.
+ */
+export function auditStatement(tenant: string, actor: Actor, entry: AuditEntryInput): Statement {
+  return {
+    sql: `INSERT INTO audit_log (tenant_id, actor_sub, actor_email, action, outcome, object_type, object_id, request_id, client_ip, before, after, caller_request_id, actor_role)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    [
+    params: [
       tenant,
       actor.sub,
       actor.email,
@@ -75,7 +79,12 @@ export async function audit(
       // Reviewers and audit readers carry the role they act as in this tenant (migration 011).
       'role' in actor && typeof actor.role === 'string' ? actor.role : null,
     ],
-  );
+  };
+}
+
+export async function audit(tx: Queryable, tenant: string, actor: Actor, entry: AuditEntryInput): Promise<void> {
+  const { sql, params } = auditStatement(tenant, actor, entry);
+  await tx.query(sql, params);
 }
 
 /** Reasons offered until a tenant configures its own (review_settings.reasons). */
@@ -112,6 +121,13 @@ interface StateRow {
   updated_by_sub: string | null;
   updated_by_email: string | null;
   last_review_id: string | null;
+}
+
+/** An Idempotency-Key's stored answer. */
+interface StoredKey<T> {
+  request_hash: string;
+  status_code: number;
+  response: T;
 }
 
 interface ReviewRow {
@@ -328,19 +344,29 @@ export class SqlReviewStore implements ReviewStore {
     return value;
   }
 
-  async #readSettings(tx: Queryable): Promise<ReviewSettings> {
+  async #readSettings(tx: Queryable, lock = false): Promise<ReviewSettings> {
+    return (await this.#readVersionedSettings(tx, lock)).settings;
+  }
+
+  async #readVersionedSettings(tx: Queryable, lock = false): Promise<VersionedReviewSettings> {
     const { rows } = await tx.query<{
       sla_hours: string | number;
       claim_idle_minutes: string | number;
       undo_minutes: string | number;
       reasons: ReviewSettings['reasons'] | null;
-    }>('SELECT sla_hours, claim_idle_minutes, undo_minutes, reasons FROM review_settings');
+      version: number;
+    }>(
+      `SELECT sla_hours, claim_idle_minutes, undo_minutes, reasons, version FROM review_settings${lock ? ' FOR UPDATE' : ''}`,
+    );
     const r = rows[0];
     return {
-      slaHours: r ? Number(r.sla_hours) : 24,
-      claimIdleMinutes: r ? Number(r.claim_idle_minutes) : 30,
-      undoMinutes: r ? Number(r.undo_minutes) : 10,
-      reasons: r?.reasons ?? DEFAULT_REASONS,
+      settings: {
+        slaHours: r ? Number(r.sla_hours) : 24,
+        claimIdleMinutes: r ? Number(r.claim_idle_minutes) : 30,
+        undoMinutes: r ? Number(r.undo_minutes) : 10,
+        reasons: r?.reasons ?? DEFAULT_REASONS,
+      },
+      version: r?.version ?? 0,
     };
   }
 
@@ -348,16 +374,76 @@ export class SqlReviewStore implements ReviewStore {
     return this.db.withTenant(tenant, (tx) => this.#settings(tx, tenant));
   }
 
-  /** Sets a tenant's review settings (operators and tests; no route yet). */
+  /** The settings as stored now (not cached) with their version, for editing. */
+  editableReviewSettings(tenant: string): Promise<VersionedReviewSettings> {
+    return this.db.withTenant(tenant, (tx) => this.#readVersionedSettings(tx));
+  }
+
+  /**
+   * Replaces a tenant's review settings if they are still at `ifMatch` (VersionMismatch with the
+   * current ones otherwise), audited in the same transaction; with a key, a retry replays the answer.
+   */
+  updateReviewSettings(
+    tenant: string,
+    actor: SettingsEditor,
+    ifMatch: number,
+    settings: ReviewSettings,
+    idempotent?: Idempotent,
+  ): Promise<StoredAnswer<VersionedReviewSettings>> {
+    const hash = requestHash({ ifMatch, settings });
+    return this.db.withTenant(tenant, async (tx) => {
+      if (idempotent) {
+        const replayed = await this.#replay<VersionedReviewSettings>(tx, tenant, actor, idempotent, hash);
+        if (replayed) return replayed;
+      }
+      // The row (created at version 0, the defaults, on the first edit) locked for this transaction.
+      await tx.query('INSERT INTO review_settings (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING', [tenant]);
+      const current = await this.#readVersionedSettings(tx, true);
+      if (current.version !== ifMatch) {
+        throw new VersionMismatch(
+          `The review settings changed since you read them (version ${ifMatch}); they are at version ${current.version}`,
+          current,
+        );
+      }
+      const { rows } = await tx.query<{ version: number }>(
+        `UPDATE review_settings SET sla_hours = $2, claim_idle_minutes = $3, undo_minutes = $4, reasons = $5,
+           version = version + 1 WHERE tenant_id = $1 RETURNING version`,
+        [tenant, settings.slaHours, settings.claimIdleMinutes, settings.undoMinutes, JSON.stringify(settings.reasons)],
+      );
+      const body: VersionedReviewSettings = { settings, version: rows[0]!.version };
+      const statements: Statement[] = [
+        auditStatement(tenant, actor, {
+          action: 'review.settings',
+          objectType: 'review_settings',
+          objectId: tenant,
+          before: current,
+          after: body,
+        }),
+      ];
+      if (idempotent) {
+        statements.unshift({
+          sql: `INSERT INTO idempotency_keys (tenant_id, actor_sub, route, key, request_hash, status_code, response)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          params: [tenant, actor.sub, idempotent.route, idempotent.key, hash, 200, JSON.stringify(body)],
+        });
+      }
+      await tx.commitWith(statements);
+      this.#settingsCache.delete(tenant);
+      return { status: 200, body, replayed: false };
+    });
+  }
+
+  /** Sets a tenant's review settings (operators and tests; the route is updateReviewSettings). */
   configureReviews(tenant: string, settings: Partial<ReviewSettings>): Promise<void> {
     return this.db.withTenant(tenant, async (tx) => {
       this.#settingsCache.delete(tenant);
       const current = await this.#readSettings(tx);
       const next = { ...current, ...settings };
       await tx.query(
-        `INSERT INTO review_settings (tenant_id, sla_hours, claim_idle_minutes, undo_minutes, reasons)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (tenant_id) DO UPDATE SET sla_hours = $2, claim_idle_minutes = $3, undo_minutes = $4, reasons = $5`,
+        `INSERT INTO review_settings (tenant_id, sla_hours, claim_idle_minutes, undo_minutes, reasons, version)
+         VALUES ($1, $2, $3, $4, $5, 1)
+         ON CONFLICT (tenant_id) DO UPDATE SET sla_hours = $2, claim_idle_minutes = $3, undo_minutes = $4, reasons = $5,
+           version = review_settings.version + 1`,
         [tenant, next.slaHours, next.claimIdleMinutes, next.undoMinutes, JSON.stringify(next.reasons)],
       );
       this.#settingsCache.delete(tenant);
@@ -374,14 +460,18 @@ export class SqlReviewStore implements ReviewStore {
 
   /** The row, created as 'none' if the customer has none yet, locked for this transaction. */
   async #lockState(tx: Queryable, tenant: string, customerId: string): Promise<StateRow> {
-    // One round trip: the no-op DO UPDATE locks an existing row and returns it, like FOR UPDATE.
-    const { rows } = await tx.query<StateRow>(
-      `INSERT INTO review_state AS s (tenant_id, customer_id, status) VALUES ($1, $2, 'none')
+    const { sql, params } = this.#lockStateStatement(tenant, customerId);
+    return (await tx.query<StateRow>(sql, params)).rows[0]!;
+  }
+
+  #lockStateStatement(tenant: string, customerId: string): Statement {
+    // The no-op DO UPDATE locks an existing row and returns it, like FOR UPDATE.
+    return {
+      sql: `INSERT INTO review_state AS s (tenant_id, customer_id, status) VALUES ($1, $2, 'none')
        ON CONFLICT (tenant_id, customer_id) DO UPDATE SET status = s.status
        RETURNING ${STATE_COLUMNS}`,
-      [tenant, customerId],
-    );
-    return rows[0]!;
+      params: [tenant, customerId],
+    };
   }
 
   reviewState(tenant: string, customerId: string): Promise<ReviewState> {
@@ -450,14 +540,31 @@ export class SqlReviewStore implements ReviewStore {
     idempotent: Idempotent,
     hash: string,
   ): Promise<StoredAnswer<T> | undefined> {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-      JSON.stringify([tenant, actor.sub, idempotent.route, idempotent.key]),
-    ]);
-    const { rows } = await tx.query<{ request_hash: string; status_code: number; response: T }>(
-      'SELECT request_hash, status_code, response FROM idempotency_keys WHERE actor_sub = $1 AND route = $2 AND key = $3',
-      [actor.sub, idempotent.route, idempotent.key],
-    );
-    const stored = rows[0];
+    const [lock, read] = this.#replayStatements(tenant, actor, idempotent);
+    await tx.query(lock.sql, lock.params);
+    const { rows } = await tx.query<StoredKey<T>>(read.sql, read.params);
+    return this.#replayed(rows[0], hash);
+  }
+
+  /**
+   * The key's advisory lock, then the read of its stored answer: two statements, so the read's
+   * snapshot is taken after the lock is granted and sees the answer of a retry that held it.
+   */
+  #replayStatements(tenant: string, actor: Actor, idempotent: Idempotent): [Statement, Statement] {
+    return [
+      {
+        sql: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))',
+        params: [JSON.stringify([tenant, actor.sub, idempotent.route, idempotent.key])],
+      },
+      {
+        sql: 'SELECT request_hash, status_code, response FROM idempotency_keys WHERE actor_sub = $1 AND route = $2 AND key = $3',
+        params: [actor.sub, idempotent.route, idempotent.key],
+      },
+    ];
+  }
+
+  /** The stored answer to replay, a 422 for the key with another body, or undefined for a new key. */
+  #replayed<T>(stored: StoredKey<T> | undefined, hash: string): StoredAnswer<T> | undefined {
     if (!stored) return undefined;
     if (stored.request_hash !== hash) {
       throw new Unprocessable('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request', [
@@ -492,6 +599,17 @@ export class SqlReviewStore implements ReviewStore {
     by: string,
     answer?: { actor: Actor; idempotent: Idempotent; hash: string; status: number; body: unknown },
   ): Promise<void> {
+    const { sql, params } = this.#outboxStatement(tenant, state, reviewId, by, answer);
+    await tx.query(sql, params);
+  }
+
+  #outboxStatement(
+    tenant: string,
+    state: ReviewState,
+    reviewId: string | null,
+    by: string,
+    answer?: { actor: Actor; idempotent: Idempotent; hash: string; status: number; body: unknown },
+  ): Statement {
     const payload = JSON.stringify({
       action: state.action,
       label: state.label,
@@ -501,18 +619,16 @@ export class SqlReviewStore implements ReviewStore {
       by,
     });
     if (!answer) {
-      await tx.query('INSERT INTO review_outbox (tenant_id, customer_id, payload) VALUES ($1, $2, $3)', [
-        tenant,
-        state.customerId,
-        payload,
-      ]);
-      return;
+      return {
+        sql: 'INSERT INTO review_outbox (tenant_id, customer_id, payload) VALUES ($1, $2, $3)',
+        params: [tenant, state.customerId, payload],
+      };
     }
-    await tx.query(
-      `WITH outbox AS (INSERT INTO review_outbox (tenant_id, customer_id, payload) VALUES ($1, $2, $3))
+    return {
+      sql: `WITH outbox AS (INSERT INTO review_outbox (tenant_id, customer_id, payload) VALUES ($1, $2, $3))
        INSERT INTO idempotency_keys (tenant_id, actor_sub, route, key, request_hash, status_code, response)
        VALUES ($1, $4, $5, $6, $7, $8, $9)`,
-      [
+      params: [
         tenant,
         state.customerId,
         payload,
@@ -523,7 +639,7 @@ export class SqlReviewStore implements ReviewStore {
         answer.status,
         JSON.stringify(answer.body),
       ],
-    );
+    };
   }
 
   /** Writes the new state row (version + 1) and returns it. */
@@ -534,14 +650,24 @@ export class SqlReviewStore implements ReviewStore {
     actor: Actor,
     change: { action: Action | null; label: Label | null; reviewId?: string | null; now: number },
   ): Promise<StateRow> {
-    const { rows } = await tx.query<StateRow>(
-      `UPDATE review_state SET status = $2, version = version + 1, action = $3, label = $4,
+    const { sql, params } = this.#writeStateStatement(row, next, actor, change);
+    return (await tx.query<StateRow>(sql, params)).rows[0]!;
+  }
+
+  #writeStateStatement(
+    row: StateRow,
+    next: MachineState,
+    actor: Actor,
+    change: { action: Action | null; label: Label | null; reviewId?: string | null; now: number },
+  ): Statement {
+    return {
+      sql: `UPDATE review_state SET status = $2, version = version + 1, action = $3, label = $4,
          assignee_sub = $5, assignee_email = $6, claim_expires_at = $7,
          queued_at = CASE WHEN $2 IN ('open', 'claimed') THEN COALESCE(queued_at, $8) ELSE queued_at END,
          updated_at = $8, updated_by_sub = $9, updated_by_email = $10,
          last_review_id = COALESCE($11, last_review_id)
        WHERE customer_id = $1 RETURNING ${STATE_COLUMNS}`,
-      [
+      params: [
         row.customer_id,
         next.status,
         change.action,
@@ -554,8 +680,7 @@ export class SqlReviewStore implements ReviewStore {
         actor.email,
         change.reviewId ?? null,
       ],
-    );
-    return rows[0]!;
+    };
   }
 
   review(
@@ -569,7 +694,17 @@ export class SqlReviewStore implements ReviewStore {
     const hash = requestHash({ customerId, ifMatch, input });
     return this.#afterCommit(
       this.db.withTenant(tenant, async (tx) => {
-        const replayed = await this.#replay<ReviewResult>(tx, tenant, reviewer, idempotent, hash);
+        // Four round trips: BEGIN (db/database.ts); the key's lock, its stored answer and the
+        // customer's row locked; the review and the new state; the outbox, key and audit rows with
+        // the commit. The audit chain's lock (migration 012) is taken by the last statement before
+        // COMMIT, in the same message, so concurrent writers queue on it for the commit only.
+        const [lockKey, readKey] = this.#replayStatements(tenant, reviewer, idempotent);
+        const [, keys, locked] = await tx.batch<[object, StoredKey<ReviewResult>, StateRow]>([
+          lockKey,
+          readKey,
+          this.#lockStateStatement(tenant, customerId),
+        ]);
+        const replayed = this.#replayed(keys.rows[0], hash);
         if (replayed) return replayed;
         const settings = await this.#settings(tx, tenant);
         if (input.reason !== undefined && !settings.reasons.some((r) => r.id === input.reason)) {
@@ -585,7 +720,7 @@ export class SqlReviewStore implements ReviewStore {
         if (input.undo && (hasChange || input.reopen)) {
           throw new InvalidInput('/body/undo', 'cannot be combined with action, label or reopen');
         }
-        const row = await this.#lockState(tx, tenant, customerId);
+        const row = locked.rows[0]!;
         if (row.version !== ifMatch) {
           const last = await this.#lastReview(tx, customerId);
           const by = row.updated_by_email ?? 'someone';
@@ -630,46 +765,50 @@ export class SqlReviewStore implements ReviewStore {
         });
         const reviewId = randomUUID();
         const after = { status: next.status, action, label };
-        const inserted = await tx.query<ReviewRow>(
-          `INSERT INTO reviews (tenant_id, id, customer_id, kind, actor_sub, actor_email, action, label, reason, reason_text, note, before, after, version, undoes)
+        const [inserted, written] = await tx.batch<[ReviewRow, StateRow]>([
+          {
+            sql: `INSERT INTO reviews (tenant_id, id, customer_id, kind, actor_sub, actor_email, action, label, reason, reason_text, note, before, after, version, undoes)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *`,
-          [
-            tenant,
-            reviewId,
-            customerId,
-            kind,
-            reviewer.sub,
-            reviewer.email,
-            action,
-            label,
-            input.reason ?? null,
-            input.reasonText ?? null,
-            input.note ?? null,
-            JSON.stringify(before),
-            JSON.stringify(after),
-            row.version + 1,
-            undone?.id ?? null,
-          ],
-        );
+            params: [
+              tenant,
+              reviewId,
+              customerId,
+              kind,
+              reviewer.sub,
+              reviewer.email,
+              action,
+              label,
+              input.reason ?? null,
+              input.reasonText ?? null,
+              input.note ?? null,
+              JSON.stringify(before),
+              JSON.stringify(after),
+              row.version + 1,
+              undone?.id ?? null,
+            ],
+          },
+          this.#writeStateStatement(row, next, reviewer, { action, label, reviewId, now }),
+        ]);
         await this.#faults?.afterReviewInsert?.();
-        const written = await this.#writeState(tx, row, next, reviewer, { action, label, reviewId, now });
-        const state = toState(written);
+        const state = toState(written.rows[0]!);
         const review = toReview(inserted.rows[0]!, kind === 'decision' && settings.undoMinutes > 0);
-        await audit(tx, tenant, reviewer, {
-          action: `review.${kind}`,
-          objectType: 'customer',
-          objectId: customerId,
-          before: { ...before, version: row.version },
-          after: { ...after, version: state.version, reviewId, reason: input.reason ?? null },
-        });
         const body: ReviewResult = { state, review };
-        await this.#outbox(tx, tenant, state, reviewId, reviewer.email, {
-          actor: reviewer,
-          idempotent,
-          hash,
-          status: 201,
-          body,
-        });
+        await tx.commitWith([
+          this.#outboxStatement(tenant, state, reviewId, reviewer.email, {
+            actor: reviewer,
+            idempotent,
+            hash,
+            status: 201,
+            body,
+          }),
+          auditStatement(tenant, reviewer, {
+            action: `review.${kind}`,
+            objectType: 'customer',
+            objectId: customerId,
+            before: { ...before, version: row.version },
+            after: { ...after, version: state.version, reviewId, reason: input.reason ?? null },
+          }),
+        ]);
         return { status: 201, body, replayed: false };
       }),
     );
@@ -763,9 +902,13 @@ export class SqlReviewStore implements ReviewStore {
     });
   }
 
-  /** Runs one machine event on a locked row, with its audit and outbox rows. */
+  /**
+   * Runs one machine event on a locked row, with its outbox and audit rows, and commits: the new
+   * state, the outbox row (built from the written row) and the audit row go with the COMMIT in one
+   * round trip, so the audit chain's lock is held for no round trip (migration 012).
+   */
   async #move(
-    tx: Queryable,
+    tx: Transaction,
     tenant: string,
     reviewer: Reviewer,
     row: StateRow,
@@ -781,23 +924,33 @@ export class SqlReviewStore implements ReviewStore {
       claimIdleMs: settings.claimIdleMinutes * 60_000,
       ...extra,
     });
-    const written = toState(
-      await this.#writeState(tx, row, next, reviewer, { action: row.action, label: row.label, now }),
-    );
-    await audit(tx, tenant, reviewer, {
-      action: `queue.${event}`,
-      objectType: 'customer',
-      objectId: row.customer_id,
-      before: { status: row.status, assignee: row.assignee_email, version: row.version },
-      after: {
-        status: written.status,
-        assignee: written.assignee?.email ?? null,
-        version: written.version,
-        ...(extra.reason ? { reason: extra.reason } : {}),
+    const update = this.#writeStateStatement(row, next, reviewer, { action: row.action, label: row.label, now });
+    const params = update.params ?? [];
+    const [written] = await tx.commitWith<[StateRow, object]>([
+      {
+        // The outbox payload is #outboxStatement's, read from the row the UPDATE wrote.
+        sql: `WITH s AS (${update.sql}),
+          o AS (INSERT INTO review_outbox (tenant_id, customer_id, payload)
+            SELECT $${params.length + 1}, customer_id, jsonb_build_object('action', action, 'label', label,
+              'status', status, 'version', version, 'reviewId', NULL, 'by', $${params.length + 2}::text) FROM s)
+          SELECT * FROM s`,
+        params: [...params, tenant, reviewer.email],
       },
-    });
-    await this.#outbox(tx, tenant, written, null, reviewer.email);
-    return written;
+      // The row is locked, so the UPDATE writes exactly this: version + 1, the machine's status and assignee.
+      auditStatement(tenant, reviewer, {
+        action: `queue.${event}`,
+        objectType: 'customer',
+        objectId: row.customer_id,
+        before: { status: row.status, assignee: row.assignee_email, version: row.version },
+        after: {
+          status: next.status,
+          assignee: next.assignee?.email ?? null,
+          version: row.version + 1,
+          ...(extra.reason ? { reason: extra.reason } : {}),
+        },
+      }),
+    ]);
+    return toState(written.rows[0]!);
   }
 
   async #queued(tx: Queryable, customerId: string): Promise<StateRow> {
