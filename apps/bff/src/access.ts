@@ -79,6 +79,10 @@ export const ACCESS: Readonly<Record<string, AccessRule>> = {
   [`POST ${T}/customers/:id/reviews`]: { roles: STAFF, tenant: 'param' },
   [`GET ${T}/customers/:id/notes`]: { roles: STAFF, tenant: 'param' },
   [`POST ${T}/customers/:id/notes`]: { roles: STAFF, tenant: 'param' },
+  // The tenant's review settings (reasons, SLA, claim and undo times): read by staff and the
+  // tenant's admins, changed by leads and the tenant's admins (routes/reviews.ts).
+  [`GET ${T}/review-settings`]: { roles: ['analyst', 'lead', 'admin'], tenant: 'param' },
+  [`PUT ${T}/review-settings`]: { roles: ['lead', 'admin'], tenant: 'param' },
   [`GET ${T}/queue`]: { roles: STAFF, tenant: 'param' },
   [`POST ${T}/queue/:id/claim`]: { roles: STAFF, tenant: 'param' },
   [`POST ${T}/queue/:id/release`]: { roles: STAFF, tenant: 'param' },
