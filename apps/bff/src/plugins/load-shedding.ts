@@ -9,8 +9,8 @@
 //   - and requests are piling up: at least minInFlight requests in progress when this one arrives.
 // The third condition is why this is not @fastify/under-pressure: bulk work on the loop (PGlite's
 // start, the demo's seeding, a replay) makes the loop busy and late with nobody waiting, and must
-// not turn away the one analyst who is. Once overloaded, the state holds for holdMs after the last
-// overloaded window, so it does not flap at the window's rhythm.
+// not turn away the one analyst who is. Once overloaded, the state holds while the loop stays busy
+// and for holdMs after, so it does not flap at the window's rhythm.
 //
 // Never shed: the health probes (a shedding replica is alive and must say so; readiness is the
 // load balancer's signal) and anything already in flight (a write that was accepted finishes).
@@ -83,9 +83,10 @@ export default fp<Partial<LoadSheddingOptions>>(
       state.utilization = elu.utilization;
       state.delayP99Ms = Math.max(delay.count > 0 ? delay.percentile(99) / 1e6 : 0, late);
       delay.reset();
-      if (state.utilization >= options.maxUtilization && state.delayP99Ms >= options.maxDelayMs) {
-        overloadedUntil = now + options.holdMs;
-      }
+      // Enter when busy and late; stay while still busy: shedding keeps the delay down, and
+      // letting everyone in again at the first calm window would only bring it back.
+      const busy = state.utilization >= options.maxUtilization;
+      if (busy && (state.delayP99Ms >= options.maxDelayMs || state.overloaded)) overloadedUntil = now + options.holdMs;
       const was = state.overloaded;
       state.overloaded = now < overloadedUntil;
       if (state.overloaded !== was) {
