@@ -192,7 +192,7 @@ const counted =
   body.totals.decisions.REVIEW +
   body.totals.decisions.PREVENT;
 console.log(
-  `overview: ${body.series.length} hourly buckets, ${counted.toLocaleString()} events counted, ${check.body.length.toLocaleString()} bytes`,
+  `overview: ${body.series.start.length} hourly buckets, ${counted.toLocaleString()} events counted, ${check.body.length.toLocaleString()} bytes`,
 );
 const p99s: number[] = [];
 const medians: number[] = [];
@@ -218,7 +218,7 @@ console.log(
     overviewP99Ms: round(median(p99s)),
     overviewP99SpreadMs: [round(Math.min(...p99s)), round(Math.max(...p99s))],
     overviewMedianMs: round(median(medians)),
-    buckets: body.series.length,
+    buckets: body.series.start.length,
     tenantEvents: counted,
     ingestWithRollupsRatio: round(median(ratios), 3),
     ingestRatioSpread: [round(Math.min(...ratios), 3), round(Math.max(...ratios), 3)],

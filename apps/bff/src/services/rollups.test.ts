@@ -19,7 +19,7 @@ import { GraphRegistry } from './graphs.ts';
 import { LiveBus } from './live-bus.ts';
 import { Ingest } from './ingest.ts';
 import { applyEvent } from './customer-events.ts';
-import { addCounts, countsOf, rollSeries } from './rollups.ts';
+import { addCounts, countsOf, hourlyOffsets, isoAt, localIsoAt, offsetMinutes, rollSeries } from './rollups.ts';
 import type { Series } from './rollups.ts';
 
 const T = 'acme-shop';
@@ -282,5 +282,37 @@ describe('rolling hourly buckets into the merchant time zone', () => {
     assert.deepEqual(hours.counts.orders, [0, 0, 1, 1, 1]);
     // Summer time ends at 01:00Z on the 25th.
     assert.deepEqual(hours.offset, [60, 60, 60, 60, 0]);
+  });
+});
+
+describe('zone offsets and times, kept once instead of asked per bucket', () => {
+  const H = ROLLUP_BUCKET_MS;
+  const first = Date.UTC(2026, 0, 1);
+  const hours = 366 * 24;
+
+  it('hourly offsets equal asking the zone hour by hour, across a year of changes', () => {
+    // Whole-hour, half-hour and 45-minute zones; Lord Howe moves by 30 minutes, Chatham sits at +12:45/+13:45.
+    for (const tz of ['Europe/London', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham']) {
+      const expected = Array.from({ length: hours }, (_, i) => offsetMinutes(tz, first + i * H));
+      assert.deepEqual(hourlyOffsets(tz, first, hours), expected, tz);
+      // Asked again (now from the kept days) and from an hour in the middle of a day.
+      assert.deepEqual(hourlyOffsets(tz, first + 7 * H, 100), expected.slice(7, 107), tz);
+      assert.equal(new Set(expected).size, tz === 'Asia/Kolkata' ? 1 : 2, `${tz}: offsets seen in 2026`);
+    }
+  });
+
+  it('writes times exactly as Date does', () => {
+    for (let i = -48; i < 24 * 400; i += 7) {
+      const at = first + i * H;
+      assert.equal(isoAt(at), new Date(at).toISOString());
+      assert.equal(isoAt(at + 1), new Date(at + 1).toISOString());
+      for (const off of [0, 60, -300, 330, 345, -570, 765]) {
+        const local = new Date(at + off * 60_000).toISOString().slice(0, 16);
+        const sign = off < 0 ? '-' : '+';
+        const a = Math.abs(off);
+        const zone = `${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+        assert.equal(localIsoAt(at, off), `${local}${zone}`);
+      }
+    }
   });
 });

@@ -212,34 +212,83 @@ export function offsetMinutes(tz: string, at: number): number {
   return Math.round((asUtc - Math.floor(at / 60_000) * 60_000) / 60_000);
 }
 
+const DAY = 86_400_000;
+/** '00' … '59'. */
+const TWO = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+
+const offsetStrings = new Map<number, string>();
+/** An offset in minutes as ±HH:MM. */
 function fmtOffset(minutes: number): string {
-  const sign = minutes < 0 ? '-' : '+';
-  const a = Math.abs(minutes);
-  return `${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+  let text = offsetStrings.get(minutes);
+  if (text === undefined) {
+    const a = Math.abs(minutes);
+    text = `${minutes < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${TWO[a % 60]}`;
+    offsetStrings.set(minutes, text);
+  }
+  return text;
 }
 
+// What a request would otherwise recompute for every bucket, kept once: the zone's offsets per UTC
+// day (Intl, microseconds a call, hundreds of calls for 90 days) and the text of each date. Both are
+// facts about the calendar that never change; the maps are emptied when they grow past a bound.
+const MAX_CACHED = 100_000;
+const dayOffsets = new Map<string, number | number[]>();
+const dayStrings = new Map<number, string>();
+
 /**
- * The zone's offset at each of `count` hours from `first`. Intl is slow (microseconds a call) and
- * offsets change at most twice a year, never twice within six hours: ask every sixth hour and
- * fill between equal samples, asking hour by hour only around a change.
+ * The zone's offset during a UTC day (days since the epoch): one number when it holds all day,
+ * else one per hour. Offsets change at most twice a year and never twice within six hours, so
+ * equal samples every six hours (and at 23:00) mean one offset all day.
  */
+function offsetsOfDay(tz: string, day: number): number | number[] {
+  const key = `${tz} ${day}`;
+  let offsets = dayOffsets.get(key);
+  if (offsets === undefined) {
+    const start = day * DAY;
+    const samples = [0, 6, 12, 18, 23].map((h) => offsetMinutes(tz, start + h * ROLLUP_BUCKET_MS));
+    offsets = samples.every((o) => o === samples[0])
+      ? samples[0]!
+      : Array.from({ length: 24 }, (_, h) => offsetMinutes(tz, start + h * ROLLUP_BUCKET_MS));
+    if (dayOffsets.size >= MAX_CACHED) dayOffsets.clear();
+    dayOffsets.set(key, offsets);
+  }
+  return offsets;
+}
+
+/** YYYY-MM-DD of a day since the epoch. */
+function dayString(day: number): string {
+  let text = dayStrings.get(day);
+  if (text === undefined) {
+    text = new Date(day * DAY).toISOString().slice(0, 10);
+    if (dayStrings.size >= MAX_CACHED) dayStrings.clear();
+    dayStrings.set(day, text);
+  }
+  return text;
+}
+
+/** The zone's offset (minutes) at each of `count` hours from `first` (an hour boundary). */
 export function hourlyOffsets(tz: string, first: number, count: number): number[] {
   const out = new Array<number>(count);
   if (tz === 'UTC') return out.fill(0);
-  const STEP = 6;
-  let left = offsetMinutes(tz, first);
-  for (let i = 0; i < count; i += STEP) {
-    const j = Math.min(i + STEP, count - 1);
-    const right = j > i ? offsetMinutes(tz, first + j * ROLLUP_BUCKET_MS) : left;
-    for (let k = i; k < i + STEP && k < count; k++) {
-      out[k] = left === right ? left : offsetMinutes(tz, first + k * ROLLUP_BUCKET_MS);
+  let i = 0;
+  while (i < count) {
+    const hour = first + i * ROLLUP_BUCKET_MS;
+    const day = Math.floor(hour / DAY);
+    const offsets = offsetsOfDay(tz, day);
+    for (let h = Math.floor((hour - day * DAY) / ROLLUP_BUCKET_MS); h < 24 && i < count; h++, i++) {
+      out[i] = typeof offsets === 'number' ? offsets : offsets[h]!;
     }
-    left = right;
   }
   return out;
 }
 
-const DAY = 86_400_000;
+/** An instant as ISO 8601 in UTC, exactly as Date#toISOString writes it (hour boundaries without a Date). */
+export function isoAt(at: number): string {
+  const day = Math.floor(at / DAY);
+  const ms = at - day * DAY;
+  if (ms % ROLLUP_BUCKET_MS !== 0) return new Date(at).toISOString();
+  return `${dayString(day)}T${TWO[ms / ROLLUP_BUCKET_MS]}:00:00.000Z`;
+}
 
 /**
  * The local day or week (Monday first) of a bucket starting at `hour`, offset `off` minutes, as a
@@ -289,21 +338,29 @@ export function rollSeries(
     }
     periodOf[i] = start.length - 1;
   }
-  const counts = {} as Record<FigureCounter, number[]>;
-  for (const f of FIGURE_COUNTERS) counts[f] = new Array<number>(start.length).fill(0);
+  // The period of each stored hour (-1 outside the range), then one pass per figure.
   const { hours, figures } = hourly;
+  const target = new Int32Array(hours.length);
   for (let j = 0; j < hours.length; j++) {
     const i = (hours[j]! - first) / ROLLUP_BUCKET_MS;
-    if (i < 0 || i >= count) continue;
-    const p = periodOf[i]!;
-    for (const f of FIGURE_COUNTERS) counts[f][p]! += figures[f][j]!;
+    target[j] = i >= 0 && i < count ? periodOf[i]! : -1;
+  }
+  const counts = {} as Record<FigureCounter, number[]>;
+  for (const f of FIGURE_COUNTERS) {
+    const sums = new Array<number>(start.length).fill(0);
+    const values = figures[f];
+    for (let j = 0; j < values.length; j++) if (target[j]! >= 0) sums[target[j]!]! += values[j]!;
+    counts[f] = sums;
   }
   return { start, offset, counts };
 }
 
 /** An instant as local time with the given offset, e.g. 2026-11-02T00:30+05:30. */
 export function localIsoAt(at: number, off: number): string {
-  return `${new Date(at + off * 60_000).toISOString().slice(0, 16)}${fmtOffset(off)}`;
+  const local = at + off * 60_000;
+  const day = Math.floor(local / DAY);
+  const minutes = Math.floor((local - day * DAY) / 60_000);
+  return `${dayString(day)}T${TWO[Math.floor(minutes / 60)]}:${TWO[minutes % 60]}${fmtOffset(off)}`;
 }
 
 /** Local midnight (as a UTC instant, hour-aligned per the rule above) of the day holding `at`. */

@@ -4,7 +4,15 @@ import type { Overview, OverviewInterval, RiskyCustomer } from '@redoubt/contrac
 import type { Counts, HourlyFigures } from '../ports/profile-store.ts';
 import type { CustomerDoc } from '../ports/search-index.ts';
 import type { NetworkRisk } from '@redoubt/contracts/api';
-import { breakdown, figuresOf, localIsoAt, preventReasons, rollSeries, seriesFiguresOf } from '../services/rollups.ts';
+import {
+  breakdown,
+  figuresOf,
+  isoAt,
+  localIsoAt,
+  preventReasons,
+  rollSeries,
+  seriesFiguresOf,
+} from '../services/rollups.ts';
 
 export interface OverviewInput {
   tenant: string;
@@ -45,7 +53,7 @@ export function toOverview(input: OverviewInput): Overview {
     interval,
     tz,
     series: {
-      start: series.start.map((at) => new Date(at).toISOString()),
+      start: series.start.map(isoAt),
       local: series.start.map((at, i) => localIsoAt(at, series.offset[i]!)),
       ...seriesFiguresOf(series.counts),
     },
