@@ -66,6 +66,10 @@ export const ACCESS: Readonly<Record<string, AccessRule>> = {
   [`GET ${T}/customers/search`]: { roles: STAFF, tenant: 'param', limit: 'search' },
   // Typeahead, on every keystroke pause: the search bucket.
   [`GET ${T}/customers/suggest`]: { roles: STAFF, tenant: 'param', limit: 'search' },
+  // Saved searches (routes/saved-searches.ts): each analyst's own, listed in the side navigation.
+  [`GET ${T}/saved-searches`]: { roles: STAFF, tenant: 'param' },
+  [`POST ${T}/saved-searches`]: { roles: STAFF, tenant: 'param' },
+  [`DELETE ${T}/saved-searches/:searchId`]: { roles: STAFF, tenant: 'param' },
   [`GET ${T}/customers/:id`]: { roles: STAFF, tenant: 'param' },
   [`GET ${T}/customers/:id/timeline`]: { roles: STAFF, tenant: 'param' },
   [`GET ${T}/customers/:id/network`]: { roles: STAFF, tenant: 'param', limit: 'graph' },

@@ -32,6 +32,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { qualityRoutes } from './routes/quality.ts';
 import { liveRoutes } from './routes/live.ts';
 import { watchRoutes } from './routes/watches.ts';
+import { savedSearchRoutes } from './routes/saved-searches.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -143,6 +144,7 @@ export async function buildApp({
     await app.register(qualityRoutes);
     await app.register(liveRoutes);
     await app.register(watchRoutes);
+    await app.register(savedSearchRoutes);
     if (demo) await app.register(demo.demoRoutes);
     // Read at scrape time.
     app.metrics.gauge(

@@ -275,6 +275,44 @@ export const ReviewStatus = Type.Union(
 );
 export type ReviewStatus = Static<typeof ReviewStatus>;
 
+// ---- Saved searches (apps/bff/src/routes/saved-searches.ts) ----
+
+/** The search screen's state as saved: what its URL holds, less the page (a saved search opens on page 1). */
+export const SavedSearchQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 200 })),
+    action: Type.Optional(Type.Array(Action, { maxItems: 3 })),
+    label: Type.Optional(Type.Array(Label, { maxItems: 5 })),
+    state: Type.Optional(Type.Array(ReviewStatus, { maxItems: 4 })),
+    country: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }), { maxItems: 50 })),
+    band: Type.Optional(Type.Union([Type.Literal('high'), Type.Literal('medium'), Type.Literal('low')])),
+    sort: Type.Optional(Type.Union([Type.Literal('relevance'), Type.Literal('score'), Type.Literal('lastSeen')])),
+  },
+  { additionalProperties: false },
+);
+export type SavedSearchQuery = Static<typeof SavedSearchQuery>;
+
+export const SavedSearch = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  query: SavedSearchQuery,
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type SavedSearch = Static<typeof SavedSearch>;
+
+export const NewSavedSearch = Type.Object(
+  {
+    id: Type.String({ format: 'uuid', description: 'Chosen by the client so a retry saves the search once' }),
+    name: Type.String({ minLength: 1, maxLength: 80, pattern: '\\S' }),
+    query: SavedSearchQuery,
+  },
+  { additionalProperties: false },
+);
+export type NewSavedSearch = Static<typeof NewSavedSearch>;
+
+export const SavedSearchList = Type.Object({ savedSearches: Type.Array(SavedSearch) });
+export type SavedSearchList = Static<typeof SavedSearchList>;
+
 export const Person = Type.Object({ sub: Type.String(), email: Type.String() });
 export type Person = Static<typeof Person>;
 

@@ -123,6 +123,7 @@ export class TenantNotFound extends NotFound {
 /** Every way a write can conflict with what is stored, listed once. */
 export type ConflictCode =
   | 'NOTE_ID_TAKEN'
+  | 'SAVED_SEARCH_ID_TAKEN'
   | 'KIND_MISMATCH'
   | 'PLATFORM_ADMIN_HOLDS_NO_TENANT_ROLE'
   | 'SELF_CHANGE'

@@ -31,6 +31,8 @@ import watches from './watches.ts';
 import quality from './quality.ts';
 import changeFeed from './change-feed.ts';
 import changeRelay from './change-relay.ts';
+import savedSearches from './saved-searches.ts';
+import type { SavedSearchStore } from '../../ports/saved-searches.ts';
 
 export interface AppServices {
   db: Database;
@@ -45,6 +47,8 @@ export interface AppServices {
   ingest: Ingest;
   /** Optional: absent means the one the configuration names (tests of one replica pass none). */
   changeFeed?: ChangeFeed;
+  /** Optional: absent means the one on app.db. */
+  savedSearches?: SavedSearchStore;
 }
 
 export async function registerServices(
@@ -68,4 +72,5 @@ export async function registerServices(
   await app.register(ingest, { use: services.ingest });
   await app.register(reviewFollower);
   await app.register(watches);
+  await app.register(savedSearches, { use: services.savedSearches });
 }
