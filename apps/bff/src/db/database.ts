@@ -88,24 +88,41 @@ function results(answer: pg.QueryResult | pg.QueryResult[], count: number): { ro
   return all.map((r) => ({ rows: r.rows }));
 }
 
-function wrapPg(client: pg.PoolClient, state: { committed: boolean }): Transaction {
-  const open = () => {
+/**
+ * A transaction on one pooled client. BEGIN (with the role and tenant) is sent lazily: with the
+ * first batch, in the same message, or on its own before the first plain query.
+ */
+interface PgTransactionState {
+  /** The BEGIN script's statements, not sent yet; undefined once sent. */
+  begin: Statement[] | undefined;
+  committed: boolean;
+}
+
+function wrapPg(client: pg.PoolClient, state: PgTransactionState): Transaction {
+  const open = async () => {
     if (state.committed) throw new Error('the transaction has already committed');
+    if (state.begin) {
+      const begin = state.begin;
+      state.begin = undefined;
+      await client.query(script(client, begin));
+    }
   };
   const run = async (statements: readonly Statement[], commit: boolean) => {
-    open();
-    const text = script(client, commit ? [...statements, { sql: 'COMMIT' }] : statements);
+    if (state.committed) throw new Error('the transaction has already committed');
+    const begin = state.begin ?? [];
+    state.begin = undefined;
+    const all = [...begin, ...statements, ...(commit ? [{ sql: 'COMMIT' }] : [])];
     if (commit) state.committed = true;
-    const answer = (await client.query(text)) as pg.QueryResult | pg.QueryResult[];
-    return results(answer, statements.length + (commit ? 1 : 0)).slice(0, statements.length);
+    const answer = (await client.query(script(client, all))) as pg.QueryResult | pg.QueryResult[];
+    return results(answer, all.length).slice(begin.length, begin.length + statements.length);
   };
   return {
-    query: (sql, params) => {
-      open();
+    query: async (sql, params) => {
+      await open();
       return client.query(sql, params) as never;
     },
     exec: async (sql) => {
-      open();
+      await open();
       await client.query(sql);
     },
     batch: (statements) => run(statements, false) as never,
@@ -132,21 +149,26 @@ export async function openPostgres(url: string): Promise<Database> {
   pool.on('error', () => {});
   const transaction = async <T>(fn: (tx: Transaction) => Promise<T>, tenant?: string): Promise<T> => {
     const client = await pool.connect();
-    const state = { committed: false };
+    // BEGIN, the role, and the tenant for row-level security as one script, sent with the
+    // transaction's first batch (or alone before its first query): no round trip of its own.
+    const state: PgTransactionState = {
+      begin:
+        tenant === undefined
+          ? [{ sql: 'BEGIN' }]
+          : [
+              { sql: 'BEGIN' },
+              { sql: `SET LOCAL ROLE ${APP_ROLE}` },
+              { sql: `SELECT set_config('app.tenant_id', $1, true)`, params: [tenant] },
+            ],
+      committed: false,
+    };
     try {
-      if (tenant === undefined) await client.query('BEGIN');
-      else {
-        // One round trip instead of three on the hot path of every tenant write: BEGIN, the role,
-        // and the tenant for row-level security, as one simple-protocol script (the tenant escaped).
-        await client.query(
-          `BEGIN; SET LOCAL ROLE ${APP_ROLE}; SELECT set_config('app.tenant_id', ${client.escapeLiteral(tenant)}, true)`,
-        );
-      }
       const result = await fn(wrapPg(client, state));
-      if (!state.committed) await client.query('COMMIT');
+      // Nothing sent: nothing to commit.
+      if (!state.committed && !state.begin) await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      if (!state.begin) await client.query('ROLLBACK').catch(() => {});
       throw error;
     } finally {
       client.release();

@@ -953,8 +953,11 @@ export class SqlReviewStore implements ReviewStore {
     return toState(written.rows[0]!);
   }
 
-  async #queued(tx: Queryable, customerId: string): Promise<StateRow> {
-    const row = await this.#stateRow(tx, customerId, true);
+  async #queued(tx: Transaction, customerId: string): Promise<StateRow> {
+    const [{ rows }] = await tx.batch<[StateRow]>([
+      { sql: `SELECT ${STATE_COLUMNS} FROM review_state WHERE customer_id = $1 FOR UPDATE`, params: [customerId] },
+    ]);
+    const row = rows[0];
     if (!row || row.status === 'none') throw new NotFound(`Customer "${customerId}" is not in the queue`);
     return row;
   }
@@ -998,21 +1001,24 @@ export class SqlReviewStore implements ReviewStore {
       this.db.withTenant(tenant, async (tx) => {
         // SKIP LOCKED: a row another analyst is claiming right now is passed over, never served twice.
         const free = `status IN ('open', 'claimed') AND (status = 'open' OR claim_expires_at < $1)`;
-        let rows: StateRow[];
+        // A batch of one: it goes with the transaction's BEGIN (db/database.ts), so `next` is two
+        // round trips: this, then the claim with its outbox and audit rows and the COMMIT.
+        let statement: Statement;
         if (typeof sort === 'object') {
           if (sort.order.length === 0) return null;
-          ({ rows } = await tx.query<StateRow>(
-            `SELECT ${STATE_COLUMNS} FROM review_state WHERE ${free} AND customer_id = ANY($2::text[])
+          statement = {
+            sql: `SELECT ${STATE_COLUMNS} FROM review_state WHERE ${free} AND customer_id = ANY($2::text[])
              ORDER BY array_position($2::text[], customer_id) LIMIT 1 FOR UPDATE SKIP LOCKED`,
-            [new Date(), sort.order],
-          ));
+            params: [new Date(), sort.order],
+          };
         } else {
           const order = sort === 'score' ? 'score DESC NULLS LAST, queued_at, customer_id' : 'queued_at, customer_id';
-          ({ rows } = await tx.query<StateRow>(
-            `SELECT ${STATE_COLUMNS} FROM review_state WHERE ${free} ORDER BY ${order} LIMIT 1 FOR UPDATE SKIP LOCKED`,
-            [new Date()],
-          ));
+          statement = {
+            sql: `SELECT ${STATE_COLUMNS} FROM review_state WHERE ${free} ORDER BY ${order} LIMIT 1 FOR UPDATE SKIP LOCKED`,
+            params: [new Date()],
+          };
         }
+        const [{ rows }] = await tx.batch<[StateRow]>([statement]);
         const row = rows[0];
         if (!row) return null;
         return this.#move(tx, tenant, reviewer, row, 'claim');
