@@ -694,7 +694,7 @@ export class SqlReviewStore implements ReviewStore {
     const hash = requestHash({ customerId, ifMatch, input });
     return this.#afterCommit(
       this.db.withTenant(tenant, async (tx) => {
-        // Four round trips: BEGIN (db/database.ts); the key's lock, its stored answer and the
+        // Three round trips: BEGIN (db/database.ts) with the key's lock, its stored answer and the
         // customer's row locked; the review and the new state; the outbox, key and audit rows with
         // the commit. The audit chain's lock (migration 012) is taken by the last statement before
         // COMMIT, in the same message, so concurrent writers queue on it for the commit only.
