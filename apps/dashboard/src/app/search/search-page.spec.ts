@@ -2,8 +2,9 @@ import { TestBed } from '@angular/core/testing';
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { Router, provideRouter } from '@angular/router';
-import type { SearchResult } from '@redoubt/contracts/api';
-import { SEARCH_DEBOUNCE_MS, SearchPage } from './search-page';
+import type { SearchResult, Suggestions } from '@redoubt/contracts/api';
+import { SEARCH_DEBOUNCE_MS, SUGGEST_DEBOUNCE_MS, SearchPage } from './search-page';
+import { SavedSearches } from './saved-searches';
 
 const result: SearchResult = {
   hits: [
@@ -36,6 +37,11 @@ function setup(q?: string, url: Record<string, string> = {}) {
 }
 
 const searchUrl = '/api/tenants/acme/customers/search';
+const suggestUrl = '/api/tenants/acme/customers/suggest';
+const savedUrl = '/api/tenants/acme/saved-searches';
+/** Answers every typeahead request so far with nothing (tests about the search itself). */
+const noSuggestions = (http: HttpTestingController) =>
+  http.match((r) => r.url === suggestUrl).forEach((r) => r.flush({ suggestions: [] }));
 
 describe('SearchPage', () => {
   it('renders one linked row per hit with chips', async () => {
@@ -99,6 +105,7 @@ describe('SearchPage', () => {
     await fixture.whenStable();
     expect(el.querySelectorAll('[data-testid="search-result"]').length).toBe(2);
     expect(TestBed.inject(Router).url).toBe('/?q=ada');
+    noSuggestions(http);
     http.verify();
   });
 
@@ -117,6 +124,7 @@ describe('SearchPage', () => {
     await new Promise((resolve) => setTimeout(resolve, SEARCH_DEBOUNCE_MS + 50));
     TestBed.tick();
     http.expectOne((r) => r.url === searchUrl && r.params.get('q') === 'ada').flush(result);
+    noSuggestions(http);
     await fixture.whenStable();
     expect(el.querySelectorAll('[data-testid="search-result"]').length).toBe(2);
   });
@@ -239,6 +247,155 @@ describe('SearchPage filters, sort and paging', () => {
     http.expectOne((r) => r.url === searchUrl && r.params.get('after') === 'cursor-2').flush(faceted);
     await fixture.whenStable();
     expect(TestBed.inject(Router).url).toBe('/?q=ada&after=cursor-2&page=2');
+  });
+
+  it('suggests identifiers while typing, with their kind, and a pick searches for that identifier', async () => {
+    const { fixture, http, el } = setup();
+    const input = el.querySelector<HTMLInputElement>('[data-testid="search-input"]')!;
+    input.focus();
+    for (const text of ['d', 'de', 'dev-']) {
+      input.value = text;
+      input.dispatchEvent(new Event('input'));
+      TestBed.tick();
+    }
+    http.expectNone((r) => r.url === suggestUrl);
+    await new Promise((resolve) => setTimeout(resolve, SUGGEST_DEBOUNCE_MS + 30));
+    TestBed.tick();
+    const req = http.expectOne((r) => r.url === suggestUrl);
+    expect(req.request.params.get('prefix')).toBe('dev-');
+    const answer: Suggestions = {
+      suggestions: [
+        { kind: 'device', value: 'dev-8a1f', customerId: 'c-1', name: 'Ada Lovelace', score: 91, action: 'PREVENT' },
+        { kind: 'order', value: 'dev-order-7', customerId: 'c-2', name: 'Adam Smith' },
+      ],
+    };
+    req.flush(answer);
+    await fixture.whenStable();
+    const options = [...document.querySelectorAll<HTMLElement>('[data-testid="search-suggestion"]')];
+    const words = (o: HTMLElement) =>
+      [...o.querySelectorAll('[class^="suggest-"]')].map((part) => part.textContent?.trim()).join(' ');
+    expect(options.map(words)).toEqual(['Device dev-8a1f Ada Lovelace 91', 'Order dev-order-7 Adam Smith']);
+    options[0].click();
+    TestBed.tick();
+    // The exact identifier is searched at once (no wait for typing to pause), and kept in the URL.
+    const search = http.expectOne((r) => r.url === searchUrl);
+    expect(search.request.params.get('q')).toBe('dev-8a1f');
+    search.flush(result);
+    await fixture.whenStable();
+    expect(input.value).toBe('dev-8a1f');
+    expect(TestBed.inject(Router).url).toBe('/?q=dev-8a1f');
+    expect(document.querySelectorAll('[data-testid="search-suggestion"]').length).toBe(0);
+    // The typing pause that follows asks nothing more.
+    await new Promise((resolve) => setTimeout(resolve, SEARCH_DEBOUNCE_MS + 50));
+    TestBed.tick();
+    http.expectNone((r) => r.url === searchUrl);
+    noSuggestions(http);
+    http.verify();
+  });
+
+  it('asks for no suggestions for text from the URL or shorter than two characters', async () => {
+    const { el, http } = setup('dev-1');
+    http.expectOne((r) => r.url === searchUrl).flush(result);
+    const input = el.querySelector<HTMLInputElement>('[data-testid="search-input"]')!;
+    input.value = 'd';
+    input.dispatchEvent(new Event('input'));
+    await new Promise((resolve) => setTimeout(resolve, SUGGEST_DEBOUNCE_MS + 30));
+    TestBed.tick();
+    http.expectNone((r) => r.url === suggestUrl);
+  });
+
+  it('counts review states and score bands from the API, and shows orders and spend', async () => {
+    const { fixture, http, el } = setup('ada');
+    http
+      .expectOne((r) => r.url === searchUrl)
+      .flush({
+        ...faceted,
+        hits: [{ ...result.hits[0], orders: 1234, spend: [{ currency: 'GBP', minor: 304600 }] }, result.hits[1]],
+        facets: {
+          ...faceted.facets,
+          state: [
+            { value: 'none', count: 40 },
+            { value: 'open', count: 5 },
+          ],
+          band: [{ value: 'high', count: 7 }],
+        },
+      });
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="facet-state-open"]')?.textContent).toContain('5');
+    expect(el.querySelector('[data-testid="facet-state-none"]')?.textContent).toContain('40');
+    expect(el.querySelector('[data-testid="facet-state-claimed"] .count')?.textContent).toBe('0');
+    expect(el.querySelector('[data-testid="facet-band-high"] .count')?.textContent).toBe('7');
+    expect(el.querySelector('[data-testid="facet-band-low"] .count')?.textContent).toBe('0');
+    const orders = el.querySelectorAll('[data-testid="search-orders"]');
+    expect(orders[0].textContent?.trim()).toBe(new Intl.NumberFormat('en-US').format(1234));
+    expect(orders[1].textContent?.trim()).toBe('');
+    expect(el.querySelector('[data-testid="search-spend"]')?.textContent).toContain('3,046.00');
+  });
+
+  it('saves the search under a name, says when the screen is a saved search, and deletes it', async () => {
+    const { fixture, http, el } = setup('ada', { action: 'PREVENT', band: 'high' });
+    http.expectOne((r) => r.url === searchUrl).flush(result);
+    const saved = TestBed.inject(SavedSearches);
+    saved.tenant.set('acme');
+    TestBed.tick();
+    http.expectOne(savedUrl).flush({ savedSearches: [] });
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="search-saved-as"]')).toBeNull();
+
+    el.querySelector<HTMLButtonElement>('[data-testid="search-save"]')!.click();
+    TestBed.tick();
+    const name = el.querySelector<HTMLInputElement>('[data-testid="save-name"]')!;
+    expect(name.value).toBe('“ada” · PREVENT · high score');
+    name.value = 'High-risk Adas';
+    el.querySelector<HTMLButtonElement>('[data-testid="save-confirm"]')!.click();
+    TestBed.tick();
+    const post = http.expectOne((r) => r.url === savedUrl && r.method === 'POST');
+    const body = post.request.body as { id: string; name: string; query: object };
+    expect(body.name).toBe('High-risk Adas');
+    expect(body.query).toEqual({ q: 'ada', action: ['PREVENT'], band: 'high' });
+    expect(body.id).toMatch(/^[0-9a-f-]{36}$/);
+    const stored = { ...body, createdAt: '2026-12-01T10:00:00Z' };
+    post.flush(stored, { status: 201, statusText: 'Created' });
+    await Promise.resolve();
+    TestBed.tick();
+    http.expectOne((r) => r.url === savedUrl && r.method === 'GET').flush({ savedSearches: [stored] });
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="save-name"]')).toBeNull();
+    expect(el.querySelector('[data-testid="search-saved-as"]')?.textContent).toContain('High-risk Adas');
+
+    el.querySelector<HTMLButtonElement>('[data-testid="search-unsave"]')!.click();
+    TestBed.tick();
+    http
+      .expectOne((r) => r.url === `${savedUrl}/${body.id}` && r.method === 'DELETE')
+      .flush(null, { status: 204, statusText: 'No Content' });
+    await Promise.resolve();
+    TestBed.tick();
+    http.expectOne((r) => r.url === savedUrl && r.method === 'GET').flush({ savedSearches: [] });
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="search-saved-as"]')).toBeNull();
+    expect(el.querySelector('[data-testid="search-save"]')).not.toBeNull();
+    http.verify();
+  });
+
+  it('keeps the save form open with the server’s reason when saving fails, and resends the same id', async () => {
+    const { fixture, http, el } = setup('ada');
+    http.expectOne((r) => r.url === searchUrl).flush(result);
+    await fixture.whenStable();
+    el.querySelector<HTMLButtonElement>('[data-testid="search-save"]')!.click();
+    TestBed.tick();
+    el.querySelector<HTMLButtonElement>('[data-testid="save-confirm"]')!.click();
+    TestBed.tick();
+    const first = http.expectOne((r) => r.url === savedUrl && r.method === 'POST');
+    first.flush(
+      { error: 'Service Unavailable', message: 'The reviews store is unavailable; try again shortly', requestId: 'r' },
+      { status: 503, statusText: 'Service Unavailable' },
+    );
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="save-error"]')?.textContent).toContain('reviews store is unavailable');
+    el.querySelector<HTMLButtonElement>('[data-testid="save-confirm"]')!.click();
+    TestBed.tick();
+    const second = http.expectOne((r) => r.url === savedUrl && r.method === 'POST');
+    expect((second.request.body as { id: string }).id).toBe((first.request.body as { id: string }).id);
   });
 
   it('sorts from the first page, and sends relevance only with text', async () => {

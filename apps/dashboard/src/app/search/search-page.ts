@@ -20,12 +20,22 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatButtonModule } from '@angular/material/button';
 import { MatSelectModule } from '@angular/material/select';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { SearchResult, type Action, type Label } from '@redoubt/contracts/api';
+import { MatAutocompleteModule } from '@angular/material/autocomplete';
+import {
+  SearchResult,
+  Suggestions,
+  type Action,
+  type CustomerSuggestion,
+  type Label,
+  type SavedSearch,
+  type SuggestKind,
+} from '@redoubt/contracts/api';
+import { SavedSearches } from './saved-searches';
 import { parseAs } from '../http/parse';
 import { errorMessage } from '../http/api-error';
 import { RiskChip, labelText, riskTone } from '../risk/risk-chips';
 import { EmptyState } from '../shell/empty-state';
-import { formatTime } from '../format/format';
+import { formatMoney, formatTime } from '../format/format';
 import {
   SCORE_BANDS,
   SORTS,
@@ -33,17 +43,34 @@ import {
   type ScoreBand,
   type SearchQueryState,
   type SearchSortKey,
+  describeSearch,
   firstPage,
   fromUrl,
   isActive,
   sameSearch,
+  savedToUrl,
   toApiParams,
+  toSaved,
   toUrl,
 } from './search-query';
 
 /** How long typing must pause before a search is sent. */
 export const SEARCH_DEBOUNCE_MS = 300;
 export const SEARCH_PAGE_SIZE = 20;
+/** How long typing must pause before suggestions are asked for (shorter: they follow every keystroke). */
+export const SUGGEST_DEBOUNCE_MS = 120;
+/** Fewest characters suggestions are asked for (the API's minimum). */
+export const SUGGEST_MIN_PREFIX = 2;
+
+/** What the matched identifier is, in words. */
+export const SUGGEST_KIND_TEXT: Record<SuggestKind, string> = {
+  email: 'Email',
+  phone: 'Phone',
+  device: 'Device',
+  card: 'Card',
+  ip: 'IP',
+  order: 'Order',
+};
 
 interface Chip {
   value: string;
@@ -73,6 +100,7 @@ const REVIEW_STATES: { value: string; text: string }[] = [
     MatButtonModule,
     MatSelectModule,
     MatProgressBarModule,
+    MatAutocompleteModule,
     RiskChip,
     EmptyState,
   ],
@@ -82,6 +110,7 @@ const REVIEW_STATES: { value: string; text: string }[] = [
 })
 export class SearchPage {
   private readonly router = inject(Router);
+  private readonly savedSearches = inject(SavedSearches);
 
   /** From the route: /t/:tenant/search?q=…&action=…&label=…&state=…&country=…&band=…&sort=…&after=…&page=… */
   readonly tenant = input.required<string>();
@@ -137,8 +166,42 @@ export class SearchPage {
     { parse: parseAs(SearchResult) },
   );
 
+  /** Text typed since the last pick (typeahead follows typing only, not text from the URL). */
+  private readonly typed = signal('');
+  private readonly prefix = debounced(() => this.typed().trim(), SUGGEST_DEBOUNCE_MS);
+  protected readonly suggestResource = httpResource(
+    () => {
+      const prefix = this.prefix.value();
+      if (prefix.length < SUGGEST_MIN_PREFIX) return undefined;
+      return {
+        url: `/api/tenants/${encodeURIComponent(this.tenant())}/customers/suggest`,
+        params: { prefix, limit: 8 },
+      };
+    },
+    { parse: parseAs(Suggestions) },
+  );
+  /** Suggestions for what is typed now; none once the box is shorter than the minimum or a pick was made. */
+  protected readonly suggestions = computed((): CustomerSuggestion[] =>
+    this.typed().trim().length >= SUGGEST_MIN_PREFIX && this.suggestResource.hasValue()
+      ? this.suggestResource.value().suggestions
+      : [],
+  );
+  protected readonly kindText = SUGGEST_KIND_TEXT;
+  /** The box shows a picked suggestion as its value. */
+  protected readonly suggestionText = (s: CustomerSuggestion | string | null) =>
+    typeof s === 'string' ? s : (s?.value ?? '');
+
+  /** The saved search this screen shows, when one has the same text, filters and sort. */
+  protected readonly savedAs = computed((): SavedSearch | undefined => {
+    const mine = JSON.stringify(savedToUrl(toSaved(this.query())));
+    return this.savedSearches.list().find((s) => JSON.stringify(savedToUrl(s.query)) === mine);
+  });
+  /** The save form, open: its id is kept across retries so a resend saves once. */
+  protected readonly saving = signal<{ id: string; name: string } | undefined>(undefined);
+  protected readonly saveError = signal<string | undefined>(undefined);
+
   protected readonly active = computed(() => isActive(this.query()));
-  protected readonly columns = ['name', 'country', 'score', 'label', 'lastSeen'];
+  protected readonly columns = ['name', 'country', 'score', 'label', 'lastSeen', 'orders', 'spend'];
   protected readonly sorts = SORTS;
   protected readonly pageSize = SEARCH_PAGE_SIZE;
   protected readonly Math = Math;
@@ -153,10 +216,13 @@ export class SearchPage {
     return { first, last: first + this.hits().length - 1 };
   });
 
-  /** The chips of each facet: the API's counts for action, label and country; every state and band. */
+  /** The chips of each facet with the API's counts: the values counted for action, label and country; every state and band. */
   protected readonly chips = computed(() => {
     const query = this.query();
     const facets = this.results.hasValue() ? this.results.value().facets : {};
+    // Every state and band is offered; counted when the API counts that facet (absent: zero).
+    const countOf = (key: 'state' | 'band', value: string): { count?: number } =>
+      facets[key] ? { count: facets[key].find((b) => b.value === value)?.count ?? 0 } : {};
     const counted = (key: 'action' | 'label' | 'country', text: (value: string) => string): Chip[] => {
       const buckets = facets[key] ?? [];
       const chips: Chip[] = buckets.map((b) => ({
@@ -175,10 +241,15 @@ export class SearchPage {
       action: counted('action', (v) => v),
       label: counted('label', (v) => labelText(v as Label) ?? v),
       country: counted('country', (v) => v),
-      state: REVIEW_STATES.map((s): Chip => ({ ...s, selected: query.state.includes(s.value) })),
+      state: REVIEW_STATES.map((s): Chip => ({
+        ...s,
+        ...countOf('state', s.value),
+        selected: query.state.includes(s.value),
+      })),
       band: (Object.keys(SCORE_BANDS) as ScoreBand[]).map((value) => ({
         value,
         text: SCORE_BANDS[value].text,
+        ...countOf('band', value),
         selected: query.band === value,
       })),
     };
@@ -211,7 +282,46 @@ export class SearchPage {
 
   protected edit(text: string): void {
     this.term.set(text);
+    this.typed.set(text);
     this.edits.update((n) => n + 1);
+  }
+
+  /** A picked suggestion searches for that exact identifier at once (everyone who shares it). */
+  protected pick(suggestion: CustomerSuggestion): void {
+    this.typed.set('');
+    this.term.set(suggestion.value);
+    this.go({ ...firstPage(this.query()), q: suggestion.value });
+  }
+
+  protected startSave(): void {
+    this.saveError.set(undefined);
+    this.saving.set({ id: crypto.randomUUID(), name: describeSearch(this.query()) });
+  }
+
+  protected async confirmSave(name: string): Promise<void> {
+    const pending = this.saving();
+    const text = name.trim();
+    if (!pending || !text) return;
+    try {
+      await this.savedSearches.save(this.tenant(), pending.id, text, toSaved(this.query()));
+      this.saving.set(undefined);
+      this.saveError.set(undefined);
+    } catch (error) {
+      this.saveError.set(errorMessage(error));
+    }
+  }
+
+  protected async unsave(search: SavedSearch): Promise<void> {
+    try {
+      await this.savedSearches.remove(this.tenant(), search.id);
+      this.saveError.set(undefined);
+    } catch (error) {
+      this.saveError.set(errorMessage(error));
+    }
+  }
+
+  protected spendText(spend: { currency: string; minor: number }[] | undefined): string {
+    return (spend ?? []).map((s) => formatMoney(s.minor, s.currency)).join(' · ');
   }
 
   protected toggle(facet: FacetKey, value: string): void {

@@ -1,6 +1,7 @@
 // The whole search in the URL: text, filters, sort and page, so a link reproduces the screen and
 // back/forward step through it. Lists travel comma-separated (`action=PREVENT,REVIEW`).
 import type { Params } from '@angular/router';
+import type { SavedSearchQuery } from '@redoubt/contracts/api';
 
 export type SearchSortKey = 'relevance' | 'score' | 'lastSeen';
 export const SORTS: { value: SearchSortKey; text: string }[] = [
@@ -116,4 +117,41 @@ export function firstPage(state: SearchQueryState): SearchQueryState {
 /** Two states that ask the API the same thing and show the same page. */
 export function sameSearch(a: SearchQueryState, b: SearchQueryState): boolean {
   return JSON.stringify(toUrl(a)) === JSON.stringify(toUrl(b));
+}
+
+/** What a saved search keeps (apps/bff/src/routes/saved-searches.ts): everything but the page. */
+export function toSaved(state: SearchQueryState): SavedSearchQuery {
+  return {
+    ...(state.q && { q: state.q }),
+    ...(state.action.length && { action: state.action as SavedSearchQuery['action'] }),
+    ...(state.label.length && { label: state.label as SavedSearchQuery['label'] }),
+    ...(state.state.length && { state: state.state as SavedSearchQuery['state'] }),
+    ...(state.country.length && { country: state.country }),
+    ...(state.band && { band: state.band }),
+    ...(state.sort && { sort: state.sort }),
+  };
+}
+
+/** The search screen's URL query for a saved search, from its first page. */
+export function savedToUrl(saved: SavedSearchQuery): Params {
+  const state = fromUrl({
+    ...(saved.q && { q: saved.q }),
+    ...(saved.action && { action: saved.action.join(',') }),
+    ...(saved.label && { label: saved.label.join(',') }),
+    ...(saved.state && { state: saved.state.join(',') }),
+    ...(saved.country && { country: saved.country.join(',') }),
+    ...(saved.band && { band: saved.band }),
+    ...(saved.sort && { sort: saved.sort }),
+  });
+  return Object.fromEntries(Object.entries(toUrl(state)).filter(([, value]) => value !== null));
+}
+
+/** A name for a search, offered when saving it: its text and filters in words. */
+export function describeSearch(state: SearchQueryState): string {
+  const parts = [
+    state.q && `“${state.q}”`,
+    ...[state.action, state.label, state.state, state.country].filter((v) => v.length).map((v) => v.join('/')),
+    state.band && `${state.band} score`,
+  ].filter(Boolean);
+  return (parts.join(' · ') || 'Everyone').slice(0, 80);
 }

@@ -59,11 +59,17 @@ const overviewUnavailable: HttpInterceptorFn = (request, next) =>
     ? throwError(() => new HttpErrorResponse({ status: 503, statusText: 'Service Unavailable', url: request.url }))
     : next(request);
 
+/** Saved searches are the search screen's (search/saved-searches.ts): answered at once, none saved. */
+const noSavedSearches: HttpInterceptorFn = (request, next) =>
+  /^\/api\/tenants\/[^/]+\/saved-searches$/.test(request.url)
+    ? of(new HttpResponse({ status: 200, body: { savedSearches: [] } }))
+    : next(request);
+
 async function signIn(me: Me | { status: number; body: object }): Promise<RouterTestingHarness> {
   TestBed.configureTestingModule({
     providers: [
       provideRouter(routes, withComponentInputBinding(), withRouterConfig({ paramsInheritanceStrategy: 'always' })),
-      provideHttpClient(withInterceptors([demoReady, overviewUnavailable])),
+      provideHttpClient(withInterceptors([demoReady, overviewUnavailable, noSavedSearches])),
       provideHttpClientTesting(),
     ],
   });

@@ -16,6 +16,7 @@ import { DemoBanner } from './demo-banner';
 import { ShortcutKeys, type ShortcutCommand } from './shortcuts';
 import { ShortcutsDialog } from './shortcuts-dialog';
 import { Theme } from './theme';
+import { SavedSearchesNav } from './saved-searches-nav';
 
 interface NavItem {
   readonly label: string;
@@ -44,6 +45,7 @@ type RecentCustomers = Readonly<Record<string, string>>;
     MatMenuModule,
     MatSelectModule,
     DemoBanner,
+    SavedSearchesNav,
   ],
   templateUrl: './shell.html',
   styleUrl: './shell.scss',
@@ -99,6 +101,12 @@ export class Shell {
       items.splice(at, 0, { label: 'Customer', icon: 'person', link: ['/t', tenant, 'customers', customer] });
     }
     return items;
+  });
+
+  /** The tenant whose saved searches the navigation lists: where the role may search customers. */
+  protected readonly searchTenant = computed(() => {
+    const tenant = this.tenant();
+    return tenant && canOpenCustomers(this.role()) ? tenant : undefined;
   });
 
   protected readonly tenantName = computed(() => {
