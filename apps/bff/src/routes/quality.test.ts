@@ -107,7 +107,11 @@ describe('team figures route', () => {
     assert.equal(MAX_QUALITY_DAYS, 92);
     assert.doesNotThrow(() => qualityRange({ from: '2026-01-01T00:00:00Z', to: '2026-04-03T00:00:00Z' }));
     assert.throws(() => qualityRange({ from: '2026-01-01T00:00:00Z', to: '2026-04-03T00:00:01Z' }), /92 days/);
-    assert.deepEqual(qualityRange({}, 1_000 * 86_400_000), { from: 993 * 86_400_000, to: 1_000 * 86_400_000, tz: 'UTC' });
+    assert.deepEqual(qualityRange({}, 1_000 * 86_400_000), {
+      from: 993 * 86_400_000,
+      to: 1_000 * 86_400_000,
+      tz: 'UTC',
+    });
   });
 
   it('audits each read as the lead, with the range', async () => {

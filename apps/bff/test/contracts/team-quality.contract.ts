@@ -116,7 +116,10 @@ export function teamQualityContract(
 
     it('counts a claim that lapsed for its holder, on the day it lapsed, once its idle time has passed', async () => {
       await store.configureReviews('lapse', { claimIdleMinutes: 0.05 }); // 3 seconds
-      await store.enqueue('lapse', [{ customerId: 'x1', reason: 'score' }, { customerId: 'x2', reason: 'score' }]);
+      await store.enqueue('lapse', [
+        { customerId: 'x1', reason: 'score' },
+        { customerId: 'x2', reason: 'score' },
+      ]);
       await store.claim('lapse', ann, 'x1'); // left to lapse
       await store.claim('lapse', bob, 'x2');
       await decide('lapse', bob, 'x2', { action: 'ALLOW' }); // decided in time
