@@ -53,6 +53,8 @@ const MAX_TIME = 9_999_999_999_999; // ms, year 2286
 const reverse = (at: number) => String(MAX_TIME - at).padStart(13, '0');
 const READ_CHUNK = 1_000;
 const WRITE_CHUNK = 5_000;
+/** Rollup rows of one batch incremented at once (each row is its own atomic ReadModifyWriteRow). */
+const ROLLUP_CONCURRENCY = 16;
 /** Events whose markers one read asks for (one column regex). */
 const MARKER_CHUNK = 500;
 
@@ -87,7 +89,7 @@ export class BigtableProfileStore implements ProfileStore {
   readonly #ids: Table;
   readonly #rollups: Table;
   readonly #names: { rows: string; ids: string; rollups: string };
-  /** Test hook: the next write throws after this many rollup rows were incremented (once). */
+  /** Test hook: the next write fails every rollup row after this many were incremented (once). */
   failRollupsAfter: number | undefined;
   readonly #timeoutMs: number;
   readonly #cursors: TimelineCursors;
@@ -233,21 +235,23 @@ export class BigtableProfileStore implements ProfileStore {
       if (!list) byRow.set(key, (list = []));
       list.push(e);
     }
-    let written = 0;
-    for (const [key, list] of byRow) {
+    // Rows are independent (each one's increments and markers are one atomic ReadModifyWriteRow), so
+    // up to ROLLUP_CONCURRENCY of them are in flight at once instead of one round trip after another.
+    // The test hook fails every row past the first `failAfter`, once.
+    const failAfter = this.failRollupsAfter;
+    this.failRollupsAfter = undefined;
+    let started = 0;
+    await eachLimited([...byRow], ROLLUP_CONCURRENCY, async ([key, list]) => {
       const counted = await this.#markers(key, list);
       const fresh = list.filter((e) => !counted.has(e.eventId));
-      if (fresh.length === 0) continue;
-      if (this.failRollupsAfter !== undefined && written >= this.failRollupsAfter) {
-        this.failRollupsAfter = undefined;
-        throw new Error('injected failure between rollup rows');
-      }
+      if (fresh.length === 0) return;
+      if (failAfter !== undefined && started >= failAfter) throw new Error('injected failure between rollup rows');
+      started++;
       const sum = sumCounts(fresh);
       const rules: { column: string; increment?: number; append?: string }[] = [];
       for (const name in sum) if (sum[name] !== 0) rules.push({ column: `c:${name}`, increment: sum[name] });
       for (const e of fresh) rules.push({ column: `m:${e.eventId}`, append: '1' });
       const [response] = (await this.#deadline(this.#rollups.row(key).createRules(rules))) as [ReadModifyWriteResponse];
-      written++;
       // A marker longer than one character: another writer counted that event first. Take back ours.
       const repeated = new Set<string>();
       for (const family of response.row?.families ?? []) {
@@ -263,7 +267,7 @@ export class BigtableProfileStore implements ProfileStore {
           .map(([name, n]) => ({ column: `c:${name}`, increment: -n }));
         if (undo.length > 0) await this.#deadline(this.#rollups.row(key).createRules(undo));
       }
-    }
+    });
   }
 
   /** Which of these events already carry a marker in the rollup row `key`. */
@@ -449,6 +453,27 @@ export class BigtableProfileStore implements ProfileStore {
     await this.#ids.delete().catch(() => undefined);
     await this.#rollups.delete().catch(() => undefined);
   }
+}
+
+/**
+ * Runs fn over the items, at most `limit` at a time. Every item is tried; the first error is thrown
+ * once all have settled (nothing is left in flight behind the caller's back).
+ */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (errors.length > 0) throw errors[0];
 }
 
 function sumCounts(events: StoredEvent[]): Counts {
