@@ -213,6 +213,36 @@ export function reviewStoreContract(
       assert.equal((await store.reviewState('acme', 'r4')).version, 0);
     });
 
+    it('concurrent reviews and nexts (audit row sent with the COMMIT) link one unforked audit chain', async () => {
+      await store.ensureTenant('initech', 'Initech');
+      await store.enqueue(
+        'initech',
+        Array.from({ length: 40 }, (_, i) => ({ customerId: `iq${i}`, score: i, reason: 'score says REVIEW' })),
+      );
+      const reviewers: Reviewer[] = Array.from({ length: 10 }, (_, i) => ({
+        sub: `initech:${i}`,
+        email: `a${i}@initech.test`,
+        role: 'analyst',
+      }));
+      await Promise.all([
+        ...Array.from({ length: 100 }, (_, i) =>
+          store.review('initech', reviewers[i % 10]!, `iw${i}`, 0, { action: 'PREVENT', label: 'FRAUDSTER' }, key()),
+        ),
+        ...Array.from({ length: 40 }, (_, i) => store.next('initech', reviewers[i % 10]!, i % 2 ? 'score' : 'age')),
+      ]);
+      const { rows } = await db.query<{ chain_pos: string; prev: string; hash: string }>(
+        `SELECT chain_pos, encode(prev_hash, 'hex') AS prev, encode(row_hash, 'hex') AS hash
+         FROM audit_log WHERE tenant_id = 'initech' ORDER BY chain_pos`,
+      );
+      assert.equal(rows.length, 140);
+      let link = '0'.repeat(64);
+      rows.forEach((row, i) => {
+        assert.equal(Number(row.chain_pos), i + 1);
+        assert.equal(row.prev, link, `position ${i + 1} does not follow the row before it`);
+        link = row.hash;
+      });
+    });
+
     it('refuses a reason that is not in the tenant list, naming the field', async () => {
       await assert.rejects(
         store.review('acme', ann, 'r5', 0, { label: 'GENUINE', reason: 'made-up' }, key()),
