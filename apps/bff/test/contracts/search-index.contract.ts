@@ -373,6 +373,21 @@ export function searchIndexContract(
         'c1 device dev-aaa',
       ]);
       assert.deepEqual(suggested(await index.suggest('acme', 'john.smith', 3)), ['c1 email john.smith@gmail.com']);
+      // A prefix 2,500 documents share (more than the embedded index's candidates): the riskiest
+      // first, ties by id, as for a narrow one, whenever the riskiest was written.
+      await index.upsert('noisy', [{ ...noise[2400]!, score: 100 }]);
+      await index.refresh();
+      assert.deepEqual(suggested(await index.suggest('noisy', 'dev-', 4)), [
+        'n2400 device dev-shared',
+        'n0 device dev-shared',
+        'n1 device dev-shared',
+        'n10 device dev-shared',
+      ]);
+      assert.deepEqual(suggested(await index.suggest('noisy', 'dev-n249', 3)), [
+        'n249 device dev-n249',
+        'n2490 device dev-n2490',
+        'n2491 device dev-n2491',
+      ]);
     });
 
     it("what another tenant indexes never changes a tenant's results (no existence oracle)", async () => {

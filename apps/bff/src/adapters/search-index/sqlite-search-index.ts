@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS docs (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS docs_id ON docs (tenant, id);
 CREATE INDEX IF NOT EXISTS docs_score ON docs (tenant, score DESC);
+-- Typeahead walks a tenant riskiest first, ties by id, as it answers (suggest()).
+CREATE INDEX IF NOT EXISTS docs_score_id ON docs (tenant, score DESC, id);
 CREATE INDEX IF NOT EXISTS docs_seen ON docs (tenant, last_seen DESC);
 -- Filters and facets read these (index-only GROUP BY), never the wide rows.
 CREATE INDEX IF NOT EXISTS docs_action ON docs (tenant, action, score DESC);
@@ -76,6 +78,10 @@ const LAYOUT_VERSION = 2;
 const MAX_CANDIDATES = 2_000;
 /** Most filter matches listed in memory; above this, counts and facets come from SQL. */
 const MAX_LISTED = 10_000;
+/** Documents read per round while looking for `limit` suggestions. */
+const SUGGEST_BATCH = 32;
+/** Most documents walked riskiest first for a broad typeahead prefix. */
+const SUGGEST_WALK = 1_000;
 /** Share of the query's trigrams a name must contain to count as a fuzzy match. */
 const TRIGRAM_MIN_SHARE = 0.3;
 
@@ -440,14 +446,38 @@ export class SqliteSearchIndex implements SearchIndex {
     if (!fts) return [];
     const rowids = (fts.exact.all(`${phrase(wanted)}*`) as { rowid: number }[]).map((r) => r.rowid);
     if (rowids.length === 0) return [];
+    if (rowids.length >= MAX_CANDIDATES) {
+      // A broad prefix (the candidates were capped): matches are dense, so walking the tenant's
+      // documents riskiest first finds the true first `limit` quickly; past SUGGEST_WALK documents
+      // without enough, the capped candidates below answer.
+      const out: Suggestion[] = [];
+      const walk = this.#prepare(
+        `SELECT body FROM docs WHERE tenant = ? ORDER BY score DESC, id LIMIT ${SUGGEST_WALK}`,
+      ).iterate(tenant) as Iterable<{ body: string }>;
+      for (const row of walk) {
+        const suggestion = suggestionOf(JSON.parse(row.body) as CustomerDoc, wanted);
+        if (suggestion) out.push(suggestion);
+        if (out.length >= limit) return out;
+      }
+    }
+    // Ordered by the narrow columns only; the bodies (wide) are read a few at a time, in that order,
+    // until `limit` of them hold a matching value of a suggested kind.
+    const ordered = this.#rowids(
+      'SELECT docs.rowid FROM json_each(?) AS j CROSS JOIN docs ON docs.rowid = j.value WHERE docs.tenant = ? ORDER BY docs.score DESC NULLS LAST, docs.id',
+      [JSON.stringify(rowids), tenant],
+    );
+    const bodies = this.#prepare(
+      'SELECT docs.rowid, docs.body FROM json_each(?) AS j CROSS JOIN docs ON docs.rowid = j.value',
+    );
     const out: Suggestion[] = [];
-    const rows = this.#prepare(
-      'SELECT docs.body FROM json_each(?) AS j CROSS JOIN docs ON docs.rowid = j.value WHERE docs.tenant = ? ORDER BY docs.score DESC NULLS LAST, docs.id',
-    ).iterate(JSON.stringify(rowids), tenant) as Iterable<{ body: string }>;
-    for (const row of rows) {
-      const suggestion = suggestionOf(JSON.parse(row.body) as CustomerDoc, wanted);
-      if (suggestion) out.push(suggestion);
-      if (out.length >= limit) break;
+    for (let at = 0; at < ordered.length && out.length < limit; at += SUGGEST_BATCH) {
+      const batch = ordered.slice(at, at + SUGGEST_BATCH);
+      const byRow = new Map((bodies.all(JSON.stringify(batch)) as unknown as DocRow[]).map((r) => [r.rowid, r.body]));
+      for (const rowid of batch) {
+        const suggestion = suggestionOf(JSON.parse(byRow.get(rowid)!) as CustomerDoc, wanted);
+        if (suggestion) out.push(suggestion);
+        if (out.length >= limit) break;
+      }
     }
     return out;
   }
