@@ -75,8 +75,8 @@ CREATE TABLE IF NOT EXISTS rollup_day_keys (
 const DAY = 86_400_000;
 const FIGURE_INDEX = new Map<string, number>(FIGURE_COUNTERS.map((f, i) => [f, i]));
 const figureColumns = FIGURE_COUNTERS.map((f) => `"${f}"`).join(', ');
-const figureJsonArrays = FIGURE_COUNTERS.map((f) => `json_group_array("${f}")`).join(', ');
-const figureSums = FIGURE_COUNTERS.map((f) => `sum("${f}")`).join(', ');
+const figureJsonArrays = FIGURE_COUNTERS.map((f) => `json_group_array("${f}") AS "${f}"`).join(', ');
+const figureSums = FIGURE_COUNTERS.map((f) => `sum("${f}") AS "${f}"`).join(', ');
 /** Rows of one batch, given to SQLite as one JSON array: json_each walks it in C. */
 const ADD_HOURS = `INSERT INTO rollup_hours (tenant, hour, ${figureColumns})
   SELECT ?, value->>0, ${FIGURE_COUNTERS.map((_, i) => `value->>${i + 1}`).join(', ')} FROM json_each(?) WHERE true
@@ -142,9 +142,7 @@ export class SqliteProfileStore implements ProfileStore {
     this.#figuresColumns = this.#db.prepare(
       `SELECT json_group_array(hour) AS hours, ${figureJsonArrays} FROM (SELECT hour, ${figureColumns} FROM rollup_hours WHERE ${inRange} ORDER BY hour)`,
     );
-    this.#figuresColumns.setReturnArrays(true);
     this.#figureTotals = this.#db.prepare(`SELECT ${figureSums} FROM rollup_hours WHERE ${inRange}`);
-    this.#figureTotals.setReturnArrays(true);
     // Whole UTC days from the day rows, the hours before the first and after the last from the hour rows.
     this.#keyTotals = this.#db.prepare(
       `SELECT name, sum(n) AS n FROM (
@@ -302,12 +300,15 @@ export class SqliteProfileStore implements ProfileStore {
   }
 
   async rollupFigures(tenant: string, from: number, to: number): Promise<HourlyFigures> {
-    const columns = (this.#figuresColumns.get(tenant, from, to) as unknown as string[]).map(
-      (json) => JSON.parse(json) as number[],
-    );
+    const row = this.#figuresColumns.get(tenant, from, to) as Record<'hours' | FigureCounter, string>;
+    const hours = JSON.parse(row.hours) as number[];
     const figures = {} as Record<FigureCounter, number[]>;
-    FIGURE_COUNTERS.forEach((f, i) => (figures[f] = columns[i + 1]!));
-    return { hours: columns[0]!, figures };
+    for (const f of FIGURE_COUNTERS) figures[f] = JSON.parse(row[f]) as number[];
+    // The inner ORDER BY orders the aggregates' input; checked, as SQL leaves aggregate order open.
+    for (let i = 1; i < hours.length; i++) {
+      if (hours[i]! <= hours[i - 1]!) throw new Error('rollup hours out of order');
+    }
+    return { hours, figures };
   }
 
   async rollupTotals(
@@ -317,10 +318,8 @@ export class SqliteProfileStore implements ProfileStore {
     options: { figuresOnly?: boolean } = {},
   ): Promise<Counts> {
     const totals: Counts = {};
-    const sums = this.#figureTotals.get(tenant, from, to) as unknown as (number | null)[];
-    FIGURE_COUNTERS.forEach((f, i) => {
-      if (sums[i]) totals[f] = sums[i];
-    });
+    const sums = this.#figureTotals.get(tenant, from, to) as Record<FigureCounter, number | null>;
+    for (const f of FIGURE_COUNTERS) if (sums[f]) totals[f] = sums[f];
     if (options.figuresOnly) return totals;
     // Hour rows in [from, to) are those in [first, end): both on hour boundaries. The whole UTC days
     // inside come from the day rows.
