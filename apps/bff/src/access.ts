@@ -156,6 +156,7 @@ export const DASHBOARD_PAGES: readonly string[] = [
   '/t/:tenant/search',
   '/t/:tenant/customers/:id',
   '/t/:tenant/queue',
+  '/t/:tenant/watches',
   '/t/:tenant/audit',
   '/t/:tenant/team',
   '/t/:tenant/overview',

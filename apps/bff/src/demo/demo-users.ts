@@ -13,7 +13,7 @@ export interface DemoUser {
   name: string;
   email: string;
   /** The role held in each tenant (one per tenant); empty for the platform administrator. */
-  grants: readonly { tenant: string; role: Exclude<Role, 'service'> }[];
+  grants: readonly { tenant: string; role: Role }[];
   /** Administers every tenant's access and holds no tenant role. */
   platformAdmin?: boolean;
   description: string;
@@ -79,3 +79,20 @@ export const describeGrants = (user: DemoUser): string =>
 
 /** The IAP-style subject the demo proxy signs for a demo user. */
 export const demoSubject = (user: DemoUser): string => `accounts.google.com:demo-${user.key}`;
+
+/**
+ * Service principals of the demo, for sending events through the API (`POST …/events`) the way a
+ * merchant's ingestion client does: the end-to-end journeys sign in as one with
+ * `/demo/login?as=ingest-bot`. Not offered on the login page (they are not people). Demo mode only,
+ * like everything in this folder: production's service principals are Google service accounts
+ * granted the role `service` (README, "Access").
+ */
+export const DEMO_SERVICES: readonly DemoUser[] = [
+  {
+    key: 'ingest-bot',
+    name: 'Demo ingest bot',
+    email: 'ingest-bot@demo.redoubt.dev',
+    grants: ALL.map((tenant) => ({ tenant, role: 'service' as const })),
+    description: 'Sends events to every demo organisation through the ingest API.',
+  },
+];

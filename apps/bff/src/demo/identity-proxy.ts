@@ -11,7 +11,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 import type { CryptoKey, JSONWebKeySet, JWK, JWTVerifyGetKey } from 'jose';
 import { IAP_HEADER } from '../plugins/auth/iap-verifier.ts';
-import { DEMO_TENANTS, DEMO_USERS, demoSubject, describeGrants } from './demo-users.ts';
+import { DEMO_SERVICES, DEMO_TENANTS, DEMO_USERS, demoSubject, describeGrants } from './demo-users.ts';
 import type { DemoUser } from './demo-users.ts';
 
 /** Audience the demo proxy signs for; never a real IAP audience. */
@@ -118,7 +118,8 @@ const demoIdentityProxy: FastifyPluginAsyncTypebox<{ proxy: DemoIdentityProxy; s
   { proxy, secureCookies },
 ) => {
   app.log.warn('DEMO identity proxy is ON: anyone can sign in as any demo user. Set IAP_AUDIENCE in production.');
-  const userOf = (key: unknown) => DEMO_USERS.find((u) => u.key === key);
+  // The login page offers people only; a demo service principal is signed in by its key.
+  const userOf = (key: unknown) => [...DEMO_USERS, ...DEMO_SERVICES].find((u) => u.key === key);
 
   // Runs before the auth hook (registered first): behaves like IAP in front of the BFF.
   app.addHook('onRequest', async (request, reply) => {

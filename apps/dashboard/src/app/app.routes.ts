@@ -56,6 +56,12 @@ export const routes: Routes = [
         loadComponent: () => import('./queue/queue-page').then((m) => m.QueuePage),
       },
       {
+        path: 'watches',
+        title: 'Watches · Redoubt',
+        canActivate: [sectionGuard('watches')],
+        loadComponent: () => import('./watches/watches-page').then((m) => m.WatchesPage),
+      },
+      {
         path: 'audit',
         title: 'Audit · Redoubt',
         canActivate: [sectionGuard('audit')],

@@ -61,6 +61,12 @@ const nothingToExplain: ScoreWhy = {
   },
 };
 
+/** The pin button's watches and the network's shared-infrastructure list (none of either). */
+function flushWatchTools(http: HttpTestingController) {
+  http.expectOne('/api/tenants/acme/watches').flush({ watches: [] });
+  http.expectOne('/api/tenants/acme/shared-infrastructure').flush({ marks: [] });
+}
+
 function setup() {
   TestBed.configureTestingModule({ providers: [provideRouter([]), provideHttpClient(), provideHttpClientTesting()] });
   const fixture = TestBed.createComponent(CustomerPage);
@@ -98,6 +104,7 @@ describe('CustomerPage', () => {
     http.expectOne(`${base}/notes`).flush({ notes: [] });
     http.expectOne(`${base}/reviews`).flush(unreviewed);
     http.expectOne(`${base}/why`).flush(nothingToExplain);
+    flushWatchTools(http);
     await fixture.whenStable();
     expect(el.querySelector('[data-testid="review-status"]')?.textContent).toContain('open');
     expect(el.querySelector('[data-testid="network-canvas"]')).not.toBeNull();
@@ -117,6 +124,7 @@ describe('CustomerPage', () => {
     http.expectOne(`${base}/notes`).flush({ notes: [] });
     http.expectOne(`${base}/reviews`).flush(unreviewed);
     http.expectOne(`${base}/why`).flush(nothingToExplain);
+    flushWatchTools(http);
     await fixture.whenStable();
     http.expectNone((r) => r.url === `${base}/timeline`);
 
@@ -171,6 +179,7 @@ describe('CustomerPage', () => {
     http.expectOne(`${base}/notes`).flush({ notes: [] });
     http.expectOne(`${base}/reviews`).flush(unreviewed);
     http.expectOne(`${base}/why`).flush(nothingToExplain);
+    flushWatchTools(http);
     await fixture.whenStable();
 
     fixture.componentRef.setInput('id', 'c-2');

@@ -19,6 +19,7 @@ import { ScoreChart } from './score-chart';
 import { ReviewPanel } from '../review/review-panel';
 import { ActivityPanel } from './activity-panel';
 import { WhyPanel } from './why-panel';
+import { PinButton } from './pin-button';
 import { formatCounter, formatDay, formatTime, moneyCounter } from '../format/format';
 
 /** `orderValueGBP` → `Order value GBP`: counters arrive keyed by their camelCase names. */
@@ -53,6 +54,7 @@ export function counterName(key: string): string {
     ReviewPanel,
     ActivityPanel,
     WhyPanel,
+    PinButton,
   ],
   templateUrl: './customer-page.html',
   styleUrl: './customer-page.scss',

@@ -15,7 +15,7 @@ export const LIVE_STYLE: StylesheetJson = [
 
 export type LiveHandler = (event: LiveEvent) => void;
 
-const EVENT_TYPES = ['link', 'score', 'label', 'review', 'note', 'presence', 'reload', 'bye'] as const;
+const EVENT_TYPES = ['link', 'score', 'label', 'review', 'note', 'presence', 'watch', 'reload', 'bye'] as const;
 
 /**
  * Opens the stream for one customer; returns the function that closes it. EventSource reconnects
@@ -49,6 +49,8 @@ export function describe(event: LiveEvent): string | undefined {
       return `${event.by} reviewed ${event.customerId}: ${[event.label, event.action].filter(Boolean).join(', ') || event.status}`;
     case 'note':
       return `${event.by} added a note on ${event.customerId}`;
+    case 'watch':
+      return `Watch: customer ${event.customerId} linked ${event.kind} ${event.value} into your pinned ${event.targetType} (queued for review)`;
     default:
       return undefined;
   }

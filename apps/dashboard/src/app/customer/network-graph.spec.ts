@@ -63,7 +63,35 @@ describe('NetworkGraph controls', () => {
     const asOf = Date.parse(fourth.request.params.get('asOf')!);
     expect(Math.abs(Date.now() - 30 * 86_400_000 - asOf)).toBeLessThan(60_000);
     fourth.flush(lonely);
+    http.match('/api/tenants/acme/shared-infrastructure').forEach((r) => r.flush({ marks: [] }));
     http.verify();
+  });
+
+  it('asks for the node budget chosen, and lists what is excluded as shared infrastructure with the reason', async () => {
+    const { http, el } = setup();
+    const first = http.expectOne((r) => r.url === url);
+    expect(first.request.params.get('maxNodes')).toBe('300');
+    first.flush(lonely);
+    http.expectOne('/api/tenants/acme/shared-infrastructure').flush({
+      marks: [
+        {
+          id: 'm-1',
+          kind: 'ip',
+          value: '10.0.0.1',
+          nodeId: 'ip:10.0.0.1',
+          reason: 'payment gateway',
+          by: 'lee@example.com',
+          createdAt: '2026-10-01T12:00:00.000Z',
+        },
+      ],
+    });
+    await settle();
+    expect(el.querySelector('[data-testid="shared-excluded"]')?.textContent).toContain('ip 10.0.0.1: payment gateway');
+    const budget = el.querySelector<HTMLSelectElement>('[data-testid="network-budget"]')!;
+    budget.value = '1000';
+    budget.dispatchEvent(new Event('change'));
+    await settle();
+    expect(http.expectOne((r) => r.url === url).request.params.get('maxNodes')).toBe('1000');
   });
 
   it('asks for the path to the nearest fraudster and says where it leads, or why there is none', async () => {

@@ -14,7 +14,7 @@ import {
 } from '@angular/core';
 import { DatePipe, DecimalPipe, PercentPipe } from '@angular/common';
 import { HttpClient, httpResource } from '@angular/common/http';
-import { Router } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
@@ -26,7 +26,10 @@ import { errorMessage } from '../http/api-error';
 import { KIND_STYLE, NETWORK_STYLE, toElements } from './network-elements';
 import { ClusterPanel } from '../review/cluster-panel';
 import type { LiveEvent } from '@redoubt/contracts/live';
+import type { NewSharedMark, SharedMark, SharedMarkList } from '@redoubt/contracts/watches';
 import { LIVE_STYLE, describe, mergeLink, openLive, recolour, showPath } from './live-network';
+import { NETWORK_BUDGETS, customerToExpand, downloadPng, mergeNetwork, nodeRows } from './network-tools';
+import type { NodeRow } from './network-tools';
 
 /** How long a toast about a live change stays. */
 const TOAST_MS = 8_000;
@@ -41,7 +44,16 @@ const DAY_MS = 86_400_000;
 /** The customer's linked network (customers and the identifiers they share), drawn with cytoscape. */
 @Component({
   selector: 'rd-network-graph',
-  imports: [DatePipe, DecimalPipe, PercentPipe, MatButtonModule, MatIconModule, MatProgressBarModule, ClusterPanel],
+  imports: [
+    DatePipe,
+    DecimalPipe,
+    PercentPipe,
+    RouterLink,
+    MatButtonModule,
+    MatIconModule,
+    MatProgressBarModule,
+    ClusterPanel,
+  ],
   templateUrl: './network-graph.html',
   styleUrl: './network-graph.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -59,6 +71,9 @@ export class NetworkGraph {
   protected readonly allKinds = IDENTIFIER_KINDS;
   protected readonly asOfMaxDays = AS_OF_MAX_DAYS;
   protected readonly depth = signal<number>(NETWORK_DEPTH);
+  /** Most nodes drawn (the network route's maxNodes). */
+  protected readonly budgets = NETWORK_BUDGETS;
+  protected readonly budget = signal<number>(NETWORK_MAX_NODES);
   /** Identifier kinds followed; all of them by default. */
   protected readonly kindsOn = signal<readonly string[]>(IDENTIFIER_KINDS);
   /** Days back for the time slider; 0 is now. */
@@ -76,7 +91,7 @@ export class NetworkGraph {
       url: `/api/tenants/${encodeURIComponent(this.tenant())}/customers/${encodeURIComponent(this.customerId())}/network`,
       params: {
         depth: this.depth(),
-        maxNodes: NETWORK_MAX_NODES,
+        maxNodes: this.budget(),
         ...(kinds.length < IDENTIFIER_KINDS.length && { kinds: [...kinds] }),
         ...(asOf && { asOf }),
       },
@@ -87,6 +102,20 @@ export class NetworkGraph {
     return error ? errorMessage(error) : undefined;
   });
   protected readonly kinds = Object.values(KIND_STYLE);
+
+  /** The tenant's shared infrastructure: left out of this network, listed with the reasons. */
+  protected readonly marks = httpResource<SharedMarkList>(
+    () => `/api/tenants/${encodeURIComponent(this.tenant())}/shared-infrastructure`,
+  );
+  /** The node the tools act on: an identifier tapped on the canvas, or a row of the table. */
+  protected readonly focused = signal<NodeRow | undefined>(undefined);
+  /** The reason being typed for marking the focused identifier as shared infrastructure. */
+  protected readonly markingReason = signal<string | undefined>(undefined);
+  /** What the last tool did, or why it could not. */
+  protected readonly toolText = signal<string | undefined>(undefined);
+  /** The table view of the drawn nodes (for the keyboard and screen readers). */
+  protected readonly showTable = signal(false);
+  protected readonly rows = signal<NodeRow[]>([]);
 
   /** What the pointer is on (or was last tapped): the node's description under the canvas. */
   protected readonly pointed = signal<string | undefined>(undefined);
@@ -118,6 +147,10 @@ export class NetworkGraph {
     );
   }
 
+  protected setBudget(value: string): void {
+    this.budget.set(Number(value));
+  }
+
   protected setDaysBack(value: string): void {
     this.daysBack.set(Number(value));
   }
@@ -133,6 +166,92 @@ export class NetworkGraph {
       },
       error: (error: unknown) => this.pathText.set(errorMessage(error)),
     });
+  }
+
+  /** The shortest chain between the two selected customers, drawn in red. */
+  protected pathBetween(): void {
+    const [a, b] = this.selected();
+    if (a === undefined || b === undefined) return;
+    const t = encodeURIComponent(this.tenant());
+    this.http
+      .get<CustomerPath>(`/api/tenants/${t}/customers/${encodeURIComponent(a)}/path/${encodeURIComponent(b)}`)
+      .subscribe({
+        next: (path) => {
+          if (this.cy) showPath(this.cy, path);
+          this.refreshRows();
+          this.pathText.set(`${a} and ${b} are ${path.hops} links apart (drawn in red)`);
+        },
+        error: (error: unknown) => this.pathText.set(errorMessage(error)),
+      });
+  }
+
+  /** Merges the node's own neighbourhood (two hops from its customer) into the picture; nothing drawn moves. */
+  protected expand(nodeId: string): void {
+    const cy = this.cy;
+    if (!cy) return;
+    const customer = customerToExpand(cy, nodeId);
+    if (!customer) return;
+    const t = encodeURIComponent(this.tenant());
+    this.http
+      .get<Network>(`/api/tenants/${t}/customers/${encodeURIComponent(customer)}/network`, {
+        params: { depth: 2, maxNodes: this.budget() },
+      })
+      .subscribe({
+        next: (network) => {
+          if (this.cy !== cy) return;
+          const added = mergeNetwork(cy, network, nodeId, this.customerId());
+          this.refreshRows();
+          const nodes = added.filter((id) => !id.includes('|')).length;
+          this.toolText.set(nodes ? `Expanded ${nodeId}: ${nodes} more nodes` : `Nothing more around ${nodeId}`);
+        },
+        error: (error: unknown) => this.toolText.set(errorMessage(error)),
+      });
+  }
+
+  protected startMarking(): void {
+    this.markingReason.set('');
+  }
+
+  protected setReason(value: string): void {
+    this.markingReason.set(value);
+  }
+
+  /** Marks the focused identifier as shared infrastructure; the network is read again without it. */
+  protected markShared(): void {
+    const node = this.focused();
+    const reason = this.markingReason()?.trim();
+    if (!node || node.type !== 'identifier' || !reason) return;
+    const body: NewSharedMark = { kind: node.kind, value: node.key, reason };
+    this.http
+      .post<SharedMark>(`/api/tenants/${encodeURIComponent(this.tenant())}/shared-infrastructure`, body)
+      .subscribe({
+        next: (mark) => {
+          this.toolText.set(`${mark.kind} ${mark.value} is shared infrastructure: left out of every network`);
+          this.markingReason.set(undefined);
+          this.focused.set(undefined);
+          this.marks.reload();
+          this.network.reload();
+        },
+        error: (error: unknown) => this.toolText.set(errorMessage(error)),
+      });
+  }
+
+  protected exportPng(): void {
+    if (this.cy) downloadPng(this.cy, `network-${this.customerId()}.png`);
+  }
+
+  protected toggleTable(): void {
+    this.showTable.update((on) => !on);
+    this.refreshRows();
+  }
+
+  protected focus(row: NodeRow): void {
+    this.focused.set(row);
+    this.markingReason.set(undefined);
+  }
+
+  private refreshRows(): void {
+    this.rows.set(this.cy ? nodeRows(this.cy) : []);
   }
 
   protected selectComponent(): void {
@@ -156,6 +275,7 @@ export class NetworkGraph {
       case 'link':
         // Merged into the drawn graph in place; the rest of the picture does not move.
         if (this.cy) mergeLink(this.cy, event);
+        this.refreshRows();
         break;
       default:
         if (this.cy) recolour(this.cy, event);
@@ -202,6 +322,7 @@ export class NetworkGraph {
       this.cy = undefined;
       if (!network || network.nodes.length === 0) {
         this.selected.set([]);
+        this.rows.set([]);
         return;
       }
       cy = cytoscape({
@@ -244,6 +365,14 @@ export class NetworkGraph {
         const key = String(event.target.data('key'));
         if (key !== rootId) void this.router.navigate(['/t', tenant, 'customers', key]);
       });
+      // An identifier tapped is the tools' node (expand, mark as shared); a double tap expands any node.
+      cy.on('tap', 'node.identifier', (event) => {
+        const id = String(event.target.id());
+        this.focus(nodeRows(current).find((r) => r.id === id)!);
+      });
+      cy.on('dbltap', 'node', (event) => this.expand(String(event.target.id())));
+      this.focused.set(undefined);
+      this.rows.set(nodeRows(cy));
     });
   }
 }

@@ -5,7 +5,7 @@ import type { Role } from '../session/session';
  * (apps/bff/src/access.ts), which enforces it: a role listed here but not there meets only 403s.
  */
 export interface Section {
-  readonly path: 'search' | 'queue' | 'audit' | 'team' | 'overview' | 'access';
+  readonly path: 'search' | 'queue' | 'watches' | 'audit' | 'team' | 'overview' | 'access';
   readonly label: string;
   readonly icon: string;
   readonly roles: readonly Role[];
@@ -16,6 +16,8 @@ export interface Section {
 export const SECTIONS: readonly Section[] = [
   { path: 'search', label: 'Search', icon: 'search', roles: ['analyst', 'lead'] },
   { path: 'queue', label: 'Queue', icon: 'inbox', roles: ['analyst', 'lead'] },
+  // Their own watches (tripwires) and the tenant's shared-infrastructure marks.
+  { path: 'watches', label: 'Watches', icon: 'push_pin', roles: ['analyst', 'lead'] },
   { path: 'audit', label: 'Audit', icon: 'policy', roles: ['lead'] },
   // The team's work figures (GET …/quality): leads only, like the audit log.
   { path: 'team', label: 'Team', icon: 'speed', roles: ['lead'] },

@@ -91,13 +91,13 @@ describe('Shell', () => {
   it('shows an analyst Search and Queue but not Audit', async () => {
     const harness = await signIn(analyst);
     await harness.navigateByUrl('/t/acme/search');
-    expect(navLabels(harness.routeNativeElement!.ownerDocument.body)).toEqual(['Search', 'Queue']);
+    expect(navLabels(harness.routeNativeElement!.ownerDocument.body)).toEqual(['Search', 'Queue', 'Watches']);
   });
 
   it('shows a lead the audit log', async () => {
     const harness = await signIn(everywhere('lead', { demo: false }));
     await harness.navigateByUrl('/t/acme/search');
-    expect(navLabels(document.body)).toEqual(['Search', 'Queue', 'Audit', 'Team', 'Overview']);
+    expect(navLabels(document.body)).toEqual(['Search', 'Queue', 'Watches', 'Audit', 'Team', 'Overview']);
   });
 
   it('sends a merchant to Overview and offers nothing else, even when typing another URL', async () => {
@@ -207,7 +207,7 @@ describe('Shell', () => {
     const router = TestBed.inject(Router);
     await harness.navigateByUrl('/t/globex/search');
     expect(router.url).toBe('/t/globex/search');
-    expect(navLabels(document.body)).toEqual(['Search', 'Queue']);
+    expect(navLabels(document.body)).toEqual(['Search', 'Queue', 'Watches']);
     // Acme's customers stay closed to the merchant of Acme, whatever role they hold elsewhere.
     for (const url of ['/t/acme/search', '/t/acme/customers/c-1', '/t/acme/queue']) {
       await harness.navigateByUrl(url);

@@ -1,0 +1,76 @@
+import cytoscape from 'cytoscape';
+import type { Network } from '@redoubt/contracts/api';
+import { toElements } from './network-elements';
+import { customerToExpand, mergeNetwork, nodeRows } from './network-tools';
+
+const component = { customers: 3, identifiers: 2, fraudsters: 0, share: 0 };
+const node = (id: string, depth: number, degree = 1) =>
+  id.startsWith('c:')
+    ? { id, type: 'customer' as const, key: id.slice(2), depth, degree }
+    : {
+        id,
+        type: 'identifier' as const,
+        key: id.slice(id.indexOf(':') + 1),
+        kind: id.slice(0, id.indexOf(':')),
+        depth,
+        degree,
+      };
+const edge = (source: string, target: string) => ({
+  source,
+  target,
+  firstSeen: '2026-10-01T12:00:00.000Z',
+  lastSeen: '2026-10-01T12:00:00.000Z',
+  count: 1,
+});
+
+const drawn: Network = {
+  nodes: [node('c:ann', 0), node('device:d1', 1, 2), node('c:bob', 2)],
+  edges: [edge('c:ann', 'device:d1'), edge('c:bob', 'device:d1')],
+  truncated: false,
+  component,
+};
+// Bob's own neighbourhood: his card, and Cat behind it.
+const aroundBob: Network = {
+  nodes: [node('c:bob', 0), node('device:d1', 1, 2), node('card:t1', 1, 2), node('c:ann', 2), node('c:cat', 2)],
+  edges: [edge('c:bob', 'device:d1'), edge('c:bob', 'card:t1'), edge('c:ann', 'device:d1'), edge('c:cat', 'card:t1')],
+  truncated: false,
+  component,
+};
+
+function draw() {
+  const cy = cytoscape({ headless: true, elements: toElements(drawn, 'ann') });
+  cy.getElementById('c:ann').position({ x: 0, y: 0 });
+  cy.getElementById('device:d1').position({ x: 50, y: 0 });
+  cy.getElementById('c:bob').position({ x: 100, y: 0 });
+  return cy;
+}
+
+describe('network tools', () => {
+  it('expanding merges the new neighbours beside the node; nothing drawn moves', () => {
+    const cy = draw();
+    const added = mergeNetwork(cy, aroundBob, 'c:bob', 'ann');
+    expect(added.sort()).toEqual(['c:bob|card:t1', 'c:cat', 'c:cat|card:t1', 'card:t1'].sort());
+    expect(cy.getElementById('c:ann').position()).toEqual({ x: 0, y: 0 });
+    expect(cy.getElementById('device:d1').position()).toEqual({ x: 50, y: 0 });
+    const card = cy.getElementById('card:t1').position();
+    expect(Math.hypot(card.x - 100, card.y)).toBeLessThan(80);
+    expect(cy.getElementById('card:t1').hasClass('fresh')).toBe(true);
+    expect(mergeNetwork(cy, aroundBob, 'c:bob', 'ann')).toEqual([]);
+  });
+
+  it('expands an identifier through a customer linked to it', () => {
+    const cy = draw();
+    expect(customerToExpand(cy, 'c:bob')).toBe('bob');
+    expect(['ann', 'bob']).toContain(customerToExpand(cy, 'device:d1'));
+    expect(customerToExpand(cy, 'c:nobody')).toBeUndefined();
+  });
+
+  it('lists what is drawn for the table view, customers first, with their drawn links', () => {
+    const rows = nodeRows(draw());
+    expect(rows.map((r) => [r.id, r.kind, r.links])).toEqual([
+      ['c:ann', 'customer', 1],
+      ['c:bob', 'customer', 1],
+      ['device:d1', 'device', 2],
+    ]);
+  });
+});
