@@ -62,7 +62,8 @@ function literal(client: pg.PoolClient, value: unknown): string {
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (value instanceof Date) return client.escapeLiteral(value.toISOString());
   if (Array.isArray(value)) {
-    const element = (v: unknown) => (v === null || v === undefined ? 'NULL' : `"${String(v).replace(/["\\]/g, '\\$&')}"`);
+    const element = (v: unknown) =>
+      v === null || v === undefined ? 'NULL' : `"${String(v).replace(/["\\]/g, '\\$&')}"`;
     return client.escapeLiteral(`{${value.map(element).join(',')}}`);
   }
   return client.escapeLiteral(JSON.stringify(value));

@@ -129,7 +129,10 @@ describe('review settings routes', () => {
     assert.equal(again.statusCode, 200, again.body);
     assert.equal(again.headers['idempotent-replayed'], 'true');
     assert.deepEqual(again.json(), { settings: edited, version: 1 });
-    const reused = await put({ ...lead, 'if-match': '"0"', 'idempotency-key': 'settings-1' }, { ...edited, slaHours: 6 });
+    const reused = await put(
+      { ...lead, 'if-match': '"0"', 'idempotency-key': 'settings-1' },
+      { ...edited, slaHours: 6 },
+    );
     assert.equal(reused.statusCode, 422, reused.body);
     assert.equal((await audits()).length, 1);
   });

@@ -63,7 +63,11 @@ const ReviewResult = Type.Object({ state: ReviewState, review: Review });
 const ReviewSettingsInput = Type.Object(
   {
     slaHours: Type.Number({ exclusiveMinimum: 0, maximum: 720, description: 'Hours a queued customer may wait' }),
-    claimIdleMinutes: Type.Number({ exclusiveMinimum: 0, maximum: 1440, description: 'A claim idle this long is free' }),
+    claimIdleMinutes: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1440,
+      description: 'A claim idle this long is free',
+    }),
     undoMinutes: Type.Number({ minimum: 0, maximum: 1440, description: 'How long a reviewer may undo (0: never)' }),
     reasons: Type.Array(
       Type.Object(

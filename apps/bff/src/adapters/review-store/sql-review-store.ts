@@ -397,7 +397,9 @@ export class SqlReviewStore implements ReviewStore {
         if (replayed) return replayed;
       }
       // The row (created at version 0, the defaults, on the first edit) locked for this transaction.
-      await tx.query('INSERT INTO review_settings (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING', [tenant]);
+      await tx.query('INSERT INTO review_settings (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING', [
+        tenant,
+      ]);
       const current = await this.#readVersionedSettings(tx, true);
       if (current.version !== ifMatch) {
         throw new VersionMismatch(
@@ -572,22 +574,6 @@ export class SqlReviewStore implements ReviewStore {
       ]);
     }
     return { status: stored.status_code, body: stored.response, replayed: true };
-  }
-
-  async #remember(
-    tx: Queryable,
-    tenant: string,
-    actor: Actor,
-    idempotent: Idempotent,
-    hash: string,
-    status: number,
-    body: unknown,
-  ): Promise<void> {
-    await tx.query(
-      `INSERT INTO idempotency_keys (tenant_id, actor_sub, route, key, request_hash, status_code, response)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [tenant, actor.sub, idempotent.route, idempotent.key, hash, status, JSON.stringify(body)],
-    );
   }
 
   /** The outbox row, and with `answer` the idempotency row in the same statement (one round trip). */
@@ -1051,6 +1037,7 @@ export class SqlReviewStore implements ReviewStore {
         );
         const applied: string[] = [];
         const skipped: ClusterBatch['skipped'] = [];
+        const audits: Statement[] = [];
         const now = Date.now();
         // Sorted, so two batches over overlapping customers lock rows in the same order (no deadlock).
         for (const customerId of [...new Set(batch.customerIds)].sort()) {
@@ -1087,18 +1074,29 @@ export class SqlReviewStore implements ReviewStore {
           const state = toState(
             await this.#writeState(tx, row, next, reviewer, { action: row.action, label: batch.label, reviewId, now }),
           );
-          await audit(tx, tenant, reviewer, {
-            action: 'review.batch',
-            objectType: 'customer',
-            objectId: customerId,
-            before: { ...before, version: row.version },
-            after: { ...after, version: state.version, batchId, reviewId },
-          });
+          audits.push(
+            auditStatement(tenant, reviewer, {
+              action: 'review.batch',
+              objectType: 'customer',
+              objectId: customerId,
+              before: { ...before, version: row.version },
+              after: { ...after, version: state.version, batchId, reviewId },
+            }),
+          );
           await this.#outbox(tx, tenant, state, reviewId, reviewer.email);
           applied.push(customerId);
         }
         const body: ClusterBatch = { batchId, applied, skipped, reverted: false };
-        await this.#remember(tx, tenant, reviewer, idempotent, hash, 201, body);
+        // The audit rows last, with the key and the COMMIT: the tenant's audit chain is locked
+        // (migration 012) for this one message, not for the whole batch's round trips.
+        await tx.commitWith([
+          {
+            sql: `INSERT INTO idempotency_keys (tenant_id, actor_sub, route, key, request_hash, status_code, response)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+            params: [tenant, reviewer.sub, idempotent.route, idempotent.key, hash, 201, JSON.stringify(body)],
+          },
+          ...audits,
+        ]);
         return { status: 201, body, replayed: false };
       }),
     );
@@ -1124,6 +1122,7 @@ export class SqlReviewStore implements ReviewStore {
         );
         const applied: string[] = [];
         const skipped: ClusterBatch['skipped'] = [];
+        const audits: Statement[] = [];
         const now = Date.now();
         for (const member of members) {
           const row = (await this.#stateRow(tx, member.customer_id, true))!;
@@ -1165,19 +1164,25 @@ export class SqlReviewStore implements ReviewStore {
               now,
             }),
           );
-          await audit(tx, tenant, reviewer, {
-            action: 'review.batch-revert',
-            objectType: 'customer',
-            objectId: member.customer_id,
-            before: { status: row.status, action: row.action, label: row.label, version: row.version },
-            after: { ...after, version: state.version, batchId, reviewId },
-          });
+          audits.push(
+            auditStatement(tenant, reviewer, {
+              action: 'review.batch-revert',
+              objectType: 'customer',
+              objectId: member.customer_id,
+              before: { status: row.status, action: row.action, label: row.label, version: row.version },
+              after: { ...after, version: state.version, batchId, reviewId },
+            }),
+          );
           await this.#outbox(tx, tenant, state, reviewId, reviewer.email);
           applied.push(member.customer_id);
         }
-        await tx.query('UPDATE review_batches SET reverted_at = now(), reverted_by = $2 WHERE id = $1', [
-          batchId,
-          reviewer.email,
+        // The audit rows last, with the COMMIT (as in applyBatch).
+        await tx.commitWith([
+          {
+            sql: 'UPDATE review_batches SET reverted_at = now(), reverted_by = $2 WHERE id = $1',
+            params: [batchId, reviewer.email],
+          },
+          ...audits,
         ]);
         return { batchId, applied, skipped, reverted: true };
       }),
