@@ -11,8 +11,8 @@ export interface Section {
   readonly roles: readonly Role[];
 }
 
-// Admins administer access only: no customer, queue, audit, team or overview data. Analysts may read the
-// overview too, but their screens are search and the queue.
+// Admins administer access only: no customer, queue, audit, team or overview data. Staff (analysts
+// and leads) read the overview of every tenant they hold, as its merchant does (access.ts).
 export const SECTIONS: readonly Section[] = [
   { path: 'search', label: 'Search', icon: 'search', roles: ['analyst', 'lead'] },
   { path: 'queue', label: 'Queue', icon: 'inbox', roles: ['analyst', 'lead'] },
@@ -21,7 +21,7 @@ export const SECTIONS: readonly Section[] = [
   { path: 'audit', label: 'Audit', icon: 'policy', roles: ['lead'] },
   // The team's work figures (GET …/quality): leads only, like the audit log.
   { path: 'team', label: 'Team', icon: 'speed', roles: ['lead'] },
-  { path: 'overview', label: 'Overview', icon: 'monitoring', roles: ['merchant', 'lead'] },
+  { path: 'overview', label: 'Overview', icon: 'monitoring', roles: ['merchant', 'analyst', 'lead'] },
   { path: 'access', label: 'Access', icon: 'manage_accounts', roles: ['admin'] },
 ];
 

@@ -88,10 +88,19 @@ function navLabels(root: Element): string[] {
 }
 
 describe('Shell', () => {
-  it('shows an analyst Search and Queue but not Audit', async () => {
+  it('shows an analyst Search, Queue and Overview but not Audit, and opens the Overview', async () => {
     const harness = await signIn(analyst);
     await harness.navigateByUrl('/t/acme/search');
-    expect(navLabels(harness.routeNativeElement!.ownerDocument.body)).toEqual(['Search', 'Queue', 'Watches']);
+    expect(navLabels(harness.routeNativeElement!.ownerDocument.body)).toEqual([
+      'Search',
+      'Queue',
+      'Watches',
+      'Overview',
+    ]);
+    // Staff read the overview of any tenant they hold (apps/bff/src/access.ts lets them).
+    await harness.navigateByUrl('/t/globex/overview');
+    expect(TestBed.inject(Router).url).toBe('/t/globex/overview');
+    expect(harness.routeNativeElement?.querySelector('h1')?.textContent?.trim()).toBe('Overview');
   });
 
   it('shows a lead the audit log', async () => {
@@ -207,7 +216,7 @@ describe('Shell', () => {
     const router = TestBed.inject(Router);
     await harness.navigateByUrl('/t/globex/search');
     expect(router.url).toBe('/t/globex/search');
-    expect(navLabels(document.body)).toEqual(['Search', 'Queue', 'Watches']);
+    expect(navLabels(document.body)).toEqual(['Search', 'Queue', 'Watches', 'Overview']);
     // Acme's customers stay closed to the merchant of Acme, whatever role they hold elsewhere.
     for (const url of ['/t/acme/search', '/t/acme/customers/c-1', '/t/acme/queue']) {
       await harness.navigateByUrl(url);
