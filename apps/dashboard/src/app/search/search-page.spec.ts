@@ -356,7 +356,7 @@ describe('SearchPage filters, sort and paging', () => {
     expect(body.id).toMatch(/^[0-9a-f-]{36}$/);
     const stored = { ...body, createdAt: '2026-12-01T10:00:00Z' };
     post.flush(stored, { status: 201, statusText: 'Created' });
-    await Promise.resolve();
+    await new Promise((resolve) => setTimeout(resolve));
     TestBed.tick();
     http.expectOne((r) => r.url === savedUrl && r.method === 'GET').flush({ savedSearches: [stored] });
     await fixture.whenStable();
@@ -368,7 +368,7 @@ describe('SearchPage filters, sort and paging', () => {
     http
       .expectOne((r) => r.url === `${savedUrl}/${body.id}` && r.method === 'DELETE')
       .flush(null, { status: 204, statusText: 'No Content' });
-    await Promise.resolve();
+    await new Promise((resolve) => setTimeout(resolve));
     TestBed.tick();
     http.expectOne((r) => r.url === savedUrl && r.method === 'GET').flush({ savedSearches: [] });
     await fixture.whenStable();

@@ -151,6 +151,9 @@ export class SearchPage {
   /** The box once typing has paused; keeps the previous value while waiting. */
   private readonly settled = debounced(() => ({ q: this.term().trim(), edit: this.edits() }), SEARCH_DEBOUNCE_MS);
 
+  /** The last edit whose settled text was searched (or picked from the suggestions). */
+  private handledEdit = 0;
+
   /** Cursors of the pages visited in this visit, by page number, for "Previous". */
   private readonly trail = new Map<number, string | undefined>([[1, undefined]]);
 
@@ -269,11 +272,10 @@ export class SearchPage {
   constructor() {
     // Settled typing becomes the search's text (first page), kept in the URL without a history
     // entry per keystroke pause; the same text typed again reloads.
-    let handledEdit = 0;
     effect(() => {
       const { q, edit } = this.settled.value();
-      const typed = edit !== handledEdit;
-      handledEdit = edit;
+      const typed = edit !== this.handledEdit;
+      this.handledEdit = edit;
       const query = untracked(this.query);
       if (q !== query.q) this.go({ ...firstPage(query), q }, true);
       else if (typed) untracked(() => this.results.reload());
@@ -289,6 +291,8 @@ export class SearchPage {
   /** A picked suggestion searches for that exact identifier at once (everyone who shares it). */
   protected pick(suggestion: CustomerSuggestion): void {
     this.typed.set('');
+    // The pick is searched now; the typing pause that follows must not search it again.
+    this.handledEdit = this.edits();
     this.term.set(suggestion.value);
     this.go({ ...firstPage(this.query()), q: suggestion.value });
   }

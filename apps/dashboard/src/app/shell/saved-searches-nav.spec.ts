@@ -46,7 +46,10 @@ describe('SavedSearchesNav', () => {
     http.expectOne('/api/tenants/acme/saved-searches').flush(list);
     await fixture.whenStable();
     const links = [...el.querySelectorAll<HTMLAnchorElement>('[data-testid="saved-search"]')];
-    expect(links.map((a) => a.textContent?.trim())).toEqual(['bookmarkHigh-risk GB devices', 'bookmarkOpen reviews']);
+    expect(links.map((a) => a.querySelector('[matListItemTitle]')?.textContent?.trim())).toEqual([
+      'High-risk GB devices',
+      'Open reviews',
+    ]);
     expect(links[0].getAttribute('href')).toBe(
       '/t/acme/search?q=dev-&action=PREVENT,REVIEW&country=GB&band=high&sort=score',
     );
