@@ -119,13 +119,14 @@ export class TeamPage {
     this.end.set(end);
   }
 
-  protected pickStart(date: Date | null): void {
+  /** The picker's date (the native adapter's Date), or null while the range is half picked. */
+  protected pickStart(date: unknown): void {
     this.preset.set(null);
-    this.start.set(date);
+    this.start.set(date instanceof Date ? date : null);
   }
 
-  protected pickEnd(date: Date | null): void {
+  protected pickEnd(date: unknown): void {
     this.preset.set(null);
-    this.end.set(date);
+    this.end.set(date instanceof Date ? date : null);
   }
 }
