@@ -31,6 +31,8 @@ export type { GraphEngineOptions } from './state.ts';
 
 export class GraphEngine {
   #s: EngineState;
+  /** Bumped whenever component keys may stop naming their components (unlink, compact). */
+  #componentGeneration = 0;
 
   constructor(options: GraphEngineOptions = {}) {
     this.#s = new EngineState(options);
@@ -104,6 +106,7 @@ export class GraphEngine {
     s.deadSlots += 2;
     s.liveLinks--;
     s.ufStale = true;
+    this.#componentGeneration++;
     if (s.listeners.size > 0) {
       s.emit({ type: 'unlink', customerId: id, kind: kindName, value: normalised, at: toSeconds(at, 'at') * 1000 });
     }
@@ -142,6 +145,7 @@ export class GraphEngine {
    */
   compact(): void {
     compact(this.#s);
+    this.#componentGeneration++;
   }
 
   /**
@@ -231,6 +235,32 @@ export class GraphEngine {
   }
 
   /**
+   * A number naming the node's component as it is now (its union-find root), or -1 for an unknown
+   * node: two nodes with the same key are in one component. A key stays valid while
+   * isComponentKey(key, generation) says so: a link that merges its component into another, an
+   * unlink or a compaction ends it. Callers matching many links against a few components keep the
+   * keys instead of naming the nodes again for every link (services/watches.ts).
+   */
+  componentKey(nodeId: string): number {
+    const s = this.#s;
+    const v = s.parseNodeId(nodeId);
+    if (v < 0) return -1;
+    s.ensureUf();
+    return s.uf.find(v);
+  }
+
+  /** The generation componentKey() answered in; compare with isComponentKey(). */
+  get componentGeneration(): number {
+    return this.#componentGeneration;
+  }
+
+  /** True while a key from componentKey() in `generation` still names a whole component. */
+  isComponentKey(key: number, generation: number): boolean {
+    const s = this.#s;
+    return generation === this.#componentGeneration && !s.ufStale && key >= 0 && s.uf.parent[key]! < 0;
+  }
+
+  /**
    * The shortest chain from one customer to another (bidirectional breadth-first search), or to the
    * nearest customer carrying a label. Null when there is none within maxDepth hops.
    */
@@ -312,6 +342,7 @@ export class GraphEngine {
   save(file: string): void {
     const s = this.#s;
     compact(s);
+    this.#componentGeneration++;
     s.ensureUf();
     saveState(s, file);
   }

@@ -60,3 +60,28 @@ describe('sameComponent', () => {
     assert.equal(g.sameComponent('device:d-9', 'c:eve'), true);
   });
 });
+
+describe('componentKey', () => {
+  it('names components; a key lasts until its component merges, an unlink or a compaction', () => {
+    const g = ring();
+    const gen = g.componentGeneration;
+    const ann = g.componentKey('c:ann');
+    assert.equal(g.componentKey('c:cat'), ann);
+    assert.notEqual(g.componentKey('c:eve'), ann);
+    assert.equal(g.componentKey('c:nobody'), -1);
+    assert.equal(g.isComponentKey(ann, gen), true);
+    const eve = g.componentKey('c:eve');
+    // Eve's component joins Ann's: one of the two keys stops naming a component.
+    g.link('eve', 'card', 'tok_1', T);
+    assert.equal(g.componentKey('c:eve'), g.componentKey('c:ann'));
+    assert.equal(g.isComponentKey(ann, gen) && g.isComponentKey(eve, gen), false);
+    const merged = g.componentKey('c:ann');
+    assert.equal(g.isComponentKey(merged, gen), true);
+    g.unlink('eve', 'card', 'tok_1', T);
+    assert.equal(g.isComponentKey(merged, gen), false, 'an unlink ends every key');
+    const after = g.componentGeneration;
+    assert.equal(g.isComponentKey(g.componentKey('c:ann'), after), true);
+    g.compact();
+    assert.equal(g.isComponentKey(g.componentKey('c:ann'), after), false, 'so does a compaction');
+  });
+});

@@ -80,16 +80,37 @@ export interface WatchMatcherDeps {
 /** Most identifiers of a watched customer kept to match links against. */
 const CUSTOMER_IDENTIFIERS = 5_000;
 
+/** A component watch with the key of its component while that key holds (GraphEngine.componentKey). */
+interface ComponentRule {
+  rule: WatchRule;
+  key: number;
+  generation: number;
+}
+
+/** The tenant's rules, indexed for matching; rebuilt at the next link after the rules change. */
+interface Index {
+  byIdentifier: Map<string, WatchRule[]>;
+  byCustomer: Map<string, WatchRule[]>;
+  /** Identifier node id -> the watched customers using it. */
+  customersOf: Map<string, Set<string>>;
+  components: ComponentRule[];
+}
+
 interface TenantRules {
   rules: Map<string, WatchRule>;
   unsubscribe: () => void;
-  /** The identifier node ids of each watched customer; dropped when that customer links again. */
-  identifiers: Map<string, Set<string>>;
+  index: Index | undefined;
 }
 
 interface PendingHit extends NewHit {
   rule: WatchRule;
 }
+
+const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+};
 
 export class WatchMatcher {
   readonly #deps: WatchMatcherDeps;
@@ -119,6 +140,7 @@ export class WatchMatcher {
     const map = new Map(rules.map((r) => [r.id, r]));
     if (state) {
       state.rules = map;
+      state.index = undefined;
       return;
     }
     this.#subscribe(tenant, map);
@@ -126,14 +148,19 @@ export class WatchMatcher {
 
   add(tenant: string, rule: WatchRule): void {
     const state = this.#tenants.get(tenant);
-    if (state) state.rules.set(rule.id, rule);
-    else this.#subscribe(tenant, new Map([[rule.id, rule]]));
+    if (!state) {
+      this.#subscribe(tenant, new Map([[rule.id, rule]]));
+      return;
+    }
+    state.rules.set(rule.id, rule);
+    state.index = undefined;
   }
 
   remove(tenant: string, id: string): void {
     const state = this.#tenants.get(tenant);
     if (!state) return;
     state.rules.delete(id);
+    state.index = undefined;
     if (state.rules.size === 0) {
       state.unsubscribe();
       this.#tenants.delete(tenant);
@@ -163,34 +190,63 @@ export class WatchMatcher {
   }
 
   #subscribe(tenant: string, rules: Map<string, WatchRule>): void {
-    const state: TenantRules = { rules, unsubscribe: () => {}, identifiers: new Map() };
+    const state: TenantRules = { rules, unsubscribe: () => {}, index: undefined };
     state.unsubscribe = this.#deps.bus.subscribe(tenant, (change) => this.#onChange(tenant, state, change));
     this.#tenants.set(tenant, state);
   }
 
+  /** The rules by what they pin; each watched customer's identifiers read once from the graph. */
+  #indexOf(state: TenantRules, graph: GraphEngine): Index {
+    if (state.index) return state.index;
+    const index: Index = { byIdentifier: new Map(), byCustomer: new Map(), customersOf: new Map(), components: [] };
+    for (const rule of state.rules.values()) {
+      if (rule.targetType === 'identifier') push(index.byIdentifier, rule.target, rule);
+      else if (rule.targetType === 'customer') push(index.byCustomer, rule.target, rule);
+      else index.components.push({ rule, key: -1, generation: -1 });
+    }
+    for (const customerNode of index.byCustomer.keys()) {
+      const network = graph.network(customerNode.slice(2), { depth: 1, maxNodes: CUSTOMER_IDENTIFIERS });
+      if (!network) continue;
+      for (const node of network.nodes) {
+        if (node.type !== 'identifier') continue;
+        let set = index.customersOf.get(node.id);
+        if (!set) index.customersOf.set(node.id, (set = new Set()));
+        set.add(customerNode);
+      }
+    }
+    state.index = index;
+    return index;
+  }
+
   #onChange(tenant: string, state: TenantRules, change: LiveChange): void {
     if (change.type !== 'link' || this.#closed) return;
+    const graph = this.#deps.graph(tenant);
+    const index = this.#indexOf(state, graph);
     const identifier = identifierNodeId(change.kind, change.value);
     const customer = `c:${change.customerId}`;
-    // The watched customer's own identifiers changed: read again at the next match.
-    state.identifiers.delete(customer);
-    const shared = this.#deps.shared.has(tenant, identifier);
-    const graph = this.#deps.graph(tenant);
-    const hits: WatchRule[] = [];
-    for (const rule of state.rules.values()) {
-      switch (rule.targetType) {
-        case 'identifier':
-          if (rule.target === identifier) hits.push(rule);
-          break;
-        case 'customer':
-          if (shared) break;
-          if (rule.target === customer || this.#identifiersOf(state, graph, rule.target).has(identifier)) {
-            hits.push(rule);
+    const hits: WatchRule[] = [...(index.byIdentifier.get(identifier) ?? [])];
+    const own = index.byCustomer.get(customer);
+    if (own) {
+      // The watched customer's new identifier: later links through it join them.
+      let set = index.customersOf.get(identifier);
+      if (!set) index.customersOf.set(identifier, (set = new Set()));
+      set.add(customer);
+    }
+    // Links through shared infrastructure hit identifier watches only.
+    if (!this.#deps.shared.has(tenant, identifier)) {
+      if (own) hits.push(...own);
+      for (const watched of index.customersOf.get(identifier) ?? []) {
+        if (watched !== customer) hits.push(...index.byCustomer.get(watched)!);
+      }
+      if (index.components.length > 0) {
+        const key = graph.componentKey(customer);
+        for (const c of index.components) {
+          if (!graph.isComponentKey(c.key, c.generation)) {
+            c.generation = graph.componentGeneration;
+            c.key = graph.componentKey(c.rule.target);
           }
-          break;
-        case 'component':
-          if (!shared && graph.sameComponent(rule.target, customer)) hits.push(rule);
-          break;
+          if (c.key >= 0 && c.key === key) hits.push(c.rule);
+        }
       }
     }
     if (hits.length === 0) return;
@@ -203,16 +259,6 @@ export class WatchMatcher {
     for (const rule of hits)
       list.push({ rule, watchId: rule.id, customerId: change.customerId, kind, value, linkedAt });
     this.#schedule();
-  }
-
-  #identifiersOf(state: TenantRules, graph: GraphEngine, customerNode: string): Set<string> {
-    let set = state.identifiers.get(customerNode);
-    if (set) return set;
-    set = new Set();
-    const network = graph.network(customerNode.slice(2), { depth: 1, maxNodes: CUSTOMER_IDENTIFIERS });
-    if (network) for (const node of network.nodes) if (node.type === 'identifier') set.add(node.id);
-    state.identifiers.set(customerNode, set);
-    return set;
   }
 
   /** Stores the hits of one ingest batch together, after the batch's links were all published. */
