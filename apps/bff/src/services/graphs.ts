@@ -26,12 +26,20 @@ export class GraphRegistry {
   readonly #dir: string | undefined;
   readonly #profiles: ProfileStore;
   readonly #graphs = new Map<string, GraphEngine>();
+  readonly #markSlack: number;
   #restored: RestoreResult = { snapshotTenants: 0, replayedEvents: 0, ms: 0 };
 
-  /** `dir` holds the snapshots; undefined keeps the graphs in memory only (tests). */
-  constructor(options: { dir: string | undefined; profiles: ProfileStore }) {
+  /**
+   * `dir` holds the snapshots; undefined keeps the graphs in memory only (tests). `markSlack` is
+   * taken off the ProfileStore mark a snapshot records (a time mark: Bigtable's is milliseconds):
+   * with several replicas, a change another replica wrote just before the snapshot may reach this
+   * graph from the change feed just after it was saved, and is acknowledged then; the next start
+   * replays that far back, so it is not lost (services/change-relay.ts). Replaying twice is harmless.
+   */
+  constructor(options: { dir: string | undefined; profiles: ProfileStore; markSlack?: number }) {
     this.#dir = options.dir;
     this.#profiles = options.profiles;
+    this.#markSlack = options.markSlack ?? 0;
   }
 
   /** The tenant's graph, created empty on first use. */
@@ -119,7 +127,7 @@ export class GraphRegistry {
   async snapshot(): Promise<void> {
     if (!this.#dir) return;
     await mkdir(this.#dir, { recursive: true });
-    const mark = await this.#profiles.mark();
+    const mark = Math.max(0, (await this.#profiles.mark()) - this.#markSlack);
     const tenants = this.tenants();
     // save() and writeFileAtomic() write through a temporary file and a rename (the engine's
     // atomic-file.ts): the meta naming the snapshots lands last, after every graph file.

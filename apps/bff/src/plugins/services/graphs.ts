@@ -19,13 +19,25 @@ export interface GraphsPluginOptions {
 /** How often the graph snapshot is rewritten while running. */
 const SNAPSHOT_EVERY_MS = 5 * 60_000;
 
+/**
+ * With replicas on the change feed and Bigtable's time marks: how far before a snapshot the next
+ * start replays, so changes that reached the graph from the feed after it was saved are not lost
+ * (services/graphs.ts). Far above the feed's propagation (bench:replicas, docs/scale-out.md).
+ */
+export const FEED_SNAPSHOT_SLACK_MS = 60_000;
+
 export default fp<GraphsPluginOptions>(
   async (app, { use }) => {
     if (use) {
       app.decorate('graphs', use);
       return;
     }
-    const graphs = new GraphRegistry({ dir: join(app.config.dataDir, 'graph'), profiles: app.profiles });
+    const replicated = app.hasDecorator('changeFeedShared') && app.changeFeedShared;
+    const graphs = new GraphRegistry({
+      dir: join(app.config.dataDir, 'graph'),
+      profiles: app.profiles,
+      markSlack: replicated && app.config.bigtable ? FEED_SNAPSHOT_SLACK_MS : 0,
+    });
     const restored = await graphs.restore();
     if (restored.discarded) app.log.error(restored, 'graph snapshot unreadable: rebuilt from the profile store');
     else app.log.info(restored, 'graph restored from snapshot and replay');
