@@ -3,7 +3,8 @@
 // app.profiles, app.searchIndex, app.graphs, … server.ts only builds it and listens; tests call
 // buildApp() with their own services where they need them and use app.inject().
 import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -95,6 +96,15 @@ export async function buildApp({
       return logger.child(caller === undefined ? bindings : { ...bindings, callerRequestId: caller }, options);
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    // The router's own refusals (a malformed percent-encoding, a path segment past
+    // MAX_PARAM_LENGTH) answer in the one error shape too, without echoing the URL
+    // (docs/threat-model.md I3; test/hardening/fuzz.test.ts found Fastify's default body).
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const status = error.statusCode === 414 ? 414 : 400;
+      const message =
+        status === 414 ? 'A path segment is longer than any id' : 'The URL is not valid (bad percent-encoding)';
+      void reply.status(status).send({ error: STATUS_CODES[status] ?? 'Bad Request', message, requestId: request.id });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('principal', undefined);
 
