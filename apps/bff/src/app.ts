@@ -98,7 +98,7 @@ export async function buildApp({
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
     // The router's own refusals (a malformed percent-encoding, a path segment past
     // MAX_PARAM_LENGTH) answer in the one error shape too, without echoing the URL
-    // (docs/threat-model.md I3; test/hardening/fuzz.test.ts found Fastify's default body).
+    // (docs/threat-model.md I3; test/hardening/router-errors.test.ts).
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const status = error.statusCode === 414 ? 414 : 400;
       const message =
