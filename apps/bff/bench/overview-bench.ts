@@ -4,7 +4,10 @@
 //                           (identity, access, schema, rollup read, tz rolling, riskiest customers);
 //                           p99 of 200 requests per round, median of the rounds
 //   ingestWithRollupsRatio  ingest throughput with rollups on / off, the same batches, rounds
-//                           interleaved (on, off, on, off …) so machine load hits both alike
+//                           interleaved so machine load hits both alike, the order alternating
+//                           (on, off | off, on | …) after one unmeasured warm-up pair, so neither
+//                           side pays the JIT's first run; ingestCpuRatio: the same from the
+//                           process's CPU time (steadier than wall time on a shared machine)
 // The 10,000,000 events are counted into the rollup rows directly (2,160 hourly rows of ~4,630 events
 // each, spread over countries, payment methods and PREVENT reasons like real traffic); the overview
 // never reads events, so storing the raw 10,000,000 events too would change nothing it reads
@@ -66,39 +69,50 @@ let eventCount = 0;
   if (lines.length) bodies.push(lines.join('\n'));
 }
 
-async function ingestRun(rollups: boolean): Promise<number> {
+async function ingestRun(rollups: boolean): Promise<{ perSecond: number; cpuMs: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'redoubt-bench-overview-'));
   const profiles = new SqliteProfileStore(join(dir, 'profiles.db'));
   const search = new SqliteSearchIndex(join(dir, 'search.db'));
   const graphs = new GraphRegistry({ dir: undefined, profiles });
   const ingest = new Ingest({ profiles, search, graphs, live: new LiveBus(), rollups });
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   let accepted = 0;
   for (const body of bodies) accepted += (await ingest.ingest(TENANT, parseNdjson(body))).accepted;
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   if (accepted !== eventCount) throw new Error(`stored ${accepted} of ${eventCount}`);
   const buckets = await profiles.rollups(TENANT, 0, Date.now() + 86_400_000);
   if (rollups !== buckets.length > 0) throw new Error(`rollups ${rollups ? 'missing' : 'written while off'}`);
   await search.close();
   await profiles.close();
   await rm(dir, { recursive: true, force: true });
-  return eventCount / seconds;
+  return { perSecond: eventCount / seconds, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 console.log(`ingest: ${eventCount.toLocaleString()} events of ${values.customers} customers per run, embedded stores`);
 const on: number[] = [];
 const off: number[] = [];
+const cpuRatios: number[] = [];
+await ingestRun(true);
+await ingestRun(false);
 for (let r = 0; r < ROUNDS; r++) {
-  on.push(await ingestRun(true));
-  off.push(await ingestRun(false));
+  const first = r % 2 === 0;
+  const a = await ingestRun(first);
+  const b = await ingestRun(!first);
+  const [withRollups, without] = first ? [a, b] : [b, a];
+  on.push(withRollups.perSecond);
+  off.push(without.perSecond);
+  cpuRatios.push(without.cpuMs / withRollups.cpuMs);
   console.log(
-    `  round ${r + 1}: rollups on ${Math.round(on[r]!).toLocaleString()} events/s, off ${Math.round(off[r]!).toLocaleString()} events/s`,
+    `  round ${r + 1} (${first ? 'on first' : 'off first'}): rollups on ${Math.round(withRollups.perSecond).toLocaleString()} events/s ` +
+      `(${Math.round(withRollups.cpuMs)} ms CPU), off ${Math.round(without.perSecond).toLocaleString()} events/s (${Math.round(without.cpuMs)} ms CPU)`,
   );
 }
 const ratios = on.map((x, i) => x / off[i]!);
 console.log(
   `  -> median on ${Math.round(median(on)).toLocaleString()} / off ${Math.round(median(off)).toLocaleString()} events/s; ` +
-    `ratio per round ${ratios.map((r) => r.toFixed(3)).join(', ')}`,
+    `ratio per round ${ratios.map((r) => r.toFixed(3)).join(', ')}; CPU ratio per round ${cpuRatios.map((r) => r.toFixed(3)).join(', ')}`,
 );
 
 // ---- overview latency ---------------------------------------------------------------------------
@@ -222,6 +236,8 @@ console.log(
     tenantEvents: counted,
     ingestWithRollupsRatio: round(median(ratios), 3),
     ingestRatioSpread: [round(Math.min(...ratios), 3), round(Math.max(...ratios), 3)],
+    ingestCpuRatio: round(median(cpuRatios), 3),
+    ingestCpuRatioSpread: [round(Math.min(...cpuRatios), 3), round(Math.max(...cpuRatios), 3)],
     ingestEventsPerSecOn: Math.round(median(on)),
     ingestEventsPerSecOff: Math.round(median(off)),
     ingestEventsPerRun: eventCount,
