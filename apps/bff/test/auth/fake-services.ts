@@ -17,6 +17,7 @@ export function fakeServices(
     users: partial('users'),
     reviews: partial<ReviewStore>('reviews', { listTenants: async () => tenants, ping }),
     audit: partial('audit'),
+    quality: partial('quality'),
     profiles: partial<ProfileStore>('profiles', { ping }),
     searchIndex: partial<SearchIndex>('searchIndex', { ping }),
     graphs: partial('graphs'),
