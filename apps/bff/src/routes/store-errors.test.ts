@@ -60,7 +60,16 @@ describe('store errors through the routes: Elasticsearch', () => {
     dir = await mkdtemp(join(tmpdir(), 'redoubt-store-errors-'));
     mock.add({ method: 'HEAD', path: '/customers' }, () => '');
     mock.add({ method: 'GET', path: '/customers/_mapping' }, () => ({
-      customers: { mappings: { properties: { nameTerms: { type: 'keyword' } } } },
+      // An index with every field the adapter adds, so opening it puts no mapping.
+      customers: {
+        mappings: {
+          properties: {
+            nameTerms: { type: 'keyword' },
+            suggestTerms: { type: 'keyword' },
+            identifiersByKind: { type: 'object' },
+          },
+        },
+      },
     }));
     mock.add({ method: 'POST', path: '/customers/_search' }, () => {
       searches++;
