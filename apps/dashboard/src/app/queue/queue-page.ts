@@ -14,6 +14,7 @@ import type { QueueItem, QueuePage as QueuePageBody, QueueSort } from '@redoubt/
 import { errorMessage } from '../http/api-error';
 import { RiskChip } from '../risk/risk-chips';
 import { EmptyState } from '../shell/empty-state';
+import { ReviewSettingsPanel } from '../review/review-settings';
 import { Session, roleIn } from '../session/session';
 
 /** "3 h 20 min", "2 d 4 h": an item's age at a glance. */
@@ -40,6 +41,7 @@ export function ageText(minutes: number): string {
     MatInputModule,
     RiskChip,
     EmptyState,
+    ReviewSettingsPanel,
   ],
   templateUrl: './queue-page.html',
   styleUrl: './queue-page.scss',
@@ -75,6 +77,8 @@ export class QueuePage {
   /** Leads hand items to another analyst, with a reason (audited). */
   protected readonly isLead = computed(() => roleIn(this.session.me(), this.tenant()) === 'lead');
   protected readonly reassigning = signal<string | undefined>(undefined);
+  /** A lead edits the tenant's review reasons here (routes/reviews.ts PUT …/review-settings). */
+  protected readonly editingReasons = signal(false);
   protected readonly reassignTo = signal('');
   protected readonly reassignReason = signal('');
 
