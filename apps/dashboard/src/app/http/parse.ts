@@ -6,6 +6,10 @@ import { Value } from '@sinclair/typebox/value';
 if (!FormatRegistry.Has('date-time')) {
   FormatRegistry.Set('date-time', (value) => !Number.isNaN(Date.parse(value)));
 }
+// Ids the client chooses (notes, saved searches) are UUIDs.
+if (!FormatRegistry.Has('uuid')) {
+  FormatRegistry.Set('uuid', (value) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value));
+}
 
 /**
  * For httpResource's `parse` (and plain requests): the body checked against the API's own schema

@@ -102,10 +102,10 @@ describe('SearchPage', () => {
     const req = http.expectOne((r) => r.url === searchUrl);
     expect(req.request.params.get('q')).toBe('ada');
     req.flush(result);
+    noSuggestions(http);
     await fixture.whenStable();
     expect(el.querySelectorAll('[data-testid="search-result"]').length).toBe(2);
     expect(TestBed.inject(Router).url).toBe('/?q=ada');
-    noSuggestions(http);
     http.verify();
   });
 
@@ -273,7 +273,9 @@ describe('SearchPage filters, sort and paging', () => {
     await fixture.whenStable();
     const options = [...document.querySelectorAll<HTMLElement>('[data-testid="search-suggestion"]')];
     const words = (o: HTMLElement) =>
-      [...o.querySelectorAll('[class^="suggest-"]')].map((part) => part.textContent?.trim()).join(' ');
+      [...o.querySelectorAll('.suggest-kind, .suggest-value, .suggest-name, .suggest-score')]
+        .map((part) => part.textContent?.trim())
+        .join(' ');
     expect(options.map(words)).toEqual(['Device dev-8a1f Ada Lovelace 91', 'Order dev-order-7 Adam Smith']);
     options[0].click();
     TestBed.tick();
@@ -390,6 +392,7 @@ describe('SearchPage filters, sort and paging', () => {
       { error: 'Service Unavailable', message: 'The reviews store is unavailable; try again shortly', requestId: 'r' },
       { status: 503, statusText: 'Service Unavailable' },
     );
+    await new Promise((resolve) => setTimeout(resolve));
     await fixture.whenStable();
     expect(el.querySelector('[data-testid="save-error"]')?.textContent).toContain('reviews store is unavailable');
     el.querySelector<HTMLButtonElement>('[data-testid="save-confirm"]')!.click();
