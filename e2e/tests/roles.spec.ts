@@ -6,10 +6,20 @@ import type { DemoPerson } from './sign-in.ts';
 
 const expectations: { who: DemoPerson; nav: string[]; hidden: string[]; searchStatus: number }[] = [
   // Staff read the overview of every tenant they hold, as its merchant does.
-  { who: 'analyst', nav: ['search', 'queue', 'overview'], hidden: ['audit'], searchStatus: 200 },
-  { who: 'lead', nav: ['search', 'queue', 'audit', 'overview'], hidden: [], searchStatus: 200 },
-  { who: 'merchant-acme-shop', nav: ['overview'], hidden: ['search', 'queue', 'audit'], searchStatus: 403 },
-  { who: 'merchant-globex-travel', nav: ['overview'], hidden: ['search', 'queue', 'audit'], searchStatus: 403 },
+  { who: 'analyst', nav: ['search', 'queue', 'watches', 'overview'], hidden: ['audit', 'team'], searchStatus: 200 },
+  { who: 'lead', nav: ['search', 'queue', 'watches', 'audit', 'team', 'overview'], hidden: [], searchStatus: 200 },
+  {
+    who: 'merchant-acme-shop',
+    nav: ['overview'],
+    hidden: ['search', 'queue', 'watches', 'audit', 'team'],
+    searchStatus: 403,
+  },
+  {
+    who: 'merchant-globex-travel',
+    nav: ['overview'],
+    hidden: ['search', 'queue', 'watches', 'audit', 'team'],
+    searchStatus: 403,
+  },
 ];
 
 for (const { who, nav, hidden, searchStatus } of expectations) {
