@@ -33,7 +33,7 @@ describe('audit routes', () => {
     await store.ensureTenant('globex', 'Globex');
     const ids = await testIdentities();
     app = await buildApp({
-      config: ids.configure({ ...baseConfig, dataDir: dir }) as never,
+      config: ids.configure({ ...baseConfig, dataDir: dir }),
       services: { db, users: ids.directory },
       auth: ids.auth,
       logger: false,

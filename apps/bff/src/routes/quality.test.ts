@@ -41,7 +41,7 @@ describe('team figures route', () => {
     await store.enqueue('acme-shop', [{ customerId: 'cust-1', reason: 'score', at: Date.now() - 5 * 60_000 }]);
     const ids = await testIdentities();
     app = await buildApp({
-      config: ids.configure({ ...baseConfig, dataDir: dir }) as never,
+      config: ids.configure({ ...baseConfig, dataDir: dir }),
       services: { db, users: ids.directory },
       auth: ids.auth,
       logger: false,

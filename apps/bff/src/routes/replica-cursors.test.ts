@@ -42,7 +42,7 @@ describe('cursors across replicas', () => {
     });
     const config = { ...ids.configure({ ...baseConfig, dataDir: dir }), secret: { previous: undefined, ...secret } };
     const app = await buildApp({
-      config: config as never,
+      config: config,
       services: { db: partial('db'), users: ids.directory, reviews },
       auth: ids.auth,
       logger: false,

@@ -52,7 +52,7 @@ describe('review settings routes', () => {
     await new SqlReviewStore(db).ensureTenant('acme-shop', 'Acme Shop');
     const ids = await testIdentities();
     app = await buildApp({
-      config: ids.configure({ ...baseConfig, dataDir: dir }) as never,
+      config: ids.configure({ ...baseConfig, dataDir: dir }),
       services: { db, users: ids.directory },
       auth: ids.auth,
       logger: false,

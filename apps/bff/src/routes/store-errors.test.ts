@@ -87,7 +87,7 @@ describe('store errors through the routes: Elasticsearch', () => {
     });
     const profiles = new SqliteProfileStore(':memory:');
     app = await buildApp({
-      config: ids.configure({ ...baseConfig, dataDir: dir }) as never,
+      config: ids.configure({ ...baseConfig, dataDir: dir }),
       services: { db: partial('db'), users: ids.directory, reviews, searchIndex: search, profiles },
       auth: ids.auth,
       logger: false,

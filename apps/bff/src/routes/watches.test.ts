@@ -161,7 +161,7 @@ function suite(
       dir = await mkdtemp(join(tmpdir(), 'redoubt-watches-'));
       const ids = await testIdentities();
       app = await buildApp({
-        config: ids.configure({ ...baseConfig, dataDir: dir }) as never,
+        config: ids.configure({ ...baseConfig, dataDir: dir }),
         services: { db, users: ids.directory },
         auth: ids.auth,
         logger: false,

@@ -316,7 +316,7 @@ describe('the access table', () => {
     const ids = await testIdentities();
     const { baseConfig, fakeServices } = await import('./fake-services.ts');
     const app = await buildApp({
-      config: ids.configure(baseConfig) as never,
+      config: ids.configure(baseConfig),
       services: fakeServices([], { users: ids.directory }),
       auth: ids.auth,
       logger: false,

@@ -29,7 +29,7 @@ describe('browser defences', () => {
   before(async () => {
     ids = await testIdentities();
     app = await buildApp({
-      config: { ...ids.configure(baseConfig), allowedOrigins: ['https://console.bank.test'] } as never,
+      config: { ...ids.configure(baseConfig), allowedOrigins: ['https://console.bank.test'] },
       services: fakeServices([], { users: ids.directory }),
       auth: { ...ids.auth, limits: { writesPerMinute: 5, searchesPerMinute: 5 } },
       logger: false,

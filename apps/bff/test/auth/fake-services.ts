@@ -1,6 +1,7 @@
 // Services for auth tests that exercise only identity and access: typed partial fakes, of which
 // only the tenant names (/api/me) and the readiness pings answer; anything else a test touches
 // throws, naming the member.
+import type { Config } from '../../src/config.ts';
 import type { AppServices } from '../../src/plugins/services/index.ts';
 import type { ReviewStore } from '../../src/ports/review-store.ts';
 import type { ProfileStore } from '../../src/ports/profile-store.ts';
@@ -27,7 +28,8 @@ export function fakeServices(
   };
 }
 
-export const baseConfig = {
+/** A whole Config for tests: API only, embedded stores, IAP on a key no test serves. */
+export const baseConfig: Config = {
   host: '127.0.0.1',
   port: 0,
   dataDir: '/nonexistent',

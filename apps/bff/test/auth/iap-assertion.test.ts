@@ -33,7 +33,7 @@ describe('IAP assertion (A1-A4)', () => {
   before(async () => {
     ids = await testIdentities();
     app = await buildApp({
-      config: ids.configure(baseConfig) as never,
+      config: ids.configure(baseConfig),
       services: fakeServices(TENANTS, { users: ids.directory }),
       auth: ids.auth,
       logger: false,
@@ -173,7 +173,7 @@ describe('JWK set fetching (A4-A5)', () => {
     const jwks = await serveJwks(() => ({ keys: current.map((k) => k.publicJwk) }));
     const config = ids.configure(baseConfig);
     const app = await buildApp({
-      config: { ...config, iap: { ...config.iap, jwksUrl: jwks.url } } as never,
+      config: { ...config, iap: { ...config.iap, jwksUrl: jwks.url } },
       services: fakeServices(TENANTS, { users: ids.directory }),
       auth: { ...ids.auth, keys: undefined, jwksCooldownMs: 300 },
       logger: false,
@@ -202,7 +202,7 @@ describe('JWK set fetching (A4-A5)', () => {
     const jwks = await serveJwks(() => ids.jwks());
     const config = ids.configure(baseConfig);
     const app = await buildApp({
-      config: { ...config, iap: { ...config.iap, jwksUrl: jwks.url } } as never,
+      config: { ...config, iap: { ...config.iap, jwksUrl: jwks.url } },
       services: fakeServices(TENANTS, { users: ids.directory }),
       auth: { ...ids.auth, keys: undefined },
       logger: false,
@@ -224,7 +224,7 @@ describe('JWK set fetching (A4-A5)', () => {
     jwks.down(true);
     const config = ids.configure(baseConfig);
     const app = await buildApp({
-      config: { ...config, iap: { ...config.iap, jwksUrl: jwks.url } } as never,
+      config: { ...config, iap: { ...config.iap, jwksUrl: jwks.url } },
       services: fakeServices(TENANTS, { users: ids.directory }),
       auth: { ...ids.auth, keys: undefined },
       logger: false,
@@ -242,7 +242,7 @@ describe('JWK set fetching (A4-A5)', () => {
     // Nothing listening at all.
     await jwks.close();
     const dead = await buildApp({
-      config: { ...config, iap: { ...config.iap, jwksUrl: jwks.url } } as never,
+      config: { ...config, iap: { ...config.iap, jwksUrl: jwks.url } },
       services: fakeServices(TENANTS, { users: ids.directory }),
       auth: { ...ids.auth, keys: undefined },
       logger: false,
@@ -290,7 +290,7 @@ describe('no way to run without identity (A6)', () => {
 
   test('buildApp refuses to start without an audience outside the demo', async () => {
     await assert.rejects(
-      buildApp({ config: baseConfig as never, services: fakeServices(), logger: false }),
+      buildApp({ config: baseConfig, services: fakeServices(), logger: false }),
       /IAP_AUDIENCE is required/,
     );
   });
@@ -337,7 +337,7 @@ describe('directory outage', () => {
       },
     });
     const app = await buildApp({
-      config: ids.configure(baseConfig) as never,
+      config: ids.configure(baseConfig),
       services: fakeServices(TENANTS, { users: broken }),
       auth: ids.auth,
       logger: false,
@@ -356,7 +356,7 @@ describe('revocation through the admin API (A7)', () => {
   test('takes effect on the very next request even with a long principal cache', async () => {
     const ids = await testIdentities();
     const app = await buildApp({
-      config: ids.configure(baseConfig) as never,
+      config: ids.configure(baseConfig),
       services: fakeServices(TENANTS, { users: ids.directory }),
       auth: { ...ids.auth, cacheMs: 60_000 },
       logger: false,

@@ -41,7 +41,7 @@ describe('audit attribution', () => {
 
   const build = async (trustedProxyHops: number) => {
     const app = await buildApp({
-      config: { ...ids.configure(baseConfig), trustedProxyHops } as never,
+      config: { ...ids.configure(baseConfig), trustedProxyHops },
       services: fakeServices(TENANTS, {
         db,
         users: ids.directory,

@@ -38,7 +38,7 @@ describe('limits', () => {
       ping: async () => {},
     });
     app = await buildApp({
-      config: ids.configure({ ...baseConfig, dataDir: dir }) as never,
+      config: ids.configure({ ...baseConfig, dataDir: dir }),
       // Profiles, search, graphs and ingestion are the real embedded ones, opened under dir.
       services: { db: partial('db'), users: ids.directory, reviews },
       auth: { ...ids.auth, limits: { graphPerMinute: 3, readsPerMinute: 4 } },

@@ -30,7 +30,7 @@ describe('public defaults', () => {
     await writeFile(join(dir, 'media', 'roboto-latin-400.woff2'), 'font');
     ids = await testIdentities();
     app = await buildApp({
-      config: { ...ids.configure(baseConfig), dashboardDir: dir } as never,
+      config: { ...ids.configure(baseConfig), dashboardDir: dir },
       services: fakeServices([{ id: 'acme-shop', name: 'Acme' }], { users: ids.directory }),
       auth: ids.auth,
       logger: false,

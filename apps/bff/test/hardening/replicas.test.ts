@@ -28,7 +28,7 @@ describe('replicas share their keys through REDOUBT_SECRET', () => {
   const replica = async (secret: { current: string; previous?: string }) => {
     const config = { ...ids.configure(baseConfig), secret: { previous: undefined, ...secret } };
     const app = await buildApp({
-      config: config as never,
+      config: config,
       services: fakeServices([], { users: ids.directory }),
       auth: ids.auth,
       logger: false,

@@ -41,7 +41,7 @@ export async function ingestApp(tenants = ['acme-shop', 'globex-travel']): Promi
   const config = ids.configure({ ...baseConfig, dataDir: dir });
   // Profiles, search, graphs, live bus and ingest are the real ones, opened by the app under dir.
   const app = await buildApp({
-    config: config as never,
+    config: config,
     services: { db: partial('db'), users: ids.directory, reviews },
     auth: ids.auth,
     logger: false,
