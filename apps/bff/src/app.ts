@@ -163,6 +163,7 @@ export async function buildApp({
       () => app.graphs.totals().links,
     );
     app.metrics.gauge('redoubt_graph_customers', 'Customers in the graphs', () => app.graphs.totals().customers);
+    app.metrics.gauge('redoubt_graph_identifiers', 'Identifiers in the graphs', () => app.graphs.totals().identifiers);
     app.metrics.gauge('redoubt_graph_bytes', 'Bytes held by the graph engines', () => app.graphs.totals().bytes);
     app.metrics.gauge('redoubt_ingested_events', 'Events stored since start', () => app.ingest.storedEvents);
     app.metrics.gauge('redoubt_live_listeners', 'Live-stream subscriptions', () => app.live.listenerCount());

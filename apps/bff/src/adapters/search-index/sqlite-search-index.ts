@@ -127,9 +127,11 @@ export class SqliteSearchIndex implements SearchIndex {
   constructor(path: string, options: SqliteSearchIndexOptions = {}) {
     this.#db = new DatabaseSync(path);
     // WAL + synchronous=NORMAL: a crash loses at most the last transactions, never corrupts;
-    // a 64 MiB page cache keeps the b-tree inserts of large batches in memory.
+    // a 64 MiB page cache keeps the b-tree inserts of large batches in memory. busy_timeout first:
+    // switching to WAL takes a lock, which another process opening the same file may hold
+    // (test/replicas/two-processes.test.ts).
     this.#db.exec(
-      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;',
+      'PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;',
     );
     this.#db.exec(SCHEMA);
     const columns = this.#db.prepare('PRAGMA table_info(docs)').all() as { name: string }[];
