@@ -165,34 +165,23 @@ function rollupSuite(
   });
 }
 
-rollupSuite('embedded (node:sqlite)', async (dir) => {
-  const store = new SqliteProfileStore(join(dir, 'profiles.db'));
-  let fail = false;
-  // Wraps the real store: the failing write runs inside its transaction and rolls it back
-  // (a customer row that cannot be serialised, after the events and rollups were written in it).
-  const wrapped: ProfileStore = Object.assign(Object.create(store) as ProfileStore, {
-    write: (tenant: string, events: StoredEvent[], customers: CustomerRecord[]) => {
-      if (!fail) return store.write(tenant, events, customers);
-      fail = false;
-      return store.write(tenant, events, [...customers, { ...emptyCustomer('poison'), counters: { n: 1n as never } }]);
-    },
-  });
-  for (const m of [
-    'existingEvents',
-    'getCustomers',
-    'timeline',
-    'mark',
-    'replay',
-    'rollups',
-    'rollupFigures',
-    'rollupTotals',
-    'countCustomers',
-    'ping',
-    'close',
-  ] as const) {
-    (wrapped as unknown as Record<string, unknown>)[m] = (store[m] as (...a: unknown[]) => unknown).bind(store);
+/**
+ * The real store whose next write fails inside its transaction and rolls back: a customer row that
+ * cannot be serialised, after the events and rollups were written in it.
+ */
+class FailingOnceProfileStore extends SqliteProfileStore {
+  failNext = false;
+
+  override write(tenant: string, events: StoredEvent[], customers: CustomerRecord[]): Promise<void> {
+    if (!this.failNext) return super.write(tenant, events, customers);
+    this.failNext = false;
+    return super.write(tenant, events, [...customers, { ...emptyCustomer('poison'), counters: { n: 1n as never } }]);
   }
-  return { store: wrapped, failMidBatch: () => void (fail = true), close: () => store.close() };
+}
+
+rollupSuite('embedded (node:sqlite)', async (dir) => {
+  const store = new FailingOnceProfileStore(join(dir, 'profiles.db'));
+  return { store, failMidBatch: () => void (store.failNext = true), close: () => store.close() };
 });
 
 rollupSuite(
