@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
-import { baseConfig, fakeServices } from '../../test/auth/fake-services.ts';
-import { testIdentities } from '../../test/support/identities.ts';
+import type { TestIdentities } from '../../test/support/identities.ts';
+import { fakeApp } from '../../test/support/route-app.ts';
 
 const SAMPLE_MS = 20;
 const HOLD_MS = 300;
@@ -28,12 +27,8 @@ describe('load shedding', () => {
   let headers: Record<string, string>;
 
   before(async () => {
-    const ids = await testIdentities();
-    app = await buildApp({
-      config: ids.configure(baseConfig),
-      services: fakeServices([{ id: 'acme-shop', name: 'Acme Shop' }], { users: ids.directory }),
-      auth: ids.auth,
-      logger: false,
+    let ids: TestIdentities;
+    ({ app, ids } = await fakeApp({
       loadShedding: {
         sampleMs: SAMPLE_MS,
         holdMs: HOLD_MS,
@@ -41,7 +36,7 @@ describe('load shedding', () => {
         maxUtilization: 0.8,
         minInFlight: MIN_IN_FLIGHT,
       },
-    });
+    }));
     // The sampler runs while the server listens (never during start-up).
     await app.listen({ host: '127.0.0.1', port: 0 });
     headers = await ids.headers({ email: 'ana@acme.test', role: 'analyst', tenant: 'acme-shop' });

@@ -2,46 +2,26 @@
 // the tenant only, filters and their refusals, the streamed exports, verify, and reads audited.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
-import { migrate, openPglite } from '../db/database.ts';
-import type { Database } from '../db/database.ts';
-import { SqlReviewStore } from '../adapters/review-store/sql-review-store.ts';
-import { baseConfig } from '../../test/auth/fake-services.ts';
-import { testIdentities } from '../../test/support/identities.ts';
+import { routeApp } from '../../test/support/route-app.ts';
+import type { RouteApp } from '../../test/support/route-app.ts';
 
 const T = '/api/tenants/acme-shop';
 
 describe('audit routes', () => {
+  let t: RouteApp;
   let app: FastifyInstance;
-  let db: Database;
-  let dir: string;
   let ann: Record<string, string>;
   let lead: Record<string, string>;
   let otherLead: Record<string, string>;
   const get = (url: string, headers: Record<string, string>) => app.inject({ method: 'GET', url, headers });
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'redoubt-audit-'));
-    db = await openPglite(join(dir, 'pglite'));
-    await migrate(db);
-    const store = new SqlReviewStore(db);
-    await store.ensureTenant('acme-shop', 'Acme Shop');
-    await store.ensureTenant('globex', 'Globex');
-    const ids = await testIdentities();
-    app = await buildApp({
-      config: ids.configure({ ...baseConfig, dataDir: dir }),
-      services: { db, users: ids.directory },
-      auth: ids.auth,
-      logger: false,
-    });
-    await app.ready();
-    ann = await ids.headers({ email: 'ann@redoubt.test', role: 'analyst', tenant: 'acme-shop' });
-    lead = await ids.headers({ email: 'lea@redoubt.test', role: 'lead', tenant: 'acme-shop' });
-    otherLead = await ids.headers({ email: 'gus@redoubt.test', role: 'lead', tenant: 'globex' });
+    t = await routeApp({ prefix: 'redoubt-audit-', tenants: { 'acme-shop': 'Acme Shop', globex: 'Globex' } });
+    app = t.app;
+    ann = await t.headers({ email: 'ann@redoubt.test', role: 'analyst', tenant: 'acme-shop' });
+    lead = await t.headers({ email: 'lea@redoubt.test', role: 'lead', tenant: 'acme-shop' });
+    otherLead = await t.headers({ email: 'gus@redoubt.test', role: 'lead', tenant: 'globex' });
     for (const body of ['=1+1', 'plain']) {
       const res = await app.inject({
         method: 'POST',
@@ -52,11 +32,7 @@ describe('audit routes', () => {
       assert.equal(res.statusCode, 201, res.body);
     }
   });
-  after(async () => {
-    await app?.close();
-    await db?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => t?.close());
 
   it("lists the analyst's actions for the lead, newest first, with before and after", async () => {
     const res = await get(`${T}/audit?actor=ann@redoubt.test&customer=cust-1&limit=1`, lead);

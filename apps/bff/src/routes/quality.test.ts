@@ -3,19 +3,12 @@
 // field; each read is audited.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { FormatRegistry } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { TeamQuality } from '@redoubt/contracts/audit';
-import { buildApp } from '../app.ts';
-import { migrate, openPglite } from '../db/database.ts';
-import type { Database } from '../db/database.ts';
-import { SqlReviewStore } from '../adapters/review-store/sql-review-store.ts';
-import { baseConfig } from '../../test/auth/fake-services.ts';
-import { testIdentities } from '../../test/support/identities.ts';
+import { routeApp } from '../../test/support/route-app.ts';
+import type { RouteApp } from '../../test/support/route-app.ts';
 import { MAX_QUALITY_DAYS, qualityRange } from './quality.ts';
 
 const T = '/api/tenants/acme-shop';
@@ -23,33 +16,25 @@ const T = '/api/tenants/acme-shop';
 if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (v) => !Number.isNaN(Date.parse(v)));
 
 describe('team figures route', () => {
+  let t: RouteApp;
   let app: FastifyInstance;
-  let db: Database;
-  let dir: string;
   let ann: Record<string, string>;
   let lead: Record<string, string>;
   let otherLead: Record<string, string>;
   const get = (url: string, headers: Record<string, string>) => app.inject({ method: 'GET', url, headers });
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'redoubt-quality-'));
-    db = await openPglite(join(dir, 'pglite'));
-    await migrate(db);
-    const store = new SqlReviewStore(db);
-    await store.ensureTenant('acme-shop', 'Acme Shop');
-    await store.ensureTenant('globex', 'Globex');
-    await store.enqueue('acme-shop', [{ customerId: 'cust-1', reason: 'score', at: Date.now() - 5 * 60_000 }]);
-    const ids = await testIdentities();
-    app = await buildApp({
-      config: ids.configure({ ...baseConfig, dataDir: dir }),
-      services: { db, users: ids.directory },
-      auth: ids.auth,
-      logger: false,
+    t = await routeApp({
+      prefix: 'redoubt-quality-',
+      tenants: { 'acme-shop': 'Acme Shop', globex: 'Globex' },
+      seed: (store) =>
+        store.enqueue('acme-shop', [{ customerId: 'cust-1', reason: 'score', at: Date.now() - 5 * 60_000 }]),
     });
-    await app.ready();
-    ann = await ids.headers({ email: 'ann@redoubt.test', role: 'analyst', tenant: 'acme-shop' });
-    lead = await ids.headers({ email: 'lea@redoubt.test', role: 'lead', tenant: 'acme-shop' });
-    otherLead = await ids.headers({ email: 'gus@redoubt.test', role: 'lead', tenant: 'globex' });
+    app = t.app;
+    const store = t.store;
+    ann = await t.headers({ email: 'ann@redoubt.test', role: 'analyst', tenant: 'acme-shop' });
+    lead = await t.headers({ email: 'lea@redoubt.test', role: 'lead', tenant: 'acme-shop' });
+    otherLead = await t.headers({ email: 'gus@redoubt.test', role: 'lead', tenant: 'globex' });
     // The analyst's decision through the store (the review route's own suite covers writing it;
     // the e2e journey covers both through the dashboard).
     await store.review(
@@ -61,11 +46,7 @@ describe('team figures route', () => {
       { key: 'k1', route: 'test' },
     );
   });
-  after(async () => {
-    await app?.close();
-    await db?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => t?.close());
 
   it("shows the lead the analyst's decision, timed from the queue, in the schema's shape", async () => {
     const res = await get(`${T}/quality?tz=Europe/London`, lead);

@@ -3,18 +3,13 @@
 // previous one during a rotation, accepts the cursor; any other secret refuses it with a 400.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { RedoubtEvent } from '@redoubt/contracts';
-import { buildApp } from '../app.ts';
-import type { ReviewStore } from '../ports/review-store.ts';
-import { baseConfig } from '../../test/auth/fake-services.ts';
 import { testIdentities } from '../../test/support/identities.ts';
 import type { TestIdentities } from '../../test/support/identities.ts';
-import { partial } from '../../test/support/partial.ts';
+import { ingestApp } from '../../test/support/ingest-app.ts';
+import type { IngestApp } from '../../test/support/ingest-app.ts';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 9, 1, 12, minute)).toISOString();
 const events: RedoubtEvent[] = Array.from({ length: 6 }, (_, i) => ({
@@ -28,33 +23,14 @@ const events: RedoubtEvent[] = Array.from({ length: 6 }, (_, i) => ({
 describe('cursors across replicas', () => {
   let ids: TestIdentities;
   let headers: Record<string, string>;
-  const apps: FastifyInstance[] = [];
-  const dirs: string[] = [];
+  const replicas: IngestApp[] = [];
 
   /** A replica: its own embedded stores holding the same events, and the given secrets. */
   async function replica(secret: { current: string; previous?: string }): Promise<FastifyInstance> {
-    const dir = await mkdtemp(join(tmpdir(), 'redoubt-replica-'));
-    dirs.push(dir);
-    const reviews = partial<ReviewStore>('reviews', {
-      listTenants: async () => [{ id: 'acme-shop', name: 'Acme' }],
-      recordAccessDenied: async () => {},
-      ping: async () => {},
-    });
-    const config = { ...ids.configure({ ...baseConfig, dataDir: dir }), secret: { previous: undefined, ...secret } };
-    const app = await buildApp({
-      config: config,
-      services: { db: partial('db'), users: ids.directory, reviews },
-      auth: ids.auth,
-      logger: false,
-    });
-    await app.ready();
-    apps.push(app);
-    const report = await app.ingest.ingest(
-      'acme-shop',
-      events.map((value, i) => ({ line: i + 1, value })),
-    );
-    assert.equal(report.accepted, events.length);
-    return app;
+    const t = await ingestApp(['acme-shop'], { ids, secret });
+    replicas.push(t);
+    await t.ingest('acme-shop', events);
+    return t.app;
   }
 
   before(async () => {
@@ -62,8 +38,7 @@ describe('cursors across replicas', () => {
     headers = await ids.headers({ email: 'ana@redoubt.test', role: 'analyst', tenant: 'acme-shop' });
   });
   after(async () => {
-    for (const app of apps) await app.close();
-    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    for (const t of replicas) await t.close();
   });
 
   it("accepts another replica's cursors with the same secret or during a rotation, and refuses any other", async () => {

@@ -3,17 +3,12 @@
 // replay, the audit row, and a new reason being accepted by the review route right away.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ReviewSettings } from '@redoubt/contracts/api';
-import { buildApp } from '../app.ts';
-import { migrate, openPglite } from '../db/database.ts';
 import type { Database } from '../db/database.ts';
-import { DEFAULT_REASONS, SqlReviewStore } from '../adapters/review-store/sql-review-store.ts';
-import { baseConfig } from '../../test/auth/fake-services.ts';
-import { testIdentities } from '../../test/support/identities.ts';
+import { DEFAULT_REASONS } from '../adapters/review-store/sql-review-store.ts';
+import { routeApp } from '../../test/support/route-app.ts';
+import type { RouteApp } from '../../test/support/route-app.ts';
 
 const URL = '/api/tenants/acme-shop/review-settings';
 
@@ -28,9 +23,9 @@ const edited: ReviewSettings = {
 };
 
 describe('review settings routes', () => {
+  let t: RouteApp;
   let app: FastifyInstance;
   let db: Database;
-  let dir: string;
   let analyst: Record<string, string>;
   let lead: Record<string, string>;
   let admin: Record<string, string>;
@@ -46,28 +41,15 @@ describe('review settings routes', () => {
     ).rows;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'redoubt-review-settings-'));
-    db = await openPglite(join(dir, 'pglite'));
-    await migrate(db);
-    await new SqlReviewStore(db).ensureTenant('acme-shop', 'Acme Shop');
-    const ids = await testIdentities();
-    app = await buildApp({
-      config: ids.configure({ ...baseConfig, dataDir: dir }),
-      services: { db, users: ids.directory },
-      auth: ids.auth,
-      logger: false,
-    });
-    await app.ready();
-    analyst = await ids.headers({ email: 'ann@redoubt.test', role: 'analyst', tenant: 'acme-shop' });
-    lead = await ids.headers({ email: 'lea@redoubt.test', role: 'lead', tenant: 'acme-shop' });
-    admin = await ids.headers({ email: 'ada@redoubt.test', role: 'admin', tenant: 'acme-shop' });
-    merchant = await ids.headers({ email: 'max@redoubt.test', role: 'merchant', tenant: 'acme-shop' });
+    t = await routeApp({ prefix: 'redoubt-review-settings-', tenants: { 'acme-shop': 'Acme Shop' } });
+    app = t.app;
+    db = t.db;
+    analyst = await t.headers({ email: 'ann@redoubt.test', role: 'analyst', tenant: 'acme-shop' });
+    lead = await t.headers({ email: 'lea@redoubt.test', role: 'lead', tenant: 'acme-shop' });
+    admin = await t.headers({ email: 'ada@redoubt.test', role: 'admin', tenant: 'acme-shop' });
+    merchant = await t.headers({ email: 'max@redoubt.test', role: 'merchant', tenant: 'acme-shop' });
   });
-  after(async () => {
-    await app?.close();
-    await db?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => t?.close());
 
   it('reads the defaults at version 0 (ETag "0"); merchants may not read them', async () => {
     const read = await get(analyst);

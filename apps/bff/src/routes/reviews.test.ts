@@ -2,17 +2,10 @@
 // ingest path (profile store, search index, graph), with signed test identities.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { RedoubtEvent } from '@redoubt/contracts';
-import { buildApp } from '../app.ts';
-import { migrate, openPglite } from '../db/database.ts';
-import type { Database } from '../db/database.ts';
-import { SqlReviewStore } from '../adapters/review-store/sql-review-store.ts';
-import { baseConfig } from '../../test/auth/fake-services.ts';
-import { testIdentities } from '../../test/support/identities.ts';
+import { routeApp } from '../../test/support/route-app.ts';
+import type { RouteApp } from '../../test/support/route-app.ts';
 
 const T = '/api/tenants/acme-shop';
 const at = (minute: number) => new Date(Date.UTC(2026, 9, 1, 12, minute)).toISOString();
@@ -36,9 +29,8 @@ const events: RedoubtEvent[] = [
 ];
 
 describe('review routes', () => {
+  let t: RouteApp;
   let app: FastifyInstance;
-  let db: Database;
-  let dir: string;
   let ann: Record<string, string>;
   let ben: Record<string, string>;
   let lead: Record<string, string>;
@@ -47,32 +39,18 @@ describe('review routes', () => {
   const get = (url: string, headers: Record<string, string>) => app.inject({ method: 'GET', url, headers });
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'redoubt-reviews-'));
-    db = await openPglite(join(dir, 'pglite'));
-    await migrate(db);
-    await new SqlReviewStore(db).ensureTenant('acme-shop', 'Acme Shop');
-    const ids = await testIdentities();
-    app = await buildApp({
-      config: ids.configure({ ...baseConfig, dataDir: dir }),
-      services: { db, users: ids.directory },
-      auth: ids.auth,
-      logger: false,
-    });
-    await app.ready();
+    t = await routeApp({ prefix: 'redoubt-reviews-', tenants: { 'acme-shop': 'Acme Shop' } });
+    app = t.app;
     const report = await app.ingest.ingest(
       'acme-shop',
       events.map((value, i) => ({ line: i + 1, value })),
     );
     assert.equal(report.accepted, events.length);
-    ann = await ids.headers({ email: 'ann@redoubt.test', role: 'analyst', tenant: 'acme-shop' });
-    ben = await ids.headers({ email: 'ben@redoubt.test', role: 'analyst', tenant: 'acme-shop' });
-    lead = await ids.headers({ email: 'lea@redoubt.test', role: 'lead', tenant: 'acme-shop' });
+    ann = await t.headers({ email: 'ann@redoubt.test', role: 'analyst', tenant: 'acme-shop' });
+    ben = await t.headers({ email: 'ben@redoubt.test', role: 'analyst', tenant: 'acme-shop' });
+    lead = await t.headers({ email: 'lea@redoubt.test', role: 'lead', tenant: 'acme-shop' });
   });
-  after(async () => {
-    await app?.close();
-    await db?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => t?.close());
 
   it('queues customers whose score says REVIEW, with why, SLA and network risk in words', async () => {
     const byAge = await get(`${T}/queue`, ann);

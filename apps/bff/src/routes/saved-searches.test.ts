@@ -9,12 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { SavedSearch, SavedSearchList } from '@redoubt/contracts/api';
-import { buildApp } from '../app.ts';
-import { migrate, openPglite, openPostgres } from '../db/database.ts';
+import { openPglite, openPostgres } from '../db/database.ts';
 import type { Database } from '../db/database.ts';
-import { SqlReviewStore } from '../adapters/review-store/sql-review-store.ts';
-import { baseConfig } from '../../test/auth/fake-services.ts';
-import { testIdentities } from '../../test/support/identities.ts';
+import { routeApp } from '../../test/support/route-app.ts';
+import type { RouteApp } from '../../test/support/route-app.ts';
 import { freshPostgresDatabase, needs, postgresReachable } from '../../test/support/backends.ts';
 
 const T = '/api/tenants/acme-shop';
@@ -26,10 +24,9 @@ function suite(
   skip: { skip?: string },
 ) {
   describe(`saved searches (${name})`, skip, () => {
+    let t: RouteApp;
     let app: FastifyInstance;
     let db: Database;
-    let drop: () => Promise<void>;
-    let dir: string;
     let ann: Record<string, string>;
     let ben: Record<string, string>;
     let globex: Record<string, string>;
@@ -54,31 +51,19 @@ function suite(
       ).rows.map((r) => `${r.action} ${r.object_id} ${r.actor_email}`);
 
     before(async () => {
-      ({ db, drop } = await open());
-      await migrate(db);
-      const store = new SqlReviewStore(db);
-      await store.ensureTenant('acme-shop', 'Acme Shop');
-      await store.ensureTenant('globex-travel', 'Globex Travel');
-      dir = await mkdtemp(join(tmpdir(), 'redoubt-saved-'));
-      const ids = await testIdentities();
-      app = await buildApp({
-        config: ids.configure({ ...baseConfig, dataDir: dir }),
-        services: { db, users: ids.directory },
-        auth: ids.auth,
-        logger: false,
+      t = await routeApp({
+        prefix: 'redoubt-saved-',
+        tenants: { 'acme-shop': 'Acme Shop', 'globex-travel': 'Globex Travel' },
+        open,
       });
-      await app.ready();
-      ann = await ids.headers({ email: 'ann@redoubt.test', role: 'analyst', tenant: 'acme-shop' });
-      ben = await ids.headers({ email: 'ben@redoubt.test', role: 'lead', tenant: 'acme-shop' });
-      globex = await ids.headers({ email: 'gil@redoubt.test', role: 'analyst', tenant: 'globex-travel' });
-      merchant = await ids.headers({ email: 'max@merchant.test', role: 'merchant', tenant: 'acme-shop' });
+      app = t.app;
+      db = t.db;
+      ann = await t.headers({ email: 'ann@redoubt.test', role: 'analyst', tenant: 'acme-shop' });
+      ben = await t.headers({ email: 'ben@redoubt.test', role: 'lead', tenant: 'acme-shop' });
+      globex = await t.headers({ email: 'gil@redoubt.test', role: 'analyst', tenant: 'globex-travel' });
+      merchant = await t.headers({ email: 'max@merchant.test', role: 'merchant', tenant: 'acme-shop' });
     });
-    after(async () => {
-      await app?.close();
-      await db?.close();
-      await drop?.();
-      if (dir) await rm(dir, { recursive: true, force: true });
-    });
+    after(() => t?.close());
 
     const risky = {
       id: randomUUID(),

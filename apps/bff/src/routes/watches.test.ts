@@ -6,21 +6,16 @@
 // left out of the network and the paths, hits only identifier watches, and unmarking restores it.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { RedoubtEvent } from '@redoubt/contracts';
 import type { LiveEvent } from '@redoubt/contracts/live';
 import type { Network } from '@redoubt/contracts/api';
 import type { SharedMark, Watch, WatchList } from '@redoubt/contracts/watches';
-import { buildApp } from '../app.ts';
-import { migrate, openPglite, openPostgres } from '../db/database.ts';
+import { openPglite, openPostgres } from '../db/database.ts';
 import type { Database } from '../db/database.ts';
-import { SqlReviewStore } from '../adapters/review-store/sql-review-store.ts';
-import { baseConfig } from '../../test/auth/fake-services.ts';
-import { testIdentities } from '../../test/support/identities.ts';
+import { routeApp } from '../../test/support/route-app.ts';
+import type { RouteApp } from '../../test/support/route-app.ts';
 import { freshPostgresDatabase, needs, postgresReachable } from '../../test/support/backends.ts';
 
 const T = '/api/tenants/acme-shop';
@@ -99,10 +94,9 @@ function suite(
   skip: { skip?: string },
 ) {
   describe(`watches and shared infrastructure (${name})`, skip, () => {
+    let t: RouteApp;
     let app: FastifyInstance;
     let db: Database;
-    let drop: () => Promise<void>;
-    let dir: string;
     let ann: Record<string, string>;
     let ben: Record<string, string>;
     let globex: Record<string, string>;
@@ -153,34 +147,22 @@ function suite(
     };
 
     before(async () => {
-      ({ db, drop } = await open());
-      await migrate(db);
-      const store = new SqlReviewStore(db);
-      await store.ensureTenant('acme-shop', 'Acme Shop');
-      await store.ensureTenant('globex-travel', 'Globex Travel');
-      dir = await mkdtemp(join(tmpdir(), 'redoubt-watches-'));
-      const ids = await testIdentities();
-      app = await buildApp({
-        config: ids.configure({ ...baseConfig, dataDir: dir }),
-        services: { db, users: ids.directory },
-        auth: ids.auth,
-        logger: false,
+      t = await routeApp({
+        prefix: 'redoubt-watches-',
+        tenants: { 'acme-shop': 'Acme Shop', 'globex-travel': 'Globex Travel' },
+        open,
       });
-      await app.ready();
+      app = t.app;
+      db = t.db;
       await app.listen({ host: '127.0.0.1', port: 0 });
       baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-      ann = await ids.headers({ email: 'ann@redoubt.test', role: 'analyst', tenant: 'acme-shop' });
-      ben = await ids.headers({ email: 'ben@redoubt.test', role: 'lead', tenant: 'acme-shop' });
-      globex = await ids.headers({ email: 'gil@redoubt.test', role: 'analyst', tenant: 'globex-travel' });
-      service = await ids.headers({ email: 'bot@merchant.test', role: 'service', tenant: ['acme-shop'] });
+      ann = await t.headers({ email: 'ann@redoubt.test', role: 'analyst', tenant: 'acme-shop' });
+      ben = await t.headers({ email: 'ben@redoubt.test', role: 'lead', tenant: 'acme-shop' });
+      globex = await t.headers({ email: 'gil@redoubt.test', role: 'analyst', tenant: 'globex-travel' });
+      service = await t.headers({ email: 'bot@merchant.test', role: 'service', tenant: ['acme-shop'] });
       await ingest(seed);
     });
-    after(async () => {
-      await app?.close();
-      await db?.close();
-      await drop?.();
-      if (dir) await rm(dir, { recursive: true, force: true });
-    });
+    after(() => t?.close());
 
     it('pins a customer, an identifier and a component: idempotent, audited, personal, tenant-checked', async () => {
       const first = await send('POST', `${T}/watches`, ann, { target: { type: 'customer', customerId: 'ann' } });

@@ -4,22 +4,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, MAX_PARAM_LENGTH } from '../../src/app.ts';
-import { baseConfig, fakeServices } from '../auth/fake-services.ts';
-import { testIdentities } from '../support/identities.ts';
+import { MAX_PARAM_LENGTH } from '../../src/app.ts';
+import type { TestIdentities } from '../support/identities.ts';
+import { fakeApp } from '../support/route-app.ts';
 
 describe("the router's refusals", () => {
   let app: FastifyInstance;
   let headers: Record<string, string>;
 
   before(async () => {
-    const ids = await testIdentities();
-    app = await buildApp({
-      config: ids.configure(baseConfig),
-      services: fakeServices([{ id: 'acme-shop', name: 'Acme Shop' }], { users: ids.directory }),
-      auth: ids.auth,
-      logger: false,
-    });
+    let ids: TestIdentities;
+    ({ app, ids } = await fakeApp());
     headers = await ids.headers({ email: 'ana@acme.test', role: 'analyst', tenant: 'acme-shop' });
   });
 
