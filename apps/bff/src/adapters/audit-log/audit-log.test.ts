@@ -1,24 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { auditLogContract } from '../../../test/contracts/audit-log.contract.ts';
-import { freshPostgresDatabase, needs, postgresReachable, testDatabaseUrl } from '../../../test/support/backends.ts';
-import { migrate, openPglite, openPostgres } from '../../db/database.ts';
+import { onPgliteAndPostgres } from '../../../test/support/sql-contracts.ts';
 
-auditLogContract('PGlite (embedded default)', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'redoubt-pglite-'));
-  const db = await openPglite(join(dir, 'db'));
-  await migrate(db);
-  return { db, cleanup: () => rm(dir, { recursive: true, force: true }) };
-});
-
-auditLogContract(
-  'PostgreSQL (pg)',
-  async () => {
-    const fresh = await freshPostgresDatabase();
-    const db = await openPostgres(fresh.url);
-    await migrate(db);
-    return { db, cleanup: fresh.drop };
-  },
-  needs('PostgreSQL', await postgresReachable(), `TEST_DATABASE_URL=${testDatabaseUrl}`),
-);
+await onPgliteAndPostgres(auditLogContract);
