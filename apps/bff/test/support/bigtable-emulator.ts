@@ -2,23 +2,13 @@
 // otherwise cbtemulator started here on a free port (and stopped by the returned function).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from './free-port.ts';
 
 export const CBTEMULATOR = '/usr/lib/google-cloud-sdk/platform/bigtable-emulator/cbtemulator';
 
 export function bigtableEmulatorAvailable(): boolean {
   return Boolean(process.env.BIGTABLE_EMULATOR_HOST) || existsSync(CBTEMULATOR);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {

@@ -3,23 +3,12 @@
 // needs Java and takes a few seconds to start (docs/toolchain.md).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.ts';
 
 export const PUBSUB_EMULATOR = '/usr/lib/google-cloud-sdk/platform/pubsub-emulator/bin/cloud-pubsub-emulator';
 
 export function pubsubEmulatorAvailable(): boolean {
   return Boolean(process.env.PUBSUB_EMULATOR_HOST) || existsSync(PUBSUB_EMULATOR);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** The emulator's host:port and a stop() that ends the process this call started (if any). */
