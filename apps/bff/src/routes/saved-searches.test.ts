@@ -4,25 +4,16 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { SavedSearch, SavedSearchList } from '@redoubt/contracts/api';
-import { openPglite, openPostgres } from '../db/database.ts';
 import type { Database } from '../db/database.ts';
-import { routeApp } from '../../test/support/route-app.ts';
-import type { RouteApp } from '../../test/support/route-app.ts';
-import { freshPostgresDatabase, needs, postgresReachable } from '../../test/support/backends.ts';
+import { onPgliteAndPostgres, routeApp } from '../../test/support/route-app.ts';
+import type { OpenDatabase, RouteApp } from '../../test/support/route-app.ts';
 
 const T = '/api/tenants/acme-shop';
 const URL_ = `${T}/saved-searches`;
 
-function suite(
-  name: string,
-  open: () => Promise<{ db: Database; drop: () => Promise<void> }>,
-  skip: { skip?: string },
-) {
+function suite(name: string, open: OpenDatabase, skip: { skip?: string }) {
   describe(`saved searches (${name})`, skip, () => {
     let t: RouteApp;
     let app: FastifyInstance;
@@ -51,11 +42,7 @@ function suite(
       ).rows.map((r) => `${r.action} ${r.object_id} ${r.actor_email}`);
 
     before(async () => {
-      t = await routeApp({
-        prefix: 'redoubt-saved-',
-        tenants: { 'acme-shop': 'Acme Shop', 'globex-travel': 'Globex Travel' },
-        open,
-      });
+      t = await routeApp({ prefix: 'redoubt-saved-', open });
       app = t.app;
       db = t.db;
       ann = await t.headers({ email: 'ann@redoubt.test', role: 'analyst', tenant: 'acme-shop' });
@@ -142,21 +129,4 @@ function suite(
   });
 }
 
-suite(
-  'PGlite',
-  async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'redoubt-saved-pglite-'));
-    return { db: await openPglite(dir), drop: () => rm(dir, { recursive: true, force: true }) };
-  },
-  {},
-);
-
-const pgAvailable = await postgresReachable();
-suite(
-  'PostgreSQL',
-  async () => {
-    const fresh = await freshPostgresDatabase('redoubt_saved');
-    return { db: await openPostgres(fresh.url), drop: fresh.drop };
-  },
-  needs('PostgreSQL', pgAvailable, 'TEST_DATABASE_URL'),
-);
+await onPgliteAndPostgres(suite, 'redoubt_saved');

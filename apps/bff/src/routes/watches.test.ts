@@ -12,11 +12,9 @@ import type { RedoubtEvent } from '@redoubt/contracts';
 import type { LiveEvent } from '@redoubt/contracts/live';
 import type { Network } from '@redoubt/contracts/api';
 import type { SharedMark, Watch, WatchList } from '@redoubt/contracts/watches';
-import { openPglite, openPostgres } from '../db/database.ts';
 import type { Database } from '../db/database.ts';
-import { routeApp } from '../../test/support/route-app.ts';
-import type { RouteApp } from '../../test/support/route-app.ts';
-import { freshPostgresDatabase, needs, postgresReachable } from '../../test/support/backends.ts';
+import { onPgliteAndPostgres, routeApp } from '../../test/support/route-app.ts';
+import type { OpenDatabase, RouteApp } from '../../test/support/route-app.ts';
 
 const T = '/api/tenants/acme-shop';
 const at = (minute: number) => new Date(Date.UTC(2026, 9, 1, 12, minute)).toISOString();
@@ -88,11 +86,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
   }
 }
 
-function suite(
-  name: string,
-  open: () => Promise<{ db: Database; drop: () => Promise<void> }>,
-  skip: { skip?: string },
-) {
+function suite(name: string, open: OpenDatabase, skip: { skip?: string }) {
   describe(`watches and shared infrastructure (${name})`, skip, () => {
     let t: RouteApp;
     let app: FastifyInstance;
@@ -147,11 +141,7 @@ function suite(
     };
 
     before(async () => {
-      t = await routeApp({
-        prefix: 'redoubt-watches-',
-        tenants: { 'acme-shop': 'Acme Shop', 'globex-travel': 'Globex Travel' },
-        open,
-      });
+      t = await routeApp({ prefix: 'redoubt-watches-', open });
       app = t.app;
       db = t.db;
       await app.listen({ host: '127.0.0.1', port: 0 });
@@ -333,14 +323,4 @@ function suite(
   });
 }
 
-suite('PGlite', async () => ({ db: await openPglite(undefined), drop: async () => {} }), {});
-
-const pgAvailable = await postgresReachable();
-suite(
-  'PostgreSQL',
-  async () => {
-    const fresh = await freshPostgresDatabase('redoubt_watches');
-    return { db: await openPostgres(fresh.url), drop: fresh.drop };
-  },
-  needs('PostgreSQL', pgAvailable, 'TEST_DATABASE_URL'),
-);
+await onPgliteAndPostgres(suite, 'redoubt_watches');

@@ -13,12 +13,15 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import type { BuildOptions } from '../../src/app.ts';
-import { migrate, openPglite } from '../../src/db/database.ts';
+import { migrate, openPglite, openPostgres } from '../../src/db/database.ts';
 import type { Database } from '../../src/db/database.ts';
 import { SqlReviewStore } from '../../src/adapters/review-store/sql-review-store.ts';
 import { baseConfig, fakeServices } from '../auth/fake-services.ts';
+import { freshPostgresDatabase, needs, postgresReachable } from './backends.ts';
 import { testIdentities } from './identities.ts';
 import type { TestIdentities, Who } from './identities.ts';
+
+const DEFAULT_TENANTS = { 'acme-shop': 'Acme Shop', 'globex-travel': 'Globex Travel' };
 
 export interface RouteApp {
   app: FastifyInstance;
@@ -36,8 +39,8 @@ export interface RouteApp {
 export async function routeApp(options: {
   /** Prefix of the temporary data directory. */
   prefix: string;
-  /** Tenants to create: id → name. */
-  tenants: Record<string, string>;
+  /** Tenants to create: id → name (default: acme-shop and globex-travel, as ingest-app.ts). */
+  tenants?: Record<string, string>;
   /** Another database than PGlite in the data directory; drop() runs on close. */
   open?: () => Promise<{ db: Database; drop: () => Promise<void> }>;
   /** Runs on the migrated database before the app is built. */
@@ -58,7 +61,7 @@ export async function routeApp(options: {
     else db = await openPglite(join(dir, 'pglite'));
     await migrate(db);
     const store = new SqlReviewStore(db);
-    for (const [id, name] of Object.entries(options.tenants)) await store.ensureTenant(id, name);
+    for (const [id, name] of Object.entries(options.tenants ?? DEFAULT_TENANTS)) await store.ensureTenant(id, name);
     await options.seed?.(store, db);
     const ids = await testIdentities();
     app = await buildApp({
@@ -91,4 +94,27 @@ export async function fakeApp(
     ...options,
   });
   return { app, ids };
+}
+
+/** A database for a route suite: opened, not migrated (routeApp migrates it), dropped on close. */
+export type OpenDatabase = () => Promise<{ db: Database; drop: () => Promise<void> }>;
+
+/**
+ * Declares a route suite on both backends: PGlite in memory, and a fresh PostgreSQL database named
+ * after `postgresPrefix` (skipped locally when unreachable, a failure in strict mode: backends.ts).
+ */
+export async function onPgliteAndPostgres(
+  suite: (name: string, open: OpenDatabase, skip: { skip?: string }) => void,
+  postgresPrefix: string,
+): Promise<void> {
+  suite('PGlite', async () => ({ db: await openPglite(undefined), drop: async () => {} }), {});
+  const pgAvailable = await postgresReachable();
+  suite(
+    'PostgreSQL',
+    async () => {
+      const fresh = await freshPostgresDatabase(postgresPrefix);
+      return { db: await openPostgres(fresh.url), drop: fresh.drop };
+    },
+    needs('PostgreSQL', pgAvailable, 'TEST_DATABASE_URL'),
+  );
 }
