@@ -9,10 +9,9 @@ import type { RiskyCustomer } from '@redoubt/contracts/overview';
 import { TenantParams, errorResponses } from '../schemas/common.ts';
 import { InvalidInput } from '../domain/errors.ts';
 import { networkRisk } from '../services/reviews.ts';
-import { zoneFormatter } from '../services/rollups.ts';
+import { DAY_MS, timeRange } from '../schemas/time-range.ts';
 import { overviewCsv, toOverview, toRiskyCustomer } from '../views/overview.ts';
 
-const DAY = 86_400_000;
 /** Longest range per interval: hourly series stay a few thousand points (90 days = 2,160). */
 export const MAX_RANGE_DAYS: Record<OverviewInterval, number> = { hour: 92, day: 400, week: 800 };
 const DEFAULT_DAYS = 7;
@@ -47,19 +46,9 @@ const isInterval = (value: unknown): value is OverviewInterval =>
 export function overviewRange(query: OverviewQueryType, now = Date.now()) {
   const interval = query.interval ?? 'day';
   if (!isInterval(interval)) throw new InvalidInput('/querystring/interval', 'must be hour, day or week');
-  const tz = query.tz ?? 'UTC';
-  try {
-    zoneFormatter(tz);
-  } catch {
-    throw new InvalidInput('/querystring/tz', 'is not a known time zone');
-  }
-  const to = query.to === undefined ? now : Date.parse(query.to);
-  const from = query.from === undefined ? to - DEFAULT_DAYS * DAY : Date.parse(query.from);
-  if (Number.isNaN(to)) throw new InvalidInput('/querystring/to', 'is not a date-time');
-  if (Number.isNaN(from)) throw new InvalidInput('/querystring/from', 'is not a date-time');
-  if (from >= to) throw new InvalidInput('/querystring/from', 'must be before to');
+  const { from, to, tz } = timeRange(query, DEFAULT_DAYS, now);
   const max = MAX_RANGE_DAYS[interval];
-  if (to - from > max * DAY) {
+  if (to - from > max * DAY_MS) {
     throw new InvalidInput(
       '/querystring/to',
       `is more than ${max} days after from (the limit for interval=${interval})`,

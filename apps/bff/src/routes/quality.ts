@@ -6,10 +6,9 @@ import { TeamQuality } from '@redoubt/contracts/audit';
 import { TenantParams, errorResponses } from '../schemas/common.ts';
 import { actorOf, principalOf, roleIn } from '../principal.ts';
 import { Forbidden, InvalidInput } from '../domain/errors.ts';
-import { zoneFormatter } from '../services/rollups.ts';
+import { DAY_MS, timeRange } from '../schemas/time-range.ts';
 import type { QualityRange } from '../ports/team-quality.ts';
 
-const DAY = 86_400_000;
 /** Longest range: a quarter of daily figures per analyst. */
 export const MAX_QUALITY_DAYS = 92;
 const DEFAULT_DAYS = 7;
@@ -34,18 +33,8 @@ export const QualityQuery = Type.Object(
 
 /** The range of a query; every refusal names its field. */
 export function qualityRange(query: { from?: string; to?: string; tz?: string }, now = Date.now()): QualityRange {
-  const tz = query.tz ?? 'UTC';
-  try {
-    zoneFormatter(tz);
-  } catch {
-    throw new InvalidInput('/querystring/tz', 'is not a known time zone');
-  }
-  const to = query.to === undefined ? now : Date.parse(query.to);
-  const from = query.from === undefined ? to - DEFAULT_DAYS * DAY : Date.parse(query.from);
-  if (Number.isNaN(to)) throw new InvalidInput('/querystring/to', 'is not a date-time');
-  if (Number.isNaN(from)) throw new InvalidInput('/querystring/from', 'is not a date-time');
-  if (from >= to) throw new InvalidInput('/querystring/from', 'must be before to');
-  if (to - from > MAX_QUALITY_DAYS * DAY) {
+  const { from, to, tz } = timeRange(query, DEFAULT_DAYS, now);
+  if (to - from > MAX_QUALITY_DAYS * DAY_MS) {
     throw new InvalidInput('/querystring/to', `is more than ${MAX_QUALITY_DAYS} days after from`);
   }
   return { from, to, tz };
