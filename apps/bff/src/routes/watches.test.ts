@@ -49,12 +49,13 @@ const seed: RedoubtEvent[] = [
   card('dot', 'tok_ring', 8),
 ];
 
-/** Reads server-sent events from a real HTTP stream. */
+/** Reads server-sent events from a real HTTP stream (`ids[i]`: the id of `events[i]`, if any). */
 async function openStream(url: string, headers: Record<string, string>) {
   const controller = new AbortController();
   const response = await fetch(url, { headers, signal: controller.signal });
   assert.equal(response.status, 200);
   const events: LiveEvent[] = [];
+  const ids: (string | undefined)[] = [];
   void (async () => {
     const decoder = new TextDecoder();
     let buffer = '';
@@ -63,19 +64,24 @@ async function openStream(url: string, headers: Record<string, string>) {
         buffer += decoder.decode(chunk, { stream: true });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const data = buffer
-            .slice(0, end)
-            .split('\n')
-            .find((l) => l.startsWith('data:'));
+          const lines = buffer.slice(0, end).split('\n');
+          const data = lines.find((l) => l.startsWith('data:'));
           buffer = buffer.slice(end + 2);
-          if (data) events.push(JSON.parse(data.slice(5)) as LiveEvent);
+          if (!data) continue;
+          events.push(JSON.parse(data.slice(5)) as LiveEvent);
+          ids.push(
+            lines
+              .find((l) => l.startsWith('id:'))
+              ?.slice(3)
+              .trim(),
+          );
         }
       }
     } catch {
       // aborted
     }
   })();
-  return { events, close: () => controller.abort() };
+  return { events, ids, close: () => controller.abort() };
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {
@@ -319,6 +325,46 @@ function suite(name: string, open: OpenDatabase, skip: { skip?: string }) {
         tx.query<{ n: string }>("SELECT count(*) AS n FROM watch_hits WHERE customer_id = 'kim'"),
       );
       assert.equal(Number(rows.rows[0]!.n), 0);
+    });
+
+    it('a watch event missed while reconnecting comes back after Last-Event-ID, to its owner only', async () => {
+      const pinned = await send('POST', `${T}/watches`, ann, {
+        target: { type: 'identifier', kind: 'device', value: 'dev-resume' },
+      });
+      assert.equal(pinned.statusCode, 201, pinned.body);
+      const watchHits = (s: { events: LiveEvent[] }) =>
+        s.events.flatMap((e) => (e.type === 'watch' ? [e.customerId] : []));
+      const url = `${baseUrl}/api/live?tenant=acme-shop&watch=ivy`;
+      const first = await openStream(url, ann);
+      await until(() => first.events.some((e) => e.type === 'presence'), 'the stream to open');
+      await ingest([device('hal', 'dev-resume')]);
+      await until(() => watchHits(first).length === 1, 'the first watch event');
+      const lastId = first.ids[first.events.findIndex((e) => e.type === 'watch')];
+      assert.match(lastId ?? '', /^[0-9a-f]{8}\.\d+$/, 'a watch event carries an id to resume from');
+      first.close();
+      await until(() => app.liveStreams.streamCount === 0, 'the stream to close');
+
+      // Missed while away: Ida's link into the pinned device.
+      await ingest([device('ida', 'dev-resume')]);
+      const again = await openStream(url, { ...ann, 'last-event-id': lastId! });
+      const colleague = await openStream(url, { ...ben, 'last-event-id': lastId! });
+      try {
+        await until(() => watchHits(again).length === 1, 'the missed watch event');
+        assert.deepEqual(watchHits(again), ['ida'], 'what was missed, not what was seen');
+        await until(() => colleague.events.some((e) => e.type === 'presence'), 'the colleague stream');
+        assert.deepEqual(watchHits(colleague), [], "a colleague's resume does not replay Ann's watch");
+      } finally {
+        again.close();
+        colleague.close();
+      }
+      // An id from before the window (or another run) gets reload, never a partial replay.
+      const stale = await openStream(url, { ...ann, 'last-event-id': '00000000.1' });
+      try {
+        await until(() => stale.events.some((e) => e.type === 'reload'), 'reload');
+        assert.deepEqual(watchHits(stale), []);
+      } finally {
+        stale.close();
+      }
     });
   });
 }

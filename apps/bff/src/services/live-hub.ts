@@ -50,15 +50,22 @@ export interface OpenStream {
   res: ServerResponse;
 }
 
-interface Entry {
-  seq: number;
-  change: Exclude<LiveChange, { type: 'customer' }>;
-  /** Node ids the change touches, as the engine names them (computed once, not per stream). */
-  customerNode: string;
-  identifierNode: string | undefined;
-  /** The SSE frame, written once and sent to every stream that wants it. */
-  text: string | undefined;
-}
+/**
+ * One event in the tenant's ring: a change in its networks (to the streams watching it), or an
+ * event for one person only (`to`: a hit on their watch), so both resume after Last-Event-ID.
+ */
+type Entry =
+  | {
+      seq: number;
+      to: undefined;
+      change: Exclude<LiveChange, { type: 'customer' }>;
+      /** Node ids the change touches, as the engine names them (computed once, not per stream). */
+      customerNode: string;
+      identifierNode: string | undefined;
+      /** The SSE frame, written once and sent to every stream that wants it. */
+      text: string | undefined;
+    }
+  | { seq: number; to: string; text: string };
 
 interface Stream {
   readonly tenant: string;
@@ -189,17 +196,21 @@ export class LiveHub {
 
   /**
    * Sends one event to every stream one person has open in the tenant, whatever it watches (a hit
-   * on their watch, services/watches.ts). No id: the Watches list keeps every hit. Returns how many
-   * streams it went to.
+   * on their watch, services/watches.ts). It has an id and stays in the ring like a change, so a
+   * stream of theirs that reconnects with Last-Event-ID gets it too. Returns how many streams it
+   * went to now.
    */
   notify(tenant: string, sub: string, event: LiveEvent): number {
+    // A tenant nobody has streamed here has no stream to send to nor to resume.
     const state = this.#tenants.get(tenant);
     if (!state) return 0;
+    const seq = ++state.seq;
+    const entry: Entry = { seq, to: sub, text: frame(this.#id(seq), event) };
+    this.#remember(state, entry);
     let sent = 0;
-    const text = frame(undefined, event);
     for (const stream of state.streams) {
       if (stream.sub !== sub) continue;
-      this.#write(stream, text);
+      this.#write(stream, entry.text);
       sent++;
     }
     return sent;
@@ -240,16 +251,22 @@ export class LiveHub {
     }
     const entry: Entry = {
       seq: ++state.seq,
+      to: undefined,
       change,
       customerNode: `c:${change.customerId}`,
       identifierNode,
       text: undefined,
     };
-    state.ring.push(entry);
-    if (state.ring.length > this.options.replayEvents) state.ring.splice(0, state.ring.length >> 1);
+    this.#remember(state, entry);
     for (const stream of state.streams) {
       if (this.#relevant(stream, entry)) this.#write(stream, this.#frameOf(entry));
     }
+  }
+
+  /** Keeps the entry for resumes: past replayEvents the older half of the ring goes. */
+  #remember(state: TenantState, entry: Entry): void {
+    state.ring.push(entry);
+    if (state.ring.length > this.options.replayEvents) state.ring.splice(0, state.ring.length >> 1);
   }
 
   #resume(stream: Stream, state: TenantState, lastEventId: string | undefined): void {
@@ -292,8 +309,9 @@ export class LiveHub {
     return out;
   }
 
-  /** True when the change touches the network of a customer the stream watches. */
+  /** True when the entry is for this person, or its change touches a network the stream watches. */
   #relevant(stream: Stream, entry: Entry): boolean {
+    if (entry.to !== undefined) return entry.to === stream.sub;
     const scope = this.#scope(stream);
     const hit =
       scope.has(entry.customerNode) || (entry.identifierNode !== undefined && scope.has(entry.identifierNode));
@@ -303,6 +321,7 @@ export class LiveHub {
   }
 
   #frameOf(entry: Entry): string {
+    if (entry.to !== undefined) return entry.text;
     return (entry.text ??= frame(this.#id(entry.seq), toEvent(entry.change)));
   }
 
