@@ -2,11 +2,15 @@
 // Retry-After (domain/errors.ts Overloaded), before identity or any store is touched, so the
 // requests already accepted keep a bounded latency instead of every request getting slow.
 //
-// Overloaded means all three, measured (thresholds in docs/load.md):
+// A request is shed when all three hold, measured (thresholds in docs/load.md):
 //   - the event loop was busy: utilisation (ELU) over the last window at or above maxUtilization;
 //   - and late: the window's p99 event-loop delay, or this sampler's own lateness, at or above
 //     maxDelayMs;
-//   - and requests are piling up: at least minInFlight requests in progress when this one arrives.
+//   - and requests are piling up: at least minWaiting of them, counting those in progress (a
+//     handler awaiting a store) or those already begun in this same turn of the loop. The second
+//     count is the backlog of synchronous handlers (an SQLite search runs from onRequest to its
+//     answer in one go, so only ~1 is ever in progress): what waited in the sockets while the loop
+//     was busy is read in one turn, and past minWaiting of them the rest are turned away at once.
 // The third condition is why this is not @fastify/under-pressure: bulk work on the loop (PGlite's
 // start, the demo's seeding, a replay) makes the loop busy and late with nobody waiting, and must
 // not turn away the one analyst who is. Once overloaded, the state holds while the loop stays busy
@@ -25,8 +29,11 @@ export interface LoadSheddingOptions {
   maxDelayMs: number;
   /** Event-loop utilisation over a window (0..1) at or above which the loop counts as busy. */
   maxUtilization: number;
-  /** Requests in progress at or above which a new one may be shed while overloaded. */
-  minInFlight: number;
+  /**
+   * Requests waiting (in progress, or begun in the same turn of the loop) at or above which a new
+   * one is shed while overloaded: also the most a turn of the loop serves then.
+   */
+  minWaiting: number;
   /** Window length (ms): how often delay and utilisation are sampled. */
   sampleMs: number;
   /** How long the overloaded state holds after the last overloaded window (ms). */
@@ -39,7 +46,7 @@ export interface LoadSheddingOptions {
 export const LOAD_SHEDDING_DEFAULTS: LoadSheddingOptions = {
   maxDelayMs: 50,
   maxUtilization: 0.9,
-  minInFlight: 32,
+  minWaiting: 32,
   sampleMs: 250,
   holdMs: 1_000,
   retryAfterSeconds: 1,
@@ -51,6 +58,8 @@ export const NEVER_SHED = new Set(['/api/health/live', '/api/health/ready']);
 export interface LoadState {
   overloaded: boolean;
   inFlight: number;
+  /** Requests begun in the current turn of the event loop. */
+  thisTurn: number;
   /** Requests shed since start. */
   shed: number;
   /** The last window's figures. */
@@ -67,7 +76,7 @@ declare module 'fastify' {
 export default fp<Partial<LoadSheddingOptions>>(
   async (app, overrides) => {
     const options = { ...LOAD_SHEDDING_DEFAULTS, ...overrides };
-    const state: LoadState = { overloaded: false, inFlight: 0, shed: 0, delayP99Ms: 0, utilization: 0 };
+    const state: LoadState = { overloaded: false, inFlight: 0, thisTurn: 0, shed: 0, delayP99Ms: 0, utilization: 0 };
     const delay = monitorEventLoopDelay({ resolution: 10 });
     let timer: NodeJS.Timeout | undefined;
     let lastElu: EventLoopUtilization | undefined;
@@ -119,10 +128,16 @@ export default fp<Partial<LoadSheddingOptions>>(
     const done = () => {
       state.inFlight--;
     };
+    // setImmediate runs after the poll phase: the requests read from the sockets in one turn are
+    // counted together, then the count starts again.
+    const newTurn = () => {
+      state.thisTurn = 0;
+    };
     app.addHook('onRequest', async (request, reply) => {
+      if (state.thisTurn++ === 0) setImmediate(newTurn);
       if (
         state.overloaded &&
-        state.inFlight >= options.minInFlight &&
+        Math.max(state.inFlight, state.thisTurn - 1) >= options.minWaiting &&
         !NEVER_SHED.has(request.routeOptions.url ?? '')
       ) {
         state.shed++;
