@@ -7,6 +7,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { Bigtable } from '@google-cloud/bigtable';
 import { profileStoreContract } from '../../../test/contracts/profile-store.contract.ts';
 import type { CustomerRecord } from '../../ports/profile-store.ts';
+import { FIGURE_COUNTERS } from '../../ports/profile-store.ts';
 import { needs } from '../../../test/support/backends.ts';
 import {
   bigtableEmulatorAvailable,
@@ -185,6 +186,70 @@ test('embedded: opening a file with the old JSON rollup rows moves them into the
     }
     const probe = new DatabaseSync(file, { readOnly: true });
     assert.equal(probe.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'rollups'").get(), undefined);
+    probe.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+// The second layout kept one row per counter name per hour (`rollup_keys`) and per UTC day
+// (`rollup_day_keys`): opening such a file moves the counters into one row per breakdown key, once.
+test('embedded: opening a file with one rollup row per counter name moves them into part rows', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'redoubt-profiles-migrate-keys-'));
+  const file = join(dir, 'profiles.db');
+  const H = 3_600_000;
+  const T0 = Date.UTC(2026, 9, 1);
+  try {
+    const old = new DatabaseSync(file);
+    old.exec(`CREATE TABLE rollup_hours (tenant TEXT NOT NULL, hour INTEGER NOT NULL,
+        ${FIGURE_COUNTERS.map((f) => `"${f}" INTEGER NOT NULL DEFAULT 0,`).join(' ')} PRIMARY KEY (tenant, hour)) WITHOUT ROWID;
+      CREATE TABLE rollup_keys (tenant TEXT NOT NULL, hour INTEGER NOT NULL, name TEXT NOT NULL, n INTEGER NOT NULL,
+        PRIMARY KEY (tenant, hour, name)) WITHOUT ROWID;
+      CREATE TABLE rollup_day_keys (tenant TEXT NOT NULL, day INTEGER NOT NULL, name TEXT NOT NULL, n INTEGER NOT NULL,
+        PRIMARY KEY (tenant, day, name)) WITHOUT ROWID;`);
+    old.prepare('INSERT INTO rollup_hours (tenant, hour, orders, PREVENT) VALUES (?, ?, ?, ?)').run('acme', T0, 2, 1);
+    const put = old.prepare('INSERT INTO rollup_keys VALUES (?, ?, ?, ?)');
+    const keys: [string, number, string, number][] = [
+      ['acme', T0, 'country.GB.orders', 2],
+      ['acme', T0, 'country.GB.orderValue', 1250],
+      ['acme', T0, 'method.apple.pay.transactions', 3],
+      ['acme', T0, 'reason.velocity: card.v2', 1],
+      ['acme', T0 + 25 * H, 'country.GB.orders', 5],
+      ['globex', T0, 'country.FR.chargebacks', 4],
+    ];
+    for (const k of keys) put.run(...k);
+    old.close();
+
+    for (let open = 0; open < 2; open++) {
+      const store = new SqliteProfileStore(file);
+      assert.deepEqual(await store.rollups('acme', T0, T0 + 48 * H), [
+        {
+          hour: T0,
+          counts: {
+            orders: 2,
+            PREVENT: 1,
+            'country.GB.orders': 2,
+            'country.GB.orderValue': 1250,
+            'method.apple.pay.transactions': 3,
+            'reason.velocity: card.v2': 1,
+          },
+        },
+        { hour: T0 + 25 * H, counts: { 'country.GB.orders': 5 } },
+      ]);
+      // Whole days from the day rows, rebuilt from the hour rows.
+      assert.deepEqual(await store.rollupTotals('acme', T0, T0 + 48 * H), {
+        orders: 2,
+        PREVENT: 1,
+        'country.GB.orders': 7,
+        'country.GB.orderValue': 1250,
+        'method.apple.pay.transactions': 3,
+        'reason.velocity: card.v2': 1,
+      });
+      assert.deepEqual(await store.rollupTotals('globex', T0, T0 + 48 * H), { 'country.FR.chargebacks': 4 });
+      await store.close();
+    }
+    const probe = new DatabaseSync(file, { readOnly: true });
+    assert.equal(probe.prepare("SELECT 1 FROM sqlite_schema WHERE name IN ('rollup_keys', 'rollup_day_keys')").get(), undefined);
     probe.close();
   } finally {
     await rm(dir, { recursive: true, force: true });

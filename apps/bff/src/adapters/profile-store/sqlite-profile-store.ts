@@ -3,8 +3,9 @@
 // Layout mirrors the Bigtable design: a customer row per (tenant, id) and event rows ordered by
 // (tenant, customer, time desc); the rowid `seq` orders writes for graph replay.
 // Rollups (docs/rollups.md): `rollup_hours` holds the plain figures of a (tenant, hour) as integer
-// columns; `rollup_keys` the breakdown and reason counters of the hour, one row per name; and
-// `rollup_day_keys` the same per UTC day, so the totals of a long range read a day row per name
+// columns; `rollup_parts` the breakdowns of the hour, one row per (dimension, key) such as
+// (country, GB), (method, card) or (reason, <rule>) with the breakdown figures as columns; and
+// `rollup_day_parts` the same per UTC day, so the totals of a long range read a day row per key
 // instead of 24 hour rows. All three are updated in the transaction that inserts the events, only for
 // events the insert actually stored (a resend hits the unique index and adds nothing), with one
 // statement per table per batch adding to the rows (no read-modify-write in JavaScript). Event and
@@ -32,6 +33,68 @@ export interface SqliteProfileStoreOptions {
   cursorSigner?: CursorSigner;
 }
 
+/**
+ * Breakdown figures, the columns of a part row: `country.GB.orders` is row (country, GB), column
+ * `orders`; `reason.<rule>` is row (reason, <rule>), column `prevented` (the PREVENT decisions that
+ * named the rule). One row per key holds what was one row per counter name.
+ */
+const PART_COLUMNS = ['orders', 'orderValue', 'transactions', 'transactionValue', 'prevented', 'chargebacks'] as const;
+const PART_DIMENSIONS = new Set(['country', 'method']);
+const REASON_COLUMN = PART_COLUMNS.indexOf('prevented');
+
+function partsTable(table: string, at: 'hour' | 'day'): string {
+  return `CREATE TABLE IF NOT EXISTS ${table} (
+  tenant TEXT NOT NULL,
+  ${at} INTEGER NOT NULL,
+  dim TEXT NOT NULL,
+  key TEXT NOT NULL,
+  ${PART_COLUMNS.map((f) => `"${f}" INTEGER NOT NULL DEFAULT 0,`).join('\n  ')}
+  PRIMARY KEY (tenant, ${at}, dim, key)
+) WITHOUT ROWID;`;
+}
+
+/** Where a breakdown counter goes: its part row (`id` = dim + '.' + key) and column. */
+interface PartSlot {
+  id: string;
+  dim: string;
+  key: string;
+  column: number;
+}
+
+const partSlots = new Map<string, PartSlot>();
+/** The slot of a counter name (services/rollups.ts countsOf names them); remembered per name. */
+function partSlot(name: string): PartSlot {
+  let slot = partSlots.get(name);
+  if (slot) return slot;
+  const dot = name.indexOf('.');
+  const dim = name.slice(0, dot);
+  if (dim === 'reason') {
+    slot = { id: name, dim, key: name.slice(dot + 1), column: REASON_COLUMN };
+  } else {
+    const last = name.lastIndexOf('.');
+    const column = (PART_COLUMNS as readonly string[]).indexOf(name.slice(last + 1));
+    if (!PART_DIMENSIONS.has(dim) || last <= dot || column < 0) throw new Error(`unknown rollup counter '${name}'`);
+    slot = { id: name.slice(0, last), dim, key: name.slice(dot + 1, last), column };
+  }
+  // Names are few (countries, methods, rules); the bound only guards against a flood of rules.
+  if (partSlots.size < 100_000) partSlots.set(name, slot);
+  return slot;
+}
+
+/** The counter names of a part row's columns (the inverse of partSlot), added into `into`. */
+function addPartCounts(into: Counts, row: PartRow): void {
+  const { dim, key } = row;
+  if (dim === 'reason') {
+    const n = row.prevented as number;
+    if (n) into[`reason.${key}`] = (into[`reason.${key}`] ?? 0) + n;
+    return;
+  }
+  for (const f of PART_COLUMNS) {
+    const n = row[f] as number;
+    if (n) into[`${dim}.${key}.${f}`] = (into[`${dim}.${key}.${f}`] ?? 0) + n;
+  }
+}
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY,
@@ -56,20 +119,8 @@ CREATE TABLE IF NOT EXISTS rollup_hours (
   ${FIGURE_COUNTERS.map((f) => `"${f}" INTEGER NOT NULL DEFAULT 0,`).join('\n  ')}
   PRIMARY KEY (tenant, hour)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS rollup_keys (
-  tenant TEXT NOT NULL,
-  hour INTEGER NOT NULL,
-  name TEXT NOT NULL,
-  n INTEGER NOT NULL,
-  PRIMARY KEY (tenant, hour, name)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS rollup_day_keys (
-  tenant TEXT NOT NULL,
-  day INTEGER NOT NULL,
-  name TEXT NOT NULL,
-  n INTEGER NOT NULL,
-  PRIMARY KEY (tenant, day, name)
-) WITHOUT ROWID;
+${partsTable('rollup_parts', 'hour')}
+${partsTable('rollup_day_parts', 'day')}
 `;
 
 const DAY = 86_400_000;
@@ -81,14 +132,19 @@ const figureSums = FIGURE_COUNTERS.map((f) => `sum("${f}") AS "${f}"`).join(', '
 const ADD_HOURS = `INSERT INTO rollup_hours (tenant, hour, ${figureColumns})
   SELECT ?, value->>0, ${FIGURE_COUNTERS.map((_, i) => `value->>${i + 1}`).join(', ')} FROM json_each(?) WHERE true
   ON CONFLICT (tenant, hour) DO UPDATE SET ${FIGURE_COUNTERS.map((f) => `"${f}" = "${f}" + excluded."${f}"`).join(', ')}`;
-const addKeys = (table: string, at: string) => `INSERT INTO ${table} (tenant, ${at}, name, n)
-  SELECT ?, value->>0, value->>1, value->>2 FROM json_each(?) WHERE true
-  ON CONFLICT (tenant, ${at}, name) DO UPDATE SET n = n + excluded.n`;
+const partColumns = PART_COLUMNS.map((f) => `"${f}"`).join(', ');
+const partSums = PART_COLUMNS.map((f) => `sum("${f}") AS "${f}"`).join(', ');
+const addParts = (table: string, at: string) => `INSERT INTO ${table} (tenant, ${at}, dim, key, ${partColumns})
+  SELECT ?, value->>0, value->>1, value->>2, ${PART_COLUMNS.map((_, i) => `value->>${i + 3}`).join(', ')} FROM json_each(?) WHERE true
+  ON CONFLICT (tenant, ${at}, dim, key) DO UPDATE SET ${PART_COLUMNS.map((f) => `"${f}" = "${f}" + excluded."${f}"`).join(', ')}`;
 
-/** What one batch adds: per hour the figures (in FIGURE_COUNTERS order) and the other counters. */
+/** A part row being summed: its dimension and key, then the PART_COLUMNS values. */
+type PartSum = [string, string, ...number[]];
+
+/** What one batch adds: per hour the figures (in FIGURE_COUNTERS order) and the part rows by id. */
 interface HourSum {
   figures: number[];
-  keys: Map<string, number>;
+  parts: Map<string, PartSum>;
 }
 
 export class SqliteProfileStore implements ProfileStore {
@@ -101,13 +157,13 @@ export class SqliteProfileStore implements ProfileStore {
   readonly #timelineAfter: StatementSync;
   readonly #cursors: TimelineCursors;
   readonly #addHours: StatementSync;
-  readonly #addKeys: StatementSync;
-  readonly #addDayKeys: StatementSync;
+  readonly #addParts: StatementSync;
+  readonly #addDayParts: StatementSync;
   readonly #hoursRange: StatementSync;
-  readonly #keysRange: StatementSync;
+  readonly #partsRange: StatementSync;
   readonly #figuresColumns: StatementSync;
   readonly #figureTotals: StatementSync;
-  readonly #keyTotals: StatementSync;
+  readonly #partTotals: StatementSync;
 
   /** `path` is a file, or ':memory:' for tests. */
   constructor(path: string, options: SqliteProfileStoreOptions = {}) {
@@ -130,13 +186,15 @@ export class SqliteProfileStore implements ProfileStore {
     );
     migrateRollups(this.#db);
     this.#addHours = this.#db.prepare(ADD_HOURS);
-    this.#addKeys = this.#db.prepare(addKeys('rollup_keys', 'hour'));
-    this.#addDayKeys = this.#db.prepare(addKeys('rollup_day_keys', 'day'));
+    this.#addParts = this.#db.prepare(addParts('rollup_parts', 'hour'));
+    this.#addDayParts = this.#db.prepare(addParts('rollup_day_parts', 'day'));
     const inRange = 'tenant = ? AND hour >= ? AND hour < ?';
     this.#hoursRange = this.#db.prepare(
       `SELECT hour, ${figureColumns} FROM rollup_hours WHERE ${inRange} ORDER BY hour`,
     );
-    this.#keysRange = this.#db.prepare(`SELECT hour, name, n FROM rollup_keys WHERE ${inRange} ORDER BY hour`);
+    this.#partsRange = this.#db.prepare(
+      `SELECT hour, dim, key, ${partColumns} FROM rollup_parts WHERE ${inRange} ORDER BY hour`,
+    );
     // One row of JSON arrays (one per column), built in C: the series' columns without a JavaScript
     // object per hour. The inner ORDER BY keeps the hours ascending.
     this.#figuresColumns = this.#db.prepare(
@@ -144,12 +202,12 @@ export class SqliteProfileStore implements ProfileStore {
     );
     this.#figureTotals = this.#db.prepare(`SELECT ${figureSums} FROM rollup_hours WHERE ${inRange}`);
     // Whole UTC days from the day rows, the hours before the first and after the last from the hour rows.
-    this.#keyTotals = this.#db.prepare(
-      `SELECT name, sum(n) AS n FROM (
-        SELECT name, n FROM rollup_day_keys WHERE tenant = :tenant AND day >= :dayFrom AND day < :dayTo
-        UNION ALL SELECT name, n FROM rollup_keys WHERE tenant = :tenant AND hour >= :from AND hour < :dayFrom
-        UNION ALL SELECT name, n FROM rollup_keys WHERE tenant = :tenant AND hour >= :dayTo AND hour < :to
-      ) GROUP BY name`,
+    this.#partTotals = this.#db.prepare(
+      `SELECT dim, key, ${partSums} FROM (
+        SELECT dim, key, ${partColumns} FROM rollup_day_parts WHERE tenant = :tenant AND day >= :dayFrom AND day < :dayTo
+        UNION ALL SELECT dim, key, ${partColumns} FROM rollup_parts WHERE tenant = :tenant AND hour >= :from AND hour < :dayFrom
+        UNION ALL SELECT dim, key, ${partColumns} FROM rollup_parts WHERE tenant = :tenant AND hour >= :dayTo AND hour < :to
+      ) GROUP BY dim, key`,
     );
     this.#upsertCustomer = this.#db.prepare(
       'INSERT INTO customers (tenant, id, body) VALUES (?, ?, ?) ON CONFLICT (tenant, id) DO UPDATE SET body = excluded.body',
@@ -197,11 +255,17 @@ export class SqliteProfileStore implements ProfileStore {
         const hour = Math.floor(e.at / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
         let sum = hours.get(hour);
         if (!sum)
-          hours.set(hour, (sum = { figures: new Array<number>(FIGURE_COUNTERS.length).fill(0), keys: new Map() }));
+          hours.set(hour, (sum = { figures: new Array<number>(FIGURE_COUNTERS.length).fill(0), parts: new Map() }));
         for (const name in e.counts) {
           const i = FIGURE_INDEX.get(name);
-          if (i !== undefined) sum.figures[i]! += e.counts[name]!;
-          else sum.keys.set(name, (sum.keys.get(name) ?? 0) + e.counts[name]!);
+          if (i !== undefined) {
+            sum.figures[i]! += e.counts[name]!;
+            continue;
+          }
+          const slot = partSlot(name);
+          let part = sum.parts.get(slot.id);
+          if (!part) sum.parts.set(slot.id, (part = newPart(slot)));
+          (part[slot.column + 2] as number) += e.counts[name]!;
         }
       }
       if (hours.size > 0) this.#addRollups(tenant, hours);
@@ -215,25 +279,27 @@ export class SqliteProfileStore implements ProfileStore {
 
   #addRollups(tenant: string, hours: Map<number, HourSum>): void {
     const figureRows: number[][] = [];
-    const keyRows: [number, string, number][] = [];
-    const days = new Map<number, Map<string, number>>();
+    const partRows: (number | string)[][] = [];
+    const days = new Map<number, Map<string, PartSum>>();
     for (const [hour, sum] of hours) {
       figureRows.push([hour, ...sum.figures]);
-      if (sum.keys.size === 0) continue;
+      if (sum.parts.size === 0) continue;
       const day = Math.floor(hour / DAY) * DAY;
-      let dayKeys = days.get(day);
-      if (!dayKeys) days.set(day, (dayKeys = new Map()));
-      for (const [name, n] of sum.keys) {
-        keyRows.push([hour, name, n]);
-        dayKeys.set(name, (dayKeys.get(name) ?? 0) + n);
+      let dayParts = days.get(day);
+      if (!dayParts) days.set(day, (dayParts = new Map()));
+      for (const [id, part] of sum.parts) {
+        partRows.push([hour, ...part]);
+        const dayPart = dayParts.get(id);
+        if (!dayPart) dayParts.set(id, [...part]);
+        else for (let i = 2; i < part.length; i++) (dayPart[i] as number) += part[i] as number;
       }
     }
-    const dayRows: [number, string, number][] = [];
-    for (const [day, keys] of days) for (const [name, n] of keys) dayRows.push([day, name, n]);
     this.#addHours.run(tenant, JSON.stringify(figureRows));
-    if (keyRows.length > 0) {
-      this.#addKeys.run(tenant, JSON.stringify(keyRows));
-      this.#addDayKeys.run(tenant, JSON.stringify(dayRows));
+    if (partRows.length > 0) {
+      const dayRows: (number | string)[][] = [];
+      for (const [day, parts] of days) for (const part of parts.values()) dayRows.push([day, ...part]);
+      this.#addParts.run(tenant, JSON.stringify(partRows));
+      this.#addDayParts.run(tenant, JSON.stringify(dayRows));
     }
   }
 
@@ -287,11 +353,10 @@ export class SqliteProfileStore implements ProfileStore {
       for (const f of FIGURE_COUNTERS) if (row[f] !== 0) counts[f] = row[f]!;
       buckets.set(row.hour!, counts);
     }
-    for (const row of this.#keysRange.all(tenant, from, to) as { hour: number; name: string; n: number }[]) {
-      if (row.n === 0) continue;
-      let counts = buckets.get(row.hour);
-      if (!counts) buckets.set(row.hour, (counts = {}));
-      counts[row.name] = row.n;
+    for (const row of this.#partsRange.all(tenant, from, to) as PartRow[]) {
+      let counts = buckets.get(row.hour!);
+      if (!counts) buckets.set(row.hour!, (counts = {}));
+      addPartCounts(counts, row);
     }
     return [...buckets]
       .filter(([, counts]) => Object.keys(counts).length > 0)
@@ -328,8 +393,9 @@ export class SqliteProfileStore implements ProfileStore {
     let dayFrom = Math.ceil(first / DAY) * DAY;
     let dayTo = Math.floor(end / DAY) * DAY;
     if (dayFrom >= dayTo) dayFrom = dayTo = end;
-    const rows = this.#keyTotals.all({ tenant, from: first, to: end, dayFrom, dayTo }) as { name: string; n: number }[];
-    for (const row of rows) if (row.n !== 0) totals[row.name] = row.n;
+    for (const row of this.#partTotals.all({ tenant, from: first, to: end, dayFrom, dayTo }) as PartRow[]) {
+      addPartCounts(totals, row);
+    }
     return totals;
   }
 
@@ -348,31 +414,75 @@ export class SqliteProfileStore implements ProfileStore {
 }
 
 /**
- * Files written before the rollups had columns kept one JSON row per (tenant, hour) in `rollups`:
- * moved into the three tables once, in one transaction, then dropped.
+ * Older files are moved into the tables above once, in one transaction, when the store opens: the
+ * first version kept one JSON row per (tenant, hour) in `rollups`; the second one row per counter
+ * name per hour in `rollup_keys` (and per UTC day in `rollup_day_keys`). The day rows are then
+ * rebuilt from the hour rows.
  */
 function migrateRollups(db: DatabaseSync): void {
-  const old = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'rollups'").get();
-  if (!old) return;
+  const has = (name: string) =>
+    db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !== undefined;
+  const json = has('rollups');
+  const keys = has('rollup_keys');
+  if (!json && !keys) return;
   const figureNames = FIGURE_COUNTERS.map((f) => `'${f}'`).join(', ');
   db.exec('BEGIN');
   try {
-    db.exec(`INSERT INTO rollup_hours (tenant, hour, ${figureColumns})
-      SELECT tenant, hour, ${FIGURE_COUNTERS.map((f) => `coalesce(body->>'$."${f}"', 0)`).join(', ')} FROM rollups WHERE true
-      ON CONFLICT (tenant, hour) DO UPDATE SET ${FIGURE_COUNTERS.map((f) => `"${f}" = "${f}" + excluded."${f}"`).join(', ')}`);
-    db.exec(`INSERT INTO rollup_keys (tenant, hour, name, n)
-      SELECT r.tenant, r.hour, j.key, j.value FROM rollups r, json_each(r.body) j WHERE j.key NOT IN (${figureNames})
-      ON CONFLICT (tenant, hour, name) DO UPDATE SET n = n + excluded.n`);
-    db.exec(`INSERT INTO rollup_day_keys (tenant, day, name, n)
-      SELECT r.tenant, r.hour - r.hour % ${DAY}, j.key, sum(j.value) FROM rollups r, json_each(r.body) j
-      WHERE j.key NOT IN (${figureNames}) GROUP BY 1, 2, 3
-      ON CONFLICT (tenant, day, name) DO UPDATE SET n = n + excluded.n`);
-    db.exec('DROP TABLE rollups');
+    if (json) {
+      db.exec(`INSERT INTO rollup_hours (tenant, hour, ${figureColumns})
+        SELECT tenant, hour, ${FIGURE_COUNTERS.map((f) => `coalesce(body->>'$."${f}"', 0)`).join(', ')} FROM rollups WHERE true
+        ON CONFLICT (tenant, hour) DO UPDATE SET ${FIGURE_COUNTERS.map((f) => `"${f}" = "${f}" + excluded."${f}"`).join(', ')}`);
+      db.exec(
+        movePartsFrom(
+          `SELECT r.tenant, r.hour, j.key AS name, j.value AS n FROM rollups r, json_each(r.body) j WHERE j.key NOT IN (${figureNames})`,
+        ),
+      );
+      db.exec('DROP TABLE rollups');
+    }
+    if (keys) {
+      db.exec(movePartsFrom('SELECT tenant, hour, name, n FROM rollup_keys'));
+      db.exec('DROP TABLE rollup_keys; DROP TABLE IF EXISTS rollup_day_keys');
+    }
+    db.exec(`DELETE FROM rollup_day_parts`);
+    db.exec(`INSERT INTO rollup_day_parts (tenant, day, dim, key, ${partColumns})
+      SELECT tenant, hour - hour % ${DAY}, dim, key, ${partSums} FROM rollup_parts GROUP BY 1, 2, 3, 4`);
     db.exec('COMMIT');
   } catch (error) {
     db.exec('ROLLBACK');
     throw error;
   }
+}
+
+/**
+ * Adds counters named as countsOf names them, from `source` (tenant, hour, name, n), into their part
+ * rows (partSlot in SQL: the text up to the last '.' is `rtrim(name, <every other character>)`).
+ */
+function movePartsFrom(source: string): string {
+  const upToLastDot = `length(rtrim(name, replace(name, '.', '')))`;
+  return `INSERT INTO rollup_parts (tenant, hour, dim, key, ${partColumns})
+    SELECT tenant, hour, dim, key, ${PART_COLUMNS.map((f) => `sum(CASE figure WHEN '${f}' THEN n ELSE 0 END)`).join(', ')}
+    FROM (
+      SELECT tenant, hour, n, substr(name, 1, instr(name, '.') - 1) AS dim,
+        CASE WHEN substr(name, 1, 7) = 'reason.' THEN substr(name, 8)
+          ELSE substr(name, instr(name, '.') + 1, ${upToLastDot} - instr(name, '.') - 1) END AS key,
+        CASE WHEN substr(name, 1, 7) = 'reason.' THEN 'prevented' ELSE substr(name, ${upToLastDot} + 1) END AS figure
+      FROM (${source})
+    )
+    WHERE dim IN ('reason', ${[...PART_DIMENSIONS].map((d) => `'${d}'`).join(', ')}) GROUP BY tenant, hour, dim, key
+    ON CONFLICT (tenant, hour, dim, key) DO UPDATE SET ${PART_COLUMNS.map((f) => `"${f}" = "${f}" + excluded."${f}"`).join(', ')}`;
+}
+
+interface PartRow {
+  hour?: number;
+  dim: string;
+  key: string;
+  [column: string]: number | string | undefined;
+}
+
+function newPart(slot: PartSlot): PartSum {
+  const part: PartSum = [slot.dim, slot.key];
+  for (let i = 0; i < PART_COLUMNS.length; i++) part.push(0);
+  return part;
 }
 
 function toStored(row: { event_id: string; customer_id: string; type: string; at: number; body: string }): StoredEvent {
