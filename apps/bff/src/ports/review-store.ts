@@ -187,9 +187,18 @@ export interface ReviewStore {
   /** Restores each customer of the batch whose label is still the batch's; the others are reported. */
   revertBatch(tenant: string, reviewer: Reviewer, batchId: string): Promise<ClusterBatch>;
   /** Outbox rows not yet applied, oldest first (every tenant). */
-  pendingChanges(limit: number): Promise<ReviewChange[]>;
+  /**
+   * Leases up to `limit` outbox rows not yet applied (every tenant), oldest first: only the oldest
+   * pending row of each customer, and none leased by another follower, so followers of several
+   * replicas apply each row once and a customer's changes in order. A lease lapses after a while
+   * (a follower that died); markApplied, markFailed and releaseChanges end it.
+   */
+  leaseChanges(limit: number): Promise<ReviewChange[]>;
   markApplied(outboxId: number): Promise<void>;
+  /** Counts the failed attempt and ends the lease: the row is retried, by this follower or another. */
   markFailed(outboxId: number, error: string): Promise<void>;
+  /** Ends the leases of rows this follower will not apply now. */
+  releaseChanges(outboxIds: number[]): Promise<void>;
   /**
    * Audits a refused cross-tenant attempt in the tenant that was asked for (outcome 'failure').
    * Writes nothing when that tenant does not exist: there is no tenant log to write to, and no data.

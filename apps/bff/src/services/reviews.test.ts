@@ -6,7 +6,7 @@ import type { ReviewChange } from '../ports/review-store.ts';
 import { ReviewFollower, networkRisk } from './reviews.ts';
 
 function outbox(n: number) {
-  const rows: (ReviewChange & { done: boolean })[] = Array.from({ length: n }, (_, i) => ({
+  const rows: (ReviewChange & { done: boolean; leased?: boolean })[] = Array.from({ length: n }, (_, i) => ({
     outboxId: i + 1,
     tenant: 't',
     customerId: `c${i % 2}`,
@@ -21,9 +21,20 @@ function outbox(n: number) {
   return {
     rows,
     store: {
-      pendingChanges: async (limit: number) => rows.filter((r) => !r.done).slice(0, limit),
-      markApplied: async (id: number) => void (rows.find((r) => r.outboxId === id)!.done = true),
-      markFailed: async () => {},
+      leaseChanges: async (limit: number) => {
+        const leased = rows.filter((r) => !r.done && !r.leased).slice(0, limit);
+        for (const r of leased) r.leased = true;
+        return leased;
+      },
+      markApplied: async (id: number) =>
+        void Object.assign(
+          rows.find((r) => r.outboxId === id)!,
+          { done: true },
+        ),
+      markFailed: async (id: number) => void (rows.find((r) => r.outboxId === id)!.leased = false),
+      releaseChanges: async (ids: number[]) => {
+        for (const r of rows) if (ids.includes(r.outboxId)) r.leased = false;
+      },
     },
   };
 }
@@ -54,7 +65,7 @@ describe('ReviewFollower', () => {
     const follower = new ReviewFollower(store, async (_t, change) => {
       applied.push(change.version);
       if (change.version === 1) {
-        rows.push({ ...rows[0]!, outboxId: 3, version: 3, done: false });
+        rows.push({ ...rows[0]!, outboxId: 3, version: 3, done: false, leased: false });
         void follower.kick();
       }
     });

@@ -11,12 +11,14 @@ import type { AppliedReview } from './ingest.ts';
 export const RISK_MAX_HOPS = 6;
 
 /**
- * Drains the review outbox in id order after each commit. A change that fails to apply stops the
- * drain (later changes of the same customer must not overtake it) and is retried with backoff
- * until it goes through: a review never stays without its index.
+ * Drains the review outbox in id order after each commit, through leases (ReviewStore.leaseChanges),
+ * so the followers of several replicas on one database apply each change once and a customer's
+ * changes in order. A change that fails to apply stops the drain (later changes of the same
+ * customer must not overtake it; the rest of the batch is released for whoever drains next) and is
+ * retried with backoff until it goes through: a review never stays without its index.
  */
 export class ReviewFollower {
-  readonly #store: Pick<ReviewStore, 'pendingChanges' | 'markApplied' | 'markFailed'>;
+  readonly #store: Pick<ReviewStore, 'leaseChanges' | 'markApplied' | 'markFailed' | 'releaseChanges'>;
   readonly #apply: (tenant: string, change: AppliedReview) => Promise<void>;
   #running: Promise<void> | undefined;
   #again = false;
@@ -27,7 +29,7 @@ export class ReviewFollower {
   failures = 0;
 
   constructor(
-    store: Pick<ReviewStore, 'pendingChanges' | 'markApplied' | 'markFailed'>,
+    store: Pick<ReviewStore, 'leaseChanges' | 'markApplied' | 'markFailed' | 'releaseChanges'>,
     apply: (tenant: string, change: AppliedReview) => Promise<void>,
   ) {
     this.#store = store;
@@ -55,7 +57,7 @@ export class ReviewFollower {
     for (;;) {
       let batch: ReviewChange[];
       try {
-        batch = await this.#store.pendingChanges(100);
+        batch = await this.#store.leaseChanges(100);
       } catch {
         this.#retryLater();
         return;
@@ -64,7 +66,7 @@ export class ReviewFollower {
         this.#delayMs = 0;
         return;
       }
-      for (const change of batch) {
+      for (const [i, change] of batch.entries()) {
         try {
           await this.#apply(change.tenant, {
             customerId: change.customerId,
@@ -80,6 +82,8 @@ export class ReviewFollower {
         } catch (error) {
           this.failures++;
           await this.#store.markFailed(change.outboxId, (error as Error).message).catch(() => {});
+          // Not released (the store is down too): the leases lapse on their own.
+          await this.#store.releaseChanges(batch.slice(i + 1).map((c) => c.outboxId)).catch(() => {});
           this.#retryLater();
           return;
         }

@@ -7,6 +7,7 @@ import { APP_ROLE } from '../../src/db/database.ts';
 import { SqlReviewStore } from '../../src/adapters/review-store/sql-review-store.ts';
 import type { Reviewer } from '../../src/ports/review-store.ts';
 import { VersionMismatch } from '../../src/domain/errors.ts';
+import { ReviewFollower } from '../../src/services/reviews.ts';
 
 const alice = { sub: 'accounts.google.com:1', email: 'alice@example.com', requestId: 'req-1', clientIp: '127.0.0.1' };
 const bob = { sub: 'accounts.google.com:2', email: 'bob@example.com' };
@@ -451,19 +452,74 @@ export function reviewStoreContract(
       assert.equal((await store.reviewState('acme', 'c8')).label, 'GENUINE');
     });
 
-    it('the outbox lists changes in commit order until each is marked applied', async () => {
-      const pending = await store.pendingChanges(10_000);
-      assert.ok(pending.length > 0);
-      const ids = pending.map((p) => p.outboxId);
+    it('the outbox leases changes oldest first, one per customer at a time, until each is applied', async () => {
+      const leased = await store.leaseChanges(10_000);
+      assert.ok(leased.length > 0);
+      const ids = leased.map((p) => p.outboxId);
       assert.deepEqual(
         ids,
         [...ids].sort((a, b) => a - b),
       );
-      const first = pending[0]!;
+      // Only the oldest pending change of each customer.
+      const customers = leased.map((c) => `${c.tenant}/${c.customerId}`);
+      assert.equal(new Set(customers).size, customers.length);
+      const heads = await db.query<{ id: string }>(
+        `SELECT min(id) AS id FROM review_outbox WHERE done_at IS NULL GROUP BY tenant_id, customer_id ORDER BY 1`,
+      );
+      assert.deepEqual(
+        ids,
+        heads.rows.map((r) => Number(r.id)),
+      );
+      // Leased rows are nobody else's.
+      assert.deepEqual(await store.leaseChanges(10_000), []);
+      const first = leased[0]!;
       await store.markFailed(first.outboxId, 'search down');
-      assert.equal((await store.pendingChanges(1))[0]!.outboxId, first.outboxId);
+      assert.deepEqual(
+        (await store.leaseChanges(10_000)).map((c) => c.outboxId),
+        [first.outboxId],
+      );
       await store.markApplied(first.outboxId);
-      assert.notEqual((await store.pendingChanges(1))[0]?.outboxId, first.outboxId);
+      const after = await store.leaseChanges(10_000);
+      assert.ok(after.every((c) => c.outboxId !== first.outboxId));
+      await store.releaseChanges([...ids, ...after.map((c) => c.outboxId)]);
+      assert.ok((await store.leaseChanges(10_000)).length >= ids.length - 1);
+      await db.query('UPDATE review_outbox SET leased_until = NULL');
+    });
+
+    it('two followers on one database (two replicas) apply each outbox row once, each customer in order', async () => {
+      await store.ensureTenant('umbrella', 'Umbrella');
+      // Ten reviews of each of six customers, one after another: versions 1..10 per customer.
+      for (let v = 0; v < 10; v++) {
+        await Promise.all(
+          Array.from({ length: 6 }, (_, c) =>
+            store.review('umbrella', ann, `uc${c}`, v, { label: v % 2 ? 'FRAUDSTER' : 'GENUINE' }, key()),
+          ),
+        );
+      }
+      const pending = await count(db, 'review_outbox WHERE done_at IS NULL');
+      const applied: { customer: string; version: number }[] = [];
+      const followers = [new SqlReviewStore(db), new SqlReviewStore(db)].map(
+        (replica) =>
+          new ReviewFollower(replica, async (tenant, change) => {
+            applied.push({ customer: `${tenant}/${change.customerId}`, version: change.version });
+            // Applying takes a while (search, graph, bus): the other follower drains meanwhile.
+            await new Promise((r) => setTimeout(r, 2));
+          }),
+      );
+      // Both kick together, again and again, as after commits on two replicas.
+      for (let round = 0; round < 5; round++) await Promise.all(followers.map((f) => f.kick()));
+      await Promise.all(followers.map((f) => f.stop()));
+      assert.equal(await count(db, 'review_outbox WHERE done_at IS NULL'), 0);
+      assert.equal(applied.length, pending, 'each outbox row applied once');
+      const versions = new Map<string, number[]>();
+      for (const a of applied) versions.set(a.customer, [...(versions.get(a.customer) ?? []), a.version]);
+      for (let c = 0; c < 6; c++) {
+        assert.deepEqual(
+          versions.get(`umbrella/uc${c}`),
+          Array.from({ length: 10 }, (_, v) => v + 1),
+          `uc${c} applied in order`,
+        );
+      }
     });
   });
 }

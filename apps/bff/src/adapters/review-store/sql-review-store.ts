@@ -98,6 +98,9 @@ export const DEFAULT_REASONS: ReviewSettings['reasons'] = [
   { id: 'other', text: 'Other (see text)' },
 ];
 
+/** How long a follower's lease on outbox rows lasts if it neither applies nor releases them (it died). */
+const OUTBOX_LEASE_MS = 30_000;
+
 /** How long a tenant's review settings are reused before being read again. */
 const SETTINGS_TTL_MS = 5_000;
 
@@ -1191,27 +1194,50 @@ export class SqlReviewStore implements ReviewStore {
 
   // ---- the outbox (owner connection: it spans tenants) ----
 
-  async pendingChanges(limit: number): Promise<ReviewChange[]> {
+  async leaseChanges(limit: number): Promise<ReviewChange[]> {
+    // SKIP LOCKED: two followers leasing at once take different rows; a row another follower leased
+    // and committed meanwhile is rechecked under its new lease and passed over.
     const { rows } = await this.db.query<{
       id: string | number;
       tenant_id: string;
       customer_id: string;
       payload: Omit<ReviewChange, 'outboxId' | 'tenant' | 'customerId'>;
-    }>('SELECT id, tenant_id, customer_id, payload FROM review_outbox WHERE done_at IS NULL ORDER BY id LIMIT $1', [
-      limit,
-    ]);
-    return rows.map((r) => ({ outboxId: Number(r.id), tenant: r.tenant_id, customerId: r.customer_id, ...r.payload }));
+    }>(
+      `UPDATE review_outbox SET leased_until = now() + make_interval(secs => $2)
+       WHERE id IN (
+         SELECT o.id FROM review_outbox o
+         WHERE o.done_at IS NULL AND (o.leased_until IS NULL OR o.leased_until < now())
+           AND NOT EXISTS (SELECT 1 FROM review_outbox e WHERE e.done_at IS NULL AND e.tenant_id = o.tenant_id
+             AND e.customer_id = o.customer_id AND e.id < o.id)
+         ORDER BY o.id LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING id, tenant_id, customer_id, payload`,
+      [limit, OUTBOX_LEASE_MS / 1000],
+    );
+    return rows
+      .map((r) => ({ outboxId: Number(r.id), tenant: r.tenant_id, customerId: r.customer_id, ...r.payload }))
+      .sort((a, b) => a.outboxId - b.outboxId);
   }
 
   async markApplied(outboxId: number): Promise<void> {
-    await this.db.query('UPDATE review_outbox SET done_at = now(), attempts = attempts + 1 WHERE id = $1', [outboxId]);
+    await this.db.query(
+      'UPDATE review_outbox SET done_at = now(), attempts = attempts + 1, leased_until = NULL WHERE id = $1',
+      [outboxId],
+    );
   }
 
   async markFailed(outboxId: number, error: string): Promise<void> {
-    await this.db.query('UPDATE review_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [
-      outboxId,
-      error.slice(0, 500),
-    ]);
+    await this.db.query(
+      'UPDATE review_outbox SET attempts = attempts + 1, last_error = $2, leased_until = NULL WHERE id = $1',
+      [outboxId, error.slice(0, 500)],
+    );
+  }
+
+  async releaseChanges(outboxIds: number[]): Promise<void> {
+    if (outboxIds.length === 0) return;
+    await this.db.query(
+      'UPDATE review_outbox SET leased_until = NULL WHERE id = ANY($1::bigint[]) AND done_at IS NULL',
+      [outboxIds],
+    );
   }
 
   async ping(): Promise<void> {
