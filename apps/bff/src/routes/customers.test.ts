@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { RedoubtEvent } from '@redoubt/contracts';
 import { ingestApp } from '../../test/support/ingest-app.ts';
 import type { IngestApp } from '../../test/support/ingest-app.ts';
+import { linkedCustomers } from '../views/customer.ts';
 
 const T = '/api/tenants/acme-shop';
 const at = (minute: number) => new Date(Date.UTC(2026, 9, 1, 12, minute)).toISOString();
@@ -139,6 +140,29 @@ describe('customer routes', () => {
       { value: 'high', count: 1 },
       { value: 'medium', count: 1 },
     ]);
+  });
+
+  it("counts each hit's linked customers from the graph, bounded by the node budget", async () => {
+    const body = (await get(`${T}/customers/search?sort=name`)).json();
+    assert.deepEqual(
+      body.hits.map((h: { id: string; linkedCustomers?: number }) => [h.id, h.linkedCustomers]),
+      [
+        ['ann', 1],
+        ['bob', 2],
+        ['cat', 1],
+        ['dan', 0],
+      ],
+    );
+    assert.ok(body.hits.every((h: { linkedCustomersTruncated?: boolean }) => h.linkedCustomersTruncated === undefined));
+    const graph = t.app.graphs.get('acme-shop');
+    // Shared infrastructure is left out: without the card, Bob shares only the device with Ann.
+    assert.deepEqual(linkedCustomers(graph, 'bob', { excludeValues: ['card:tok_mule'] }), {
+      customers: 1,
+      truncated: false,
+    });
+    // Bob and his two identifiers fill a budget of 3: nobody counted, and it says so.
+    assert.deepEqual(linkedCustomers(graph, 'bob', {}, 3), { customers: 0, truncated: true });
+    assert.equal(linkedCustomers(graph, 'nobody', {}), undefined);
   });
 
   it('refuses bad search input with 400 naming the field', async () => {

@@ -20,7 +20,7 @@ import { CustomerNotFound, NearestLabelNotFound, PathNotFound } from '../domain/
 import type { CustomerRecord } from '../ports/profile-store.ts';
 import { SUGGEST_MAX_LIMIT, SUGGEST_MIN_PREFIX } from '../ports/search-index.ts';
 import { networkJson, toNearestLabelPath, toPath } from '../views/network.ts';
-import { toProfile, toSearchHit, toTimelineEvent } from '../views/customer.ts';
+import { linkedCustomers, toProfile, toSearchHit, toTimelineEvent } from '../views/customer.ts';
 
 const SearchQuery = Type.Object(
   {
@@ -162,7 +162,12 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.log.warn({ err: error }, 'search enrichment failed; answering from the index alone');
         partial = true;
       }
-      const hits = page.hits.map((hit) => toSearchHit(hit, rows.get(hit.doc.id)));
+      // Linked customers from the tenant's graph (in process), shared infrastructure left out.
+      const graph = graphs.get(tenant);
+      const exclude = excluding(tenant, undefined);
+      const hits = page.hits.map((hit) =>
+        toSearchHit(hit, rows.get(hit.doc.id), linkedCustomers(graph, hit.doc.id, exclude)),
+      );
       return { hits, total: page.total, facets: page.facets, ...(page.next && { next: page.next }), partial };
     },
   );

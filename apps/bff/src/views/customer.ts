@@ -1,6 +1,7 @@
 // Store rows in the API's shapes (libs/contracts/src/api.ts): customer profiles, search hits and
 // timeline events, times as ISO strings. Routes call these; they hold no mapping of their own.
 import type { CustomerHit, CustomerProfile, TimelineEvent } from '@redoubt/contracts/api';
+import type { GraphEngine } from '@redoubt/engine';
 import type { CustomerRecord, StoredEvent } from '../ports/profile-store.ts';
 import type { SearchHit } from '../ports/search-index.ts';
 
@@ -57,7 +58,11 @@ export function summarize(stored: StoredEvent): string {
  * A search hit, from the profile row when the enrichment found one (the index may lag the
  * profile store), else from the indexed document alone.
  */
-export function toSearchHit({ doc, highlights }: SearchHit, row: CustomerRecord | undefined): CustomerHit {
+export function toSearchHit(
+  { doc, highlights }: SearchHit,
+  row: CustomerRecord | undefined,
+  linked?: Linked,
+): CustomerHit {
   const source = row ? toProfile(row) : { ...doc, lastSeen: iso(doc.lastSeen) };
   return {
     id: doc.id,
@@ -70,8 +75,41 @@ export function toSearchHit({ doc, highlights }: SearchHit, row: CustomerRecord 
     ...(source.label !== undefined && { label: source.label }),
     ...(source.lastSeen !== undefined && { lastSeen: source.lastSeen }),
     ...(row && enrichment(row)),
+    ...(linked && {
+      linkedCustomers: linked.customers,
+      ...(linked.truncated && { linkedCustomersTruncated: true }),
+    }),
     ...(highlights && { highlights }),
   };
+}
+
+/**
+ * Most graph nodes (identifiers and customers) one hit's linked count may visit: twenty hits a
+ * page stay bounded on the shared event loop when one of them shares a hub identifier (a busy IP).
+ */
+export const LINKED_NODE_BUDGET = 2_000;
+
+export interface Linked {
+  customers: number;
+  truncated: boolean;
+}
+
+/**
+ * How many customers share an identifier with this one: the customers two hops away in the
+ * customer–identifier graph, leaving out `excludeValues` (the tenant's shared infrastructure).
+ * Undefined when the graph does not know the customer (not ingested there yet).
+ */
+export function linkedCustomers(
+  graph: GraphEngine,
+  customerId: string,
+  excludeValues: { excludeValues?: string[] },
+  budget = LINKED_NODE_BUDGET,
+): Linked | undefined {
+  const reach = graph.traverse(customerId, { depth: 2, maxNodes: budget, ...excludeValues });
+  if (!reach) return undefined;
+  // depthEnds[1] counts the customer and its identifiers; everything after it is a customer.
+  const customers = reach.nodes.length - (reach.depthEnds[1] ?? reach.nodes.length);
+  return { customers, truncated: reach.truncated };
 }
 
 /** Orders and spend per currency, from the profile row's counters (`orders`, `orderValue<CUR>`). */

@@ -306,13 +306,16 @@ describe('SearchPage filters, sort and paging', () => {
     http.expectNone((r) => r.url === suggestUrl);
   });
 
-  it('counts review states and score bands from the API, and shows orders and spend', async () => {
+  it('counts review states and score bands from the API, and shows orders, spend and linked customers', async () => {
     const { fixture, http, el } = setup('ada');
     http
       .expectOne((r) => r.url === searchUrl)
       .flush({
         ...faceted,
-        hits: [{ ...result.hits[0], orders: 1234, spend: [{ currency: 'GBP', minor: 304600 }] }, result.hits[1]],
+        hits: [
+          { ...result.hits[0], orders: 1234, spend: [{ currency: 'GBP', minor: 304600 }], linkedCustomers: 3 },
+          { ...result.hits[1], linkedCustomers: 1999, linkedCustomersTruncated: true },
+        ],
         facets: {
           ...faceted.facets,
           state: [
@@ -332,6 +335,10 @@ describe('SearchPage filters, sort and paging', () => {
     expect(orders[0].textContent?.trim()).toBe(new Intl.NumberFormat('en-US').format(1234));
     expect(orders[1].textContent?.trim()).toBe('');
     expect(el.querySelector('[data-testid="search-spend"]')?.textContent).toContain('3,046.00');
+    const linked = el.querySelectorAll('[data-testid="search-linked"]');
+    expect(linked[0].textContent?.trim()).toBe('3');
+    // The graph's budget stopped the count: at least that many.
+    expect(linked[1].textContent?.trim()).toBe(`${(1999).toLocaleString()}+`);
   });
 
   it('saves the search under a name, says when the screen is a saved search, and deletes it', async () => {

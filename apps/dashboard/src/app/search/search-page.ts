@@ -204,7 +204,7 @@ export class SearchPage {
   protected readonly saveError = signal<string | undefined>(undefined);
 
   protected readonly active = computed(() => isActive(this.query()));
-  protected readonly columns = ['name', 'country', 'score', 'label', 'lastSeen', 'orders', 'spend'];
+  protected readonly columns = ['name', 'country', 'score', 'label', 'lastSeen', 'orders', 'spend', 'linked'];
   protected readonly sorts = SORTS;
   protected readonly pageSize = SEARCH_PAGE_SIZE;
   protected readonly Math = Math;
@@ -322,6 +322,12 @@ export class SearchPage {
     } catch (error) {
       this.saveError.set(errorMessage(error));
     }
+  }
+
+  /** Customers sharing an identifier; "2,000+" when the graph's budget stopped the count. */
+  protected linkedText(count: number | undefined, truncated: boolean | undefined): string {
+    if (count === undefined) return '';
+    return `${count.toLocaleString()}${truncated ? '+' : ''}`;
   }
 
   protected spendText(spend: { currency: string; minor: number }[] | undefined): string {
