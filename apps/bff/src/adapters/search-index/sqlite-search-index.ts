@@ -9,17 +9,18 @@ import { DatabaseSync } from 'node:sqlite';
 import type { StatementSync } from 'node:sqlite';
 import type {
   CustomerDoc,
-  FacetName,
   SearchHit,
   SearchIndex,
   SearchPage,
   SearchQuery,
   Suggestion,
 } from '../../ports/search-index.ts';
-import { SCORE_BANDS, SUGGEST_MIN_PREFIX, normalizeIdentifier, suggestionOf } from '../../ports/search-index.ts';
+import { SUGGEST_MIN_PREFIX, normalizeIdentifier, suggestionOf } from '../../ports/search-index.ts';
 import { Cursors, ephemeralSigner, searchCursorScope } from '../cursors.ts';
 import type { CursorScope, CursorSigner } from '../cursors.ts';
 import { guardStore } from '../store-errors.ts';
+import { Columns, ORDERS, firstInOrder } from './columns.ts';
+import type { StoredColumns } from './columns.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS docs (
@@ -53,8 +54,16 @@ ALTER TABLE docs ADD COLUMN review_state TEXT;
 UPDATE docs SET review_state = json_extract(body, '$.reviewState');
 `;
 
-/** The score band of docs.score (SCORE_BANDS in ports/search-index.ts), NULL when unscored. */
-const BAND_SQL = `CASE WHEN docs.score >= ${SCORE_BANDS.high.from} THEN 'high' WHEN docs.score >= ${SCORE_BANDS.medium.from} THEN 'medium' WHEN docs.score IS NOT NULL THEN 'low' END`;
+/**
+ * The write generation: every row written carries the transaction's number (one more than the
+ * file's largest), so the in-memory columns (columns.ts) catch up on exactly the rows written
+ * since, by this process or another one sharing the file. A tenant's text_gen moves when its FTS
+ * rows change, which is when its cached candidates (#candidateCache) go stale.
+ */
+const GENERATION_COLUMNS = `
+ALTER TABLE docs ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE fts_tenants ADD COLUMN text_gen INTEGER NOT NULL DEFAULT 0;
+`;
 
 /** The FTS tables of tenant number N. */
 const tenantFts = (no: number) => `
@@ -76,8 +85,13 @@ const LAYOUT_VERSION = 2;
 
 /** Most candidates a free-text query considers before filters; keeps a one-letter query cheap. */
 const MAX_CANDIDATES = 2_000;
-/** Most filter matches listed in memory; above this, counts and facets come from SQL. */
-const MAX_LISTED = 10_000;
+/**
+ * Free text of at most this many characters has its candidates cached: the broad prefixes typed
+ * first, where FTS ranks thousands of matches (~10-40 ms for "jo", docs/load.md).
+ */
+const CACHED_QUERY_LENGTH = 3;
+/** Most cached candidate lists (each at most MAX_CANDIDATES rowids). */
+const CACHED_QUERIES = 512;
 /** Documents read per round while looking for `limit` suggestions. */
 const SUGGEST_BATCH = 32;
 /** Most documents walked riskiest first for a broad typeahead prefix. */
@@ -100,6 +114,8 @@ interface TenantFts {
   insertTrigram: StatementSync;
   exact: StatementSync;
   text: StatementSync;
+  /** The name/email matches in rowid order: for a query sorted otherwise, ranking them is wasted. */
+  textUnranked: StatementSync;
   trigram: StatementSync;
 }
 
@@ -115,6 +131,15 @@ export class SqliteSearchIndex implements SearchIndex {
   readonly #updateDoc: StatementSync;
   readonly #tenantNo: StatementSync;
   readonly #addTenant: StatementSync;
+  readonly #lastGen: StatementSync;
+  readonly #changedSince: StatementSync;
+  readonly #textGen: StatementSync;
+  readonly #bumpTextGen: StatementSync;
+  readonly #columns = new Columns();
+  /** The largest generation the columns hold. */
+  #seenGen = -1;
+  /** Candidates of short free text, by tenant and text (see CACHED_QUERY_LENGTH), with the tenant's text_gen. */
+  readonly #candidateCache = new Map<string, { textGen: number; rowids: number[]; terms: string[] }>();
   /**
    * Statements of the search path, by SQL text: compiling the facet query costs more than running
    * it on a selective match (bench:api), and the texts are few (one per combination of filters
@@ -137,17 +162,26 @@ export class SqliteSearchIndex implements SearchIndex {
     const columns = this.#db.prepare('PRAGMA table_info(docs)').all() as { name: string }[];
     if (!columns.some((c) => c.name === 'review_state')) this.#db.exec(REVIEW_STATE_COLUMN);
     this.#db.exec('CREATE INDEX IF NOT EXISTS docs_state ON docs (tenant, review_state)');
+    if (!columns.some((c) => c.name === 'gen')) this.#db.exec(GENERATION_COLUMNS);
+    this.#db.exec('CREATE INDEX IF NOT EXISTS docs_gen ON docs (gen)');
     this.#findRow = this.#db.prepare('SELECT rowid, body FROM docs WHERE tenant = ? AND id = ?');
     this.#insertDoc = this.#db.prepare(
-      'INSERT INTO docs (tenant, id, name, country, score, action, label, last_seen, body, review_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO docs (tenant, id, name, country, score, action, label, last_seen, body, review_state, gen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.#updateDoc = this.#db.prepare(
-      'UPDATE docs SET name = ?, country = ?, score = ?, action = ?, label = ?, last_seen = ?, body = ?, review_state = ? WHERE rowid = ?',
+      'UPDATE docs SET name = ?, country = ?, score = ?, action = ?, label = ?, last_seen = ?, body = ?, review_state = ?, gen = ? WHERE rowid = ?',
     );
     this.#tenantNo = this.#db.prepare('SELECT no FROM fts_tenants WHERE tenant = ?');
     this.#addTenant = this.#db.prepare('INSERT INTO fts_tenants (tenant) VALUES (?) RETURNING no');
+    this.#lastGen = this.#db.prepare('SELECT coalesce(max(gen), 0) AS gen FROM docs');
+    this.#changedSince = this.#db.prepare(
+      'SELECT rowid, tenant, id, name, country, score, action, label, last_seen, review_state, gen FROM docs WHERE gen > ? ORDER BY gen',
+    );
+    this.#textGen = this.#db.prepare('SELECT text_gen FROM fts_tenants WHERE tenant = ?');
+    this.#bumpTextGen = this.#db.prepare('UPDATE fts_tenants SET text_gen = text_gen + 1 WHERE tenant = ?');
     this.#cursors = new Cursors(options.cursorSigner ?? ephemeralSigner(), '/query/after');
     this.#splitSharedIndex();
+    this.#catchUp();
     // Callers only ever see domain errors (store-errors.ts), never node:sqlite's.
     return guardStore('search', this);
   }
@@ -208,6 +242,7 @@ export class SqliteSearchIndex implements SearchIndex {
       text: this.#db.prepare(
         `SELECT rowid FROM text_${no} WHERE text_${no} MATCH ? ORDER BY rank LIMIT ${MAX_CANDIDATES}`,
       ),
+      textUnranked: this.#db.prepare(`SELECT rowid FROM text_${no} WHERE text_${no} MATCH ? LIMIT ${MAX_CANDIDATES}`),
       trigram: this.#db.prepare(
         `SELECT rowid FROM trigram_${no} WHERE trigram_${no} MATCH ? ORDER BY rank LIMIT ${MAX_CANDIDATES}`,
       ),
@@ -216,12 +251,25 @@ export class SqliteSearchIndex implements SearchIndex {
     return fts;
   }
 
+  /** Brings the in-memory columns up to the file: the rows written since they last looked. */
+  #catchUp(): void {
+    if ((this.#lastGen.get() as { gen: number }).gen <= this.#seenGen) return;
+    for (const row of this.#changedSince.iterate(this.#seenGen) as Iterable<StoredColumns & { gen: number }>) {
+      this.#columns.put(row);
+      this.#seenGen = Math.max(this.#seenGen, row.gen);
+    }
+  }
+
   async upsert(tenant: string, docs: CustomerDoc[]): Promise<void> {
     if (docs.length === 0) return;
-    this.#db.exec('BEGIN');
+    // IMMEDIATE: the write lock before reading the generation, so two processes never share one.
+    this.#db.exec('BEGIN IMMEDIATE');
     try {
       const fts = this.#tenantFts(tenant, true)!;
-      for (const doc of docs) this.#upsertOne(tenant, fts, doc);
+      const gen = (this.#lastGen.get() as { gen: number }).gen + 1;
+      let textChanged = false;
+      for (const doc of docs) textChanged = this.#upsertOne(tenant, fts, doc, gen) || textChanged;
+      if (textChanged) this.#bumpTextGen.run(tenant);
       this.#db.exec('COMMIT');
     } catch (error) {
       this.#db.exec('ROLLBACK');
@@ -231,7 +279,8 @@ export class SqliteSearchIndex implements SearchIndex {
     }
   }
 
-  #upsertOne(tenant: string, fts: TenantFts, doc: CustomerDoc): void {
+  /** Writes one document with generation `gen`; true when its FTS rows changed. */
+  #upsertOne(tenant: string, fts: TenantFts, doc: CustomerDoc, gen: number): boolean {
     const existing = this.#findRow.get(tenant, doc.id) as { rowid: number; body: string } | undefined;
     const body = JSON.stringify(doc);
     const columns = [
@@ -243,28 +292,32 @@ export class SqliteSearchIndex implements SearchIndex {
       doc.lastSeen ?? null,
       body,
       doc.reviewState ?? null,
+      gen,
     ] as const;
     if (!existing) {
       const rowid = Number(this.#insertDoc.run(tenant, doc.id, ...columns).lastInsertRowid);
       indexIdentifiers(fts, rowid, doc);
       indexText(fts, rowid, doc);
-      return;
+      return true;
     }
-    if (existing.body === body) return;
+    if (existing.body === body) return false;
     const rowid = existing.rowid;
     this.#updateDoc.run(...columns, rowid);
     // Most updates (a new order, a new score) change neither names nor identifiers: the text
     // indexes are only rewritten when what they index changed.
     const old = JSON.parse(existing.body) as CustomerDoc;
-    if (old.identifiers.join('\n') !== doc.identifiers.join('\n')) {
+    const identifiersChanged = old.identifiers.join('\n') !== doc.identifiers.join('\n');
+    if (identifiersChanged) {
       fts.deleteIdents.run(rowid);
       indexIdentifiers(fts, rowid, doc);
     }
-    if (old.name !== doc.name || old.email !== doc.email) {
+    const textChanged = old.name !== doc.name || old.email !== doc.email;
+    if (textChanged) {
       fts.deleteText.run(rowid);
       fts.deleteTrigram.run(rowid);
       indexText(fts, rowid, doc);
     }
+    return identifiersChanged || textChanged;
   }
 
   async search(tenant: string, query: SearchQuery): Promise<SearchPage> {
@@ -272,69 +325,59 @@ export class SqliteSearchIndex implements SearchIndex {
     const sort = query.sort ?? (q ? 'relevance' : 'score');
     const scope = searchCursorScope(tenant, query, sort);
     const offset = query.after ? this.#offset(scope, query.after) : 0;
-    const { where, params } = filters(tenant, query);
+    this.#catchUp();
 
-    let rows: DocRow[];
-    let total: number;
-    let facetRows: { facet: string; value: string; n: number }[];
+    // The matches as narrow rows (columns.ts): free text's candidates in relevance order (exact
+    // identifier, then FTS rank, then trigram share), or every document of the tenant.
     let terms: string[] = [];
-    // Filters alone: list the matches when they are few; a broad filter (a whole country) is
-    // answered like the whole tenant, by SQL over the indexes.
-    const filtered =
-      !q && params.length > 1
-        ? this.#rowids(`SELECT docs.rowid FROM docs WHERE ${where} ${orderBy(sort)} LIMIT ${MAX_LISTED + 1}`, params)
-        : undefined;
-    if (q || (filtered && filtered.length <= MAX_LISTED)) {
-      // A selective query: list the matching rowids (in order), then page and facet over that list.
-      // The candidate list drives the join (CROSS JOIN), or the planner starts from a tenant index.
-      let matched: number[];
-      if (q) {
-        const candidates = this.#candidates(tenant, q);
-        terms = candidates.terms;
-        matched = this.#rowids(
-          `SELECT docs.rowid FROM json_each(?) AS j CROSS JOIN docs ON docs.rowid = j.value WHERE ${where} ${sort === 'relevance' ? '' : orderBy(sort)}`,
-          [JSON.stringify(candidates.rowids), ...params],
-        );
-        if (sort === 'relevance') {
-          // Keep the candidates' order: exact identifier, then FTS rank, then trigram share.
-          const rank = new Map(candidates.rowids.map((id, i) => [id, i]));
-          matched.sort((a, b) => rank.get(a)! - rank.get(b)!);
-        }
-      } else {
-        matched = filtered!;
-      }
-      total = matched.length;
-      const pageIds = matched.slice(offset, offset + query.size);
-      const bodies = new Map(
-        (
-          this.#prepare('SELECT docs.rowid, body FROM json_each(?) AS j CROSS JOIN docs ON docs.rowid = j.value').all(
-            JSON.stringify(pageIds),
-          ) as unknown as DocRow[]
-        ).map((r) => [r.rowid, r]),
-      );
-      rows = pageIds.map((id) => bodies.get(id)!);
-      facetRows = this.#facetsOf(matched);
+    let candidates;
+    if (q) {
+      const found = this.#cachedCandidates(tenant, q, sort === 'relevance');
+      terms = found.terms;
+      candidates = this.#columns.of(tenant, found.rowids);
     } else {
-      // The whole tenant: index-only counts and facets, one page of rows.
-      rows = this.#prepare(`SELECT rowid, body FROM docs WHERE ${where} ${orderBy(sort)} LIMIT ? OFFSET ?`).all(
-        ...params,
-        query.size,
-        offset,
-      ) as unknown as DocRow[];
-      total = (this.#prepare(`SELECT count(*) AS n FROM docs WHERE ${where}`).get(...params) as { n: number }).n;
-      facetRows = this.#facets(where, params);
+      candidates = this.#columns.all(tenant);
     }
+    const matched = candidates.filter(this.#columns.filter(query));
+    const end = offset + query.size;
+    const page = (sort === 'relevance' ? matched.slice(0, end) : firstInOrder(matched, end, ORDERS[sort])).slice(
+      offset,
+    );
 
-    const hits: SearchHit[] = rows.map((row) => {
-      const doc = JSON.parse(row.body) as CustomerDoc;
+    const bodies = new Map(
+      (
+        this.#prepare('SELECT docs.rowid, body FROM json_each(?) AS j CROSS JOIN docs ON docs.rowid = j.value').all(
+          JSON.stringify(page.map((r) => r.rowid)),
+        ) as unknown as DocRow[]
+      ).map((r) => [r.rowid, r.body]),
+    );
+    const hits: SearchHit[] = page.map((row) => {
+      const doc = JSON.parse(bodies.get(row.rowid)!) as CustomerDoc;
       const highlights = highlight(doc, q, terms);
       return highlights ? { doc, highlights } : { doc };
     });
-    const facets: SearchPage['facets'] = { action: [], label: [], country: [], state: [], band: [] };
-    for (const r of facetRows) facets[r.facet as FacetName].push({ value: r.value, count: r.n });
-    const page: SearchPage = { hits, total, facets };
-    if (offset + rows.length < total) page.next = this.#cursors.seal(scope, offset + rows.length);
-    return page;
+    const result: SearchPage = { hits, total: matched.length, facets: this.#columns.facets(matched) };
+    if (offset + hits.length < matched.length) result.next = this.#cursors.seal(scope, offset + hits.length);
+    return result;
+  }
+
+  /** #candidates, from the cache for short text while the tenant's FTS rows are unchanged. */
+  #cachedCandidates(tenant: string, q: string, ranked: boolean): { rowids: number[]; terms: string[] } {
+    if (q.length > CACHED_QUERY_LENGTH) return this.#candidates(tenant, q, ranked);
+    const key = `${tenant}\u0000${ranked}\u0000${q.toLowerCase()}`;
+    const textGen = (this.#textGen.get(tenant) as { text_gen: number } | undefined)?.text_gen ?? -1;
+    const cached = this.#candidateCache.get(key);
+    this.#candidateCache.delete(key);
+    if (cached?.textGen === textGen) {
+      this.#candidateCache.set(key, cached); // most recently used last
+      return cached;
+    }
+    const found = this.#candidates(tenant, q, ranked);
+    if (this.#candidateCache.size >= CACHED_QUERIES) {
+      this.#candidateCache.delete(this.#candidateCache.keys().next().value!);
+    }
+    this.#candidateCache.set(key, { textGen, ...found });
+    return found;
   }
 
   #offset(scope: CursorScope, cursor: string): number {
@@ -343,8 +386,11 @@ export class SqliteSearchIndex implements SearchIndex {
     return offset;
   }
 
-  /** Candidate documents for free text, best first: exact identifiers, then names/emails, then fuzzy names. */
-  #candidates(tenant: string, q: string): { rowids: number[]; terms: string[] } {
+  /**
+   * Candidate documents for free text, best first: exact identifiers, then names/emails, then fuzzy
+   * names. Names and emails in FTS rank order when `ranked`, else in rowid order (the caller sorts).
+   */
+  #candidates(tenant: string, q: string, ranked: boolean): { rowids: number[]; terms: string[] } {
     const seen = new Set<number>();
     const rowids: number[] = [];
     const add = (id: number) => {
@@ -370,7 +416,8 @@ export class SqliteSearchIndex implements SearchIndex {
     if (terms.length > 0) {
       // Every term must match; each as a prefix, so "jo smi" finds "John Smith" while typing.
       const match = terms.map((t) => `"${t}"*`).join(' AND ');
-      for (const row of fts.text.all(match) as { rowid: number }[]) add(row.rowid);
+      const text = ranked ? fts.text : fts.textUnranked;
+      for (const row of text.all(match) as { rowid: number }[]) add(row.rowid);
     }
     if (rowids.length === 0) {
       const grams = trigrams(q.toLowerCase());
@@ -412,30 +459,6 @@ export class SqliteSearchIndex implements SearchIndex {
       this.#statements.set(sql, statement);
     }
     return statement;
-  }
-
-  #facets(where: string, params: (string | number)[]): { facet: string; value: string; n: number }[] {
-    const one = (facet: string, expr: string) =>
-      `SELECT '${facet}' AS facet, ${expr} AS value, count(*) AS n FROM docs WHERE ${where} AND ${expr} IS NOT NULL GROUP BY 2`;
-    return this.#prepare(
-      `${one('action', 'docs.action')} UNION ALL ${one('label', 'docs.label')} UNION ALL ${one('country', 'docs.country')}
-         UNION ALL ${one('state', "coalesce(docs.review_state, 'none')")} UNION ALL ${one('band', BAND_SQL)}
-         ORDER BY facet, n DESC, value`,
-    ).all(...params, ...params, ...params, ...params, ...params) as { facet: string; value: string; n: number }[];
-  }
-
-  #facetsOf(rowids: number[]): { facet: string; value: string; n: number }[] {
-    if (rowids.length === 0) return [];
-    return this.#prepare(
-      `WITH m AS (SELECT docs.action, docs.label, docs.country, coalesce(docs.review_state, 'none') AS state, ${BAND_SQL} AS band
-                    FROM json_each(?) AS j CROSS JOIN docs ON docs.rowid = j.value)
-         SELECT 'action' AS facet, action AS value, count(*) AS n FROM m WHERE action IS NOT NULL GROUP BY action
-         UNION ALL SELECT 'label', label, count(*) FROM m WHERE label IS NOT NULL GROUP BY label
-         UNION ALL SELECT 'country', country, count(*) FROM m WHERE country IS NOT NULL GROUP BY country
-         UNION ALL SELECT 'state', state, count(*) FROM m GROUP BY state
-         UNION ALL SELECT 'band', band, count(*) FROM m WHERE band IS NOT NULL GROUP BY band
-         ORDER BY facet, n DESC, value`,
-    ).all(JSON.stringify(rowids)) as { facet: string; value: string; n: number }[];
   }
 
   async suggest(tenant: string, prefix: string, limit: number): Promise<Suggestion[]> {
@@ -496,45 +519,6 @@ export class SqliteSearchIndex implements SearchIndex {
 
   async close(): Promise<void> {
     if (this.#db.isOpen) this.#db.close();
-  }
-}
-
-function filters(tenant: string, query: SearchQuery): { where: string; params: (string | number)[] } {
-  const clauses = ['docs.tenant = ?'];
-  const params: (string | number)[] = [tenant];
-  const oneOf = (col: string, values: string[] | undefined) => {
-    if (!values?.length) return;
-    clauses.push(`docs.${col} IN (${values.map(() => '?').join(', ')})`);
-    params.push(...values);
-  };
-  oneOf('action', query.action);
-  oneOf('label', query.label);
-  oneOf('country', query.country);
-  if (query.state?.length) {
-    // The review state (set by the review follower); absent means never reviewed.
-    clauses.push(`coalesce(docs.review_state, 'none') IN (${query.state.map(() => '?').join(', ')})`);
-    params.push(...query.state);
-  }
-  const range = (col: string, op: string, value: number | undefined) => {
-    if (value === undefined) return;
-    clauses.push(`docs.${col} ${op} ?`);
-    params.push(value);
-  };
-  range('score', '>=', query.scoreMin);
-  range('score', '<=', query.scoreMax);
-  range('last_seen', '>=', query.from);
-  range('last_seen', '<=', query.to);
-  return { where: clauses.join(' AND '), params };
-}
-
-function orderBy(sort: SearchQuery['sort']): string {
-  switch (sort) {
-    case 'lastSeen':
-      return 'ORDER BY docs.last_seen DESC NULLS LAST, docs.id';
-    case 'name':
-      return 'ORDER BY docs.name COLLATE NOCASE, docs.id';
-    default:
-      return 'ORDER BY docs.score DESC NULLS LAST, docs.id';
   }
 }
 
