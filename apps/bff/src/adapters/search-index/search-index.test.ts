@@ -98,3 +98,41 @@ if (elasticsearchUrl) {
     };
   });
 }
+
+test('two indexes on one file (two processes) see each other writes in filters, facets and short-text candidates', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'redoubt-search-'));
+  const file = join(dir, 'search.db');
+  const a = new SqliteSearchIndex(file);
+  const b = new SqliteSearchIndex(file);
+  try {
+    await a.upsert('acme', [
+      { id: 'c1', name: 'Zoe Ng', country: 'GB', action: 'REVIEW', score: 60, identifiers: [] },
+      { id: 'c2', name: 'Al Ng', country: 'FR', action: 'ALLOW', score: 10, identifiers: [] },
+    ]);
+    // b reads first, so its columns and its cached candidates for "zo" are filled.
+    assert.deepEqual(ids(await b.search('acme', { q: 'zo', size: 10 })), ['c1']);
+    assert.equal((await b.search('acme', { country: ['GB'], size: 10 })).total, 1);
+
+    // a renames c2 and moves it to GB: b's filters, facets, order and short-text matches follow.
+    await a.upsert('acme', [
+      { id: 'c2', name: 'Zora Ng', country: 'GB', action: 'PREVENT', score: 90, identifiers: [] },
+    ]);
+    const gb = await b.search('acme', { country: ['GB'], size: 10 });
+    assert.deepEqual(ids(gb), ['c2', 'c1']);
+    assert.deepEqual(gb.facets.action, [
+      { value: 'PREVENT', count: 1 },
+      { value: 'REVIEW', count: 1 },
+    ]);
+    assert.deepEqual(ids(await b.search('acme', { q: 'zo', sort: 'score', size: 10 })), ['c2', 'c1']);
+    assert.deepEqual(ids(await b.search('acme', { q: 'zo', size: 10 })).sort(), ['c1', 'c2']);
+    // And the other way round.
+    await b.upsert('acme', [{ id: 'c3', name: 'Zed Ng', country: 'GB', score: 20, identifiers: [] }]);
+    assert.equal((await a.search('acme', { country: ['GB'], size: 10 })).total, 3);
+  } finally {
+    await a.close();
+    await b.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+const ids = (page: { hits: { doc: CustomerDoc }[] }) => page.hits.map((h) => h.doc.id);
