@@ -55,6 +55,13 @@ export const LOAD_SHEDDING_DEFAULTS: LoadSheddingOptions = {
 /** Routes never shed (docs/threat-model.md F6: probes answer whatever the load). */
 export const NEVER_SHED = new Set(['/api/health/live', '/api/health/ready']);
 
+/**
+ * Routes whose response stays open for as long as a page is (server-sent events, docs/live.md):
+ * once accepted, an idle stream is not a request waiting for the loop, so it is not counted in
+ * flight (1,000 open streams would otherwise make every busy moment shed everything).
+ */
+export const LONG_LIVED = new Set(['/api/live']);
+
 export interface LoadState {
   overloaded: boolean;
   inFlight: number;
@@ -145,6 +152,7 @@ export default fp<Partial<LoadSheddingOptions>>(
           retryAfterSeconds: options.retryAfterSeconds,
         });
       }
+      if (LONG_LIVED.has(request.routeOptions.url ?? '')) return;
       state.inFlight++;
       reply.raw.once('close', done);
     });

@@ -298,6 +298,24 @@ describe('GET /api/live', () => {
       hub.options.maxPerPrincipal = cap;
     }
   });
+
+  it('open streams are not requests waiting for the loop: load shedding does not count them in flight', async () => {
+    const before = t.app.loadShedding.state().inFlight;
+    const streams = [];
+    for (const email of ['s1@redoubt.test', 's2@redoubt.test', 's3@redoubt.test']) {
+      streams.push(
+        await open(`tenant=${TENANT}&watch=c-ann`, await t.headers({ email, role: 'analyst', tenant: TENANT })),
+      );
+    }
+    assert.deepEqual(
+      streams.map((s) => s.status),
+      [200, 200, 200],
+    );
+    assert.equal(t.app.loadShedding.state().inFlight, before);
+    for (const s of streams) s.close();
+    await waitFor(() => t.app.liveStreams.streamCount === 0, 'the streams to close');
+    assert.equal(t.app.loadShedding.state().inFlight, before);
+  });
 });
 
 describe('GET /api/live at shutdown', () => {
