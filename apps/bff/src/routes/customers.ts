@@ -16,7 +16,7 @@ import {
   ReviewStatus,
 } from '@redoubt/contracts/api';
 import { CustomerId, CustomerParams, TenantParams, errorResponses } from '../schemas/common.ts';
-import { CustomerNotFound, NearestLabelNotFound, PathNotFound } from '../domain/errors.ts';
+import { CustomerNotFound, InvalidInput, NearestLabelNotFound, PathNotFound } from '../domain/errors.ts';
 import type { CustomerRecord } from '../ports/profile-store.ts';
 import { SUGGEST_MAX_LIMIT, SUGGEST_MIN_PREFIX } from '../ports/search-index.ts';
 import { networkJson, toNearestLabelPath, toPath } from '../views/network.ts';
@@ -112,6 +112,17 @@ const PathParams = Type.Object(
   { tenant: TenantParams.properties.tenant, id: CustomerId, otherId: CustomerId },
   { additionalProperties: false },
 );
+
+/**
+ * A date-time as the graph engine keeps it: whole seconds in 1970–2106, unsigned 32 bits
+ * (engine/src/state.ts toSeconds, which throws outside it). A valid date-time outside is the
+ * client's mistake: 400 naming the field.
+ */
+function graphTime(value: string, field: string): number {
+  const ms = Date.parse(value);
+  if (!(ms >= 0 && ms < 2 ** 32 * 1000)) throw new InvalidInput(field, 'must be between 1970 and 2106');
+  return ms;
+}
 
 export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { profiles, searchIndex: search, graphs } = app;
@@ -250,7 +261,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         depth: query.depth,
         maxNodes: query.maxNodes,
         ...(query.kinds && { kinds: query.kinds }),
-        ...(query.asOf && { asOf: Date.parse(query.asOf) }),
+        ...(query.asOf && { asOf: graphTime(query.asOf, '/querystring/asOf') }),
         // Shared infrastructure marked for the tenant is never traversed (services/watches.ts).
         ...excluding(tenant, query.exclude),
       });

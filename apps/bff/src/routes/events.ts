@@ -58,7 +58,15 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
             },
           },
         },
-        response: { ...errorResponses, 200: IngestReport, 400: IngestRejection, 413: ErrorBody, 415: ErrorBody },
+        // 400: every line rejected (the report), or a request refused before any line was read (the one
+        // error shape: a bad tenant, an empty or malformed body), which has no report to send.
+        response: {
+          ...errorResponses,
+          200: IngestReport,
+          400: Type.Union([IngestRejection, ErrorBody]),
+          413: ErrorBody,
+          415: ErrorBody,
+        },
       },
     },
     async (request, reply) => {

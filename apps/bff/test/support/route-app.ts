@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import type { BuildOptions } from '../../src/app.ts';
+import type { AuthOptions } from '../../src/plugins/auth/index.ts';
 import { migrate, openPglite, openPostgres } from '../../src/db/database.ts';
 import type { Database } from '../../src/db/database.ts';
 import { SqlReviewStore } from '../../src/adapters/review-store/sql-review-store.ts';
@@ -45,6 +46,8 @@ export async function routeApp(options: {
   open?: () => Promise<{ db: Database; drop: () => Promise<void> }>;
   /** Runs on the migrated database before the app is built. */
   seed?: (store: SqlReviewStore, db: Database) => Promise<unknown>;
+  /** Per-principal rate limits instead of the defaults (plugins/security.ts), for suites that send thousands of requests. */
+  limits?: AuthOptions['limits'];
 }): Promise<RouteApp> {
   const dir = await mkdtemp(join(tmpdir(), options.prefix));
   let db: Database | undefined;
@@ -67,7 +70,7 @@ export async function routeApp(options: {
     app = await buildApp({
       config: ids.configure({ ...baseConfig, dataDir: dir }),
       services: { db, users: ids.directory },
-      auth: ids.auth,
+      auth: options.limits ? { ...ids.auth, limits: options.limits } : ids.auth,
       logger: false,
     });
     await app.ready();
