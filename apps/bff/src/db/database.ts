@@ -29,8 +29,9 @@ export interface Transaction extends Queryable {
   batch<R extends object[]>(statements: { [K in keyof R]: Statement }): Promise<BatchResult<R>>;
   /**
    * Runs the statements as the transaction's last and commits in the same round trip, so locks
-   * taken by them (the audit chain's, migration 012) are held for no further round trip. Nothing
-   * may be run on the transaction afterwards.
+   * taken by them (the audit chain's, migration 012) are held for no further round trip nor for
+   * the commit's WAL flush (node-postgres: ASYNC_COMMIT and FLUSH_BARRIER below); it resolves once
+   * the commit is durable. Nothing may be run on the transaction afterwards.
    */
   commitWith<R extends object[]>(statements: { [K in keyof R]: Statement }): Promise<BatchResult<R>>;
 }
@@ -90,6 +91,20 @@ function results(answer: pg.QueryResult | pg.QueryResult[], count: number): { ro
 }
 
 /**
+ * commitWith's COMMIT returns once its record is in the WAL buffers, not on disk, so the locks the
+ * transaction holds (the tenant's audit chain, migration 012) are released before the flush and the
+ * next writer does not queue behind this one's fsync. The answer still waits for the flush:
+ * FLUSH_BARRIER, sent after the COMMIT in the same message, is a transaction of its own that writes
+ * WAL and commits synchronously, so it returns only once the WAL up to and past this COMMIT is
+ * durable (flushes of concurrent writers are grouped by the server). A crash before the flush loses
+ * only a write nobody was answered for, and with it every write that built on it (the next audit
+ * row links to it), as those committed later in the WAL: docs/decisions/0006-reviews-and-the-queue.md.
+ */
+const ASYNC_COMMIT: Statement = { sql: 'SET LOCAL synchronous_commit = off' };
+/** setval always writes WAL (nextval only every 32 calls); the sequence is migration 007's. */
+const FLUSH_BARRIER: Statement = { sql: "SELECT setval('commit_flush_barrier', 1)" };
+
+/**
  * A transaction on one pooled client. BEGIN (with the role and tenant) is sent lazily: with the
  * first batch, in the same message, or on its own before the first plain query.
  */
@@ -110,12 +125,12 @@ function wrapPg(client: pg.PoolClient, state: PgTransactionState): Transaction {
   };
   const run = async (statements: readonly Statement[], commit: boolean) => {
     if (state.committed) throw new Error('the transaction has already committed');
-    const begin = state.begin ?? [];
+    const head = [...(state.begin ?? []), ...(commit ? [ASYNC_COMMIT] : [])];
     state.begin = undefined;
-    const all = [...begin, ...statements, ...(commit ? [{ sql: 'COMMIT' }] : [])];
+    const all = [...head, ...statements, ...(commit ? [{ sql: 'COMMIT' }, FLUSH_BARRIER] : [])];
     if (commit) state.committed = true;
     const answer = (await client.query(script(client, all))) as pg.QueryResult | pg.QueryResult[];
-    return results(answer, all.length).slice(begin.length, begin.length + statements.length);
+    return results(answer, all.length).slice(head.length, head.length + statements.length);
   };
   return {
     query: async (sql, params) => {
