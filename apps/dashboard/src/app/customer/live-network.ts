@@ -11,6 +11,9 @@ export const LIVE_STYLE: StylesheetJson = [
   { selector: 'edge.fresh', style: { 'line-color': '#fbc02d', width: 3 } },
   { selector: 'node.path', style: { 'border-width': 4, 'border-color': '#c62828' } },
   { selector: 'edge.path', style: { 'line-color': '#c62828', width: 4 } },
+  // What changed since the last review (network-tools.ts markSince).
+  { selector: 'node.since', style: { 'border-width': 4, 'border-color': '#1565c0' } },
+  { selector: 'edge.since', style: { 'line-color': '#1565c0', width: 4, opacity: 1 } },
 ];
 
 export type LiveHandler = (event: LiveEvent) => void;
@@ -112,7 +115,7 @@ export function mergeLink(cy: Core, link: LiveLink): string[] {
   if (cy.getElementById(edgeId).empty()) {
     cy.add({
       group: 'edges',
-      data: { id: edgeId, source: customerNode, target: identifierNode, count: 1 },
+      data: { id: edgeId, source: customerNode, target: identifierNode, count: 1, firstSeen: link.at },
       classes: 'fresh',
     });
     added.push(edgeId);

@@ -1,13 +1,15 @@
 // Turns the BFF's Network into cytoscape elements and style. Pure functions, so the mapping is
 // tested without a canvas.
-import type { ElementDefinition, StylesheetJson } from 'cytoscape';
-import type { Network, NetworkNode } from '@redoubt/contracts/api';
+import type { ConcentricLayoutOptions, ElementDefinition, StylesheetJson } from 'cytoscape';
+import type { Network, NetworkEdge, NetworkNode } from '@redoubt/contracts/api';
 import { labelText, riskTone } from '../risk/risk-chips';
 
 const TONE_COLOUR = { prevent: '#c62828', review: '#ef6c00', allow: '#2e7d32', neutral: '#90a4ae' } as const;
 
 export interface KindStyle {
   readonly name: string;
+  /** How a group node counts them ("37 IPs"). */
+  readonly plural: string;
   readonly tag: string;
   readonly colour: string;
   readonly icon: string;
@@ -15,12 +17,12 @@ export interface KindStyle {
 
 /** Identifier kinds: display name, a short tag drawn on the canvas, a colour and a Material Symbol. */
 export const KIND_STYLE: Readonly<Record<string, KindStyle>> = {
-  email: { name: 'Email', tag: '@', colour: '#5c6bc0', icon: 'mail' },
-  phone: { name: 'Phone', tag: 'tel', colour: '#00897b', icon: 'call' },
-  device: { name: 'Device', tag: 'dev', colour: '#8e24aa', icon: 'devices' },
-  card: { name: 'Card', tag: 'card', colour: '#f9a825', icon: 'credit_card' },
-  ip: { name: 'IP address', tag: 'ip', colour: '#6d4c41', icon: 'lan' },
-  address: { name: 'Address', tag: 'addr', colour: '#3949ab', icon: 'home' },
+  email: { name: 'Email', plural: 'emails', tag: '@', colour: '#5c6bc0', icon: 'mail' },
+  phone: { name: 'Phone', plural: 'phones', tag: 'tel', colour: '#00897b', icon: 'call' },
+  device: { name: 'Device', plural: 'devices', tag: 'dev', colour: '#8e24aa', icon: 'devices' },
+  card: { name: 'Card', plural: 'cards', tag: 'card', colour: '#f9a825', icon: 'credit_card' },
+  ip: { name: 'IP address', plural: 'IPs', tag: 'ip', colour: '#6d4c41', icon: 'lan' },
+  address: { name: 'Address', plural: 'addresses', tag: 'addr', colour: '#3949ab', icon: 'home' },
 };
 
 /** Identifiers shared by more customers than this are drawn as hubs (likely shared infrastructure). */
@@ -28,7 +30,15 @@ export const HUB_DEGREE = 20;
 
 /** Callers may name kinds beyond the usual six; those get a grey tag with their own name. */
 export function kindStyle(kind: string | undefined): KindStyle {
-  return KIND_STYLE[kind ?? ''] ?? { name: kind ?? 'Identifier', tag: kind ?? '?', colour: '#757575', icon: 'tag' };
+  return (
+    KIND_STYLE[kind ?? ''] ?? {
+      name: kind ?? 'Identifier',
+      plural: `${kind ?? ''} identifiers`.trim(),
+      tag: kind ?? '?',
+      colour: '#757575',
+      icon: 'tag',
+    }
+  );
 }
 
 export function customerColour(node: Pick<NetworkNode, 'label' | 'action'>): string {
@@ -67,7 +77,7 @@ export const RING_CAPACITY = (k: number) => Math.max(6, 10 * k);
  * rings in (depth, id) order, and a new depth starts a new ring. One ring per depth would put 280
  * customers on one circle and shrink the picture to dots.
  */
-export function ringsOf(nodes: readonly NetworkNode[]): Map<string, number> {
+export function ringsOf(nodes: readonly Pick<NetworkNode, 'id' | 'depth'>[]): Map<string, number> {
   const rings = new Map<string, number>();
   let ring = -1;
   let used = Infinity;
@@ -85,23 +95,73 @@ export function ringsOf(nodes: readonly NetworkNode[]): Map<string, number> {
 }
 
 /**
- * Elements in a stable order (depth, then id), so the concentric layout puts every node in the
- * same place on every load: screenshots and colleagues see the same picture.
+ * Nodes the canvas draws smoothly (bench:live measures a 2,000-node network in Chromium, docs/live.md):
+ * past this, identifiers of one kind collapse into group nodes ("37 IPs") that expand on a tap.
  */
-export function toElements(network: Network, rootId: string): ElementDefinition[] {
-  const nodes = [...network.nodes].sort(
-    (a, b) => a.depth - b.depth || rootFirst(a, b, rootId) || a.id.localeCompare(b.id),
+export const SMOOTH_NODES = 800;
+
+/** A group node: identifiers of one kind at one depth, leaves (one drawn customer) or shared. */
+interface Group {
+  id: string;
+  kind: string;
+  depth: number;
+  members: NetworkNode[];
+}
+
+/**
+ * Which identifiers to collapse so that at most `limit` nodes are drawn: units are the identifiers
+ * of one kind at one depth, split into leaves (linked to one drawn customer: they link nobody) and
+ * shared ones. Leaves go first, then the outermost depth, then the biggest unit, until the count
+ * fits; customers never collapse. Returns identifier id -> its group.
+ */
+export function groupsOf(
+  nodes: readonly NetworkNode[],
+  edges: readonly Pick<NetworkEdge, 'source' | 'target'>[],
+  limit: number,
+): Map<string, Group> {
+  const grouped = new Map<string, Group>();
+  if (nodes.length <= limit) return grouped;
+  const drawnLinks = new Map<string, number>();
+  for (const e of edges) {
+    drawnLinks.set(e.source, (drawnLinks.get(e.source) ?? 0) + 1);
+    drawnLinks.set(e.target, (drawnLinks.get(e.target) ?? 0) + 1);
+  }
+  const units = new Map<string, Group & { leaf: boolean }>();
+  for (const n of nodes) {
+    if (n.type !== 'identifier') continue;
+    const leaf = (drawnLinks.get(n.id) ?? 0) <= 1;
+    const kind = n.kind ?? n.id.slice(0, n.id.indexOf(':'));
+    const id = `group:${kind}:${n.depth}:${leaf ? 'leaf' : 'shared'}`;
+    let unit = units.get(id);
+    if (!unit) units.set(id, (unit = { id, kind, depth: n.depth, leaf, members: [] }));
+    unit.members.push(n);
+  }
+  const order = [...units.values()].sort(
+    (a, b) =>
+      Number(b.leaf) - Number(a.leaf) ||
+      b.depth - a.depth ||
+      b.members.length - a.members.length ||
+      a.id.localeCompare(b.id),
   );
-  const rings = ringsOf(nodes);
-  const known = new Set(nodes.map((n) => n.id));
-  const nodeElements: ElementDefinition[] = nodes.map((n) => ({
+  let count = nodes.length;
+  for (const unit of order) {
+    if (count <= limit) break;
+    if (unit.members.length < 2) continue;
+    count -= unit.members.length - 1;
+    for (const m of unit.members) grouped.set(m.id, unit);
+  }
+  return grouped;
+}
+
+function nodeElement(n: NetworkNode, rootId: string, ring: number | undefined): ElementDefinition {
+  return {
     group: 'nodes',
     data: {
       id: n.id,
       key: n.key,
       type: n.type,
       depth: n.depth,
-      ring: rings.get(n.id),
+      ring,
       caption: nodeCaption(n),
       title: nodeTitle(n),
       colour: n.type === 'customer' ? customerColour(n) : kindStyle(n.kind).colour,
@@ -109,15 +169,92 @@ export function toElements(network: Network, rootId: string): ElementDefinition[
     classes: [n.type, n.type === 'customer' && n.key === rootId ? 'root' : '', n.degree > HUB_DEGREE ? 'hub' : '']
       .filter(Boolean)
       .join(' '),
-  }));
-  const edgeElements: ElementDefinition[] = network.edges
-    // A truncated network may name nodes it did not send; cytoscape refuses dangling edges.
-    .filter((e) => known.has(e.source) && known.has(e.target))
-    .map((e) => ({
-      group: 'edges',
-      data: { id: `${e.source}|${e.target}`, source: e.source, target: e.target, count: e.count },
-    }));
-  return [...nodeElements, ...edgeElements];
+  };
+}
+
+function edgeElement(e: Pick<NetworkEdge, 'source' | 'target' | 'count' | 'firstSeen'>): ElementDefinition {
+  return {
+    group: 'edges',
+    data: { id: `${e.source}|${e.target}`, source: e.source, target: e.target, count: e.count, firstSeen: e.firstSeen },
+  };
+}
+
+/**
+ * Elements in a stable order (depth, then id), so the concentric layout puts every node in the
+ * same place on every load: screenshots and colleagues see the same picture. Past `limit` nodes,
+ * identifiers collapse into group nodes (groupsOf); a group node carries its members' elements
+ * (`members`, `memberEdges`) so expandGroup() can draw them without asking the BFF again.
+ */
+export function toElements(network: Network, rootId: string, limit = Infinity): ElementDefinition[] {
+  const nodes = [...network.nodes].sort(
+    (a, b) => a.depth - b.depth || rootFirst(a, b, rootId) || a.id.localeCompare(b.id),
+  );
+  const known = new Set(nodes.map((n) => n.id));
+  // A truncated network may name nodes it did not send; cytoscape refuses dangling edges.
+  const edges = network.edges.filter((e) => known.has(e.source) && known.has(e.target));
+  const groups = groupsOf(nodes, edges, limit);
+  // What is drawn: each group once, where its first member was in the order.
+  const drawn: (NetworkNode | Group)[] = [];
+  const placed = new Set<string>();
+  for (const n of nodes) {
+    const group = groups.get(n.id);
+    if (!group) drawn.push(n);
+    else if (!placed.has(group.id)) {
+      placed.add(group.id);
+      drawn.push(group);
+    }
+  }
+  const rings = ringsOf(drawn);
+  const nodeElements = drawn.map((d): ElementDefinition => {
+    if (!('members' in d)) return nodeElement(d, rootId, rings.get(d.id));
+    const style = kindStyle(d.kind);
+    const ids = new Set(d.members.map((m) => m.id));
+    return {
+      group: 'nodes',
+      data: {
+        id: d.id,
+        key: d.id,
+        type: 'group',
+        kind: d.kind,
+        depth: d.depth,
+        ring: rings.get(d.id),
+        caption: `${d.members.length} ${style.plural}`,
+        title: `${d.members.length} ${style.plural} at ${d.depth} hops, grouped (tap to expand)`,
+        colour: style.colour,
+        members: d.members.map((m) => nodeElement(m, rootId, undefined)),
+        memberEdges: edges.filter((e) => ids.has(e.target) || ids.has(e.source)).map(edgeElement),
+      },
+      classes: 'group',
+    };
+  });
+  // A customer's links into one group become one edge, counting them.
+  const edgeElements = new Map<string, ElementDefinition>();
+  for (const e of edges) {
+    const source = groups.get(e.source)?.id ?? e.source;
+    const target = groups.get(e.target)?.id ?? e.target;
+    const element = edgeElement({ ...e, source, target });
+    const id = String(element.data.id);
+    const seen = edgeElements.get(id);
+    if (!seen) edgeElements.set(id, element);
+    else {
+      seen.data['count'] = Number(seen.data['count']) + e.count;
+      // New since a date when any link it stands for is.
+      if (e.firstSeen > String(seen.data['firstSeen'])) seen.data['firstSeen'] = e.firstSeen;
+    }
+  }
+  return [...nodeElements, ...edgeElements.values()];
+}
+
+/** The concentric layout of toElements' rings, root in the middle; nothing is animated. */
+export function networkLayout(nodeCount: number): ConcentricLayoutOptions {
+  return {
+    name: 'concentric',
+    concentric: (node) => -Number(node.data('ring')),
+    levelWidth: () => 1,
+    minNodeSpacing: nodeCount > 60 ? 8 : 28,
+    animate: false,
+    padding: 24,
+  };
 }
 
 export const NETWORK_STYLE: StylesheetJson = [
@@ -137,6 +274,18 @@ export const NETWORK_STYLE: StylesheetJson = [
   { selector: 'node.customer', style: { shape: 'ellipse', width: 26, height: 26 } },
   { selector: 'node.identifier', style: { shape: 'round-rectangle', width: 14, height: 14, 'font-size': 8 } },
   { selector: 'node.hub', style: { 'border-width': 2, 'border-style': 'dashed', 'border-color': '#424242' } },
+  {
+    selector: 'node.group',
+    style: {
+      shape: 'round-rectangle',
+      width: 34,
+      height: 22,
+      'border-width': 2,
+      'border-style': 'double',
+      'border-color': '#455a64',
+      'font-weight': 'bold',
+    },
+  },
   { selector: 'node.root', style: { width: 40, height: 40, 'border-width': 4, 'border-color': '#0d47a1' } },
   {
     selector: 'edge',

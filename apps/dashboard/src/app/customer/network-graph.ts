@@ -21,14 +21,23 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import cytoscape from 'cytoscape';
 import type { Core } from 'cytoscape';
 import { IDENTIFIER_KINDS } from '@redoubt/contracts/api';
-import type { CustomerPath, Network } from '@redoubt/contracts/api';
+import type { CustomerPath, Network, ReviewHistory } from '@redoubt/contracts/api';
 import { errorMessage } from '../http/api-error';
-import { KIND_STYLE, NETWORK_STYLE, toElements } from './network-elements';
+import { KIND_STYLE, SMOOTH_NODES } from './network-elements';
 import { ClusterPanel } from '../review/cluster-panel';
 import type { LiveEvent } from '@redoubt/contracts/live';
 import type { NewSharedMark, SharedMark, SharedMarkList } from '@redoubt/contracts/watches';
-import { LIVE_STYLE, describe, mergeLink, openLive, recolour, showPath } from './live-network';
-import { NETWORK_BUDGETS, customerToExpand, downloadPng, mergeNetwork, nodeRows } from './network-tools';
+import { describe, mergeLink, openLive, recolour, showPath } from './live-network';
+import {
+  NETWORK_BUDGETS,
+  canvasOptions,
+  customerToExpand,
+  downloadPng,
+  expandGroup,
+  markSince,
+  mergeNetwork,
+  nodeRows,
+} from './network-tools';
 import type { NodeRow } from './network-tools';
 
 /** How long a toast about a live change stays. */
@@ -81,6 +90,16 @@ export class NetworkGraph {
   protected readonly asOf = computed(() =>
     this.daysBack() === 0 ? undefined : new Date(Date.now() - this.daysBack() * DAY_MS).toISOString(),
   );
+  /**
+   * "Since last review": the customer's last review (when, by whom) whose later links are marked;
+   * undefined while off, null when the customer has never been reviewed.
+   */
+  protected readonly lastReview = signal<{ at: string; by: string } | null | undefined>(undefined);
+  /** Group nodes drawn (past SMOOTH_NODES identifiers of one kind are one node). */
+  protected readonly groups = signal(0);
+  protected readonly smoothNodes = SMOOTH_NODES;
+  /** How many drawn links are newer than that review. */
+  protected readonly sinceCount = signal(0);
   /** The nearest fraudster's chain, in words (or why there is none). */
   protected readonly pathText = signal<string | undefined>(undefined);
 
@@ -168,6 +187,36 @@ export class NetworkGraph {
     });
   }
 
+  /**
+   * Marks the links first seen after the customer's last review (the network as of that review
+   * had none of them) and counts them; pressed again, clears the marks.
+   */
+  protected toggleSinceReview(): void {
+    if (this.lastReview() !== undefined) {
+      this.lastReview.set(undefined);
+      if (this.cy) markSince(this.cy, undefined);
+      return;
+    }
+    const url = `/api/tenants/${encodeURIComponent(this.tenant())}/customers/${encodeURIComponent(this.customerId())}/reviews`;
+    this.http.get<ReviewHistory>(url).subscribe({
+      next: (history) => {
+        const last = history.reviews.reduce<ReviewHistory['reviews'][number] | undefined>(
+          (latest, r) => (latest === undefined || r.at > latest.at ? r : latest),
+          undefined,
+        );
+        this.lastReview.set(last ? { at: last.at, by: last.reviewer.email } : null);
+        this.applySince();
+      },
+      error: (error: unknown) => this.toolText.set(errorMessage(error)),
+    });
+  }
+
+  /** Marks (again) what is newer than the last review on what is drawn now, if that view is on. */
+  private applySince(): void {
+    const review = untracked(this.lastReview);
+    if (this.cy && review) this.sinceCount.set(markSince(this.cy, review.at));
+  }
+
   /** The shortest chain between the two selected customers, drawn in red. */
   protected pathBetween(): void {
     const [a, b] = this.selected();
@@ -189,6 +238,14 @@ export class NetworkGraph {
   protected expand(nodeId: string): void {
     const cy = this.cy;
     if (!cy) return;
+    if (cy.getElementById(nodeId).data('type') === 'group') {
+      const added = expandGroup(cy, nodeId);
+      this.groups.set(cy.nodes('.group').length);
+      this.focused.set(undefined);
+      this.refreshRows();
+      this.toolText.set(`Expanded the group: ${added.filter((id) => !id.includes('|')).length} identifiers drawn`);
+      return;
+    }
     const customer = customerToExpand(cy, nodeId);
     if (!customer) return;
     const t = encodeURIComponent(this.tenant());
@@ -275,6 +332,7 @@ export class NetworkGraph {
       case 'link':
         // Merged into the drawn graph in place; the rest of the picture does not move.
         if (this.cy) mergeLink(this.cy, event);
+        this.applySince();
         this.refreshRows();
         break;
       default:
@@ -301,6 +359,8 @@ export class NetworkGraph {
       const tenant = this.tenant();
       const customerId = this.customerId();
       // Unit tests run without EventSource (jsdom).
+      // Another customer: their own last review, if that view is wanted again.
+      this.lastReview.set(undefined);
       if (typeof EventSource === 'undefined') return;
       this.alsoViewing.set([]);
       const close = openLive(tenant, customerId, (event) => this.onLive(event, customerId));
@@ -321,29 +381,12 @@ export class NetworkGraph {
       cy = undefined;
       this.cy = undefined;
       if (!network || network.nodes.length === 0) {
+        this.groups.set(0);
         this.selected.set([]);
         this.rows.set([]);
         return;
       }
-      cy = cytoscape({
-        container,
-        elements: toElements(network, rootId),
-        style: [...NETWORK_STYLE, ...LIVE_STYLE],
-        layout: {
-          name: 'concentric',
-          concentric: (node) => -Number(node.data('ring')),
-          levelWidth: () => 1,
-          minNodeSpacing: network.nodes.length > 60 ? 8 : 28,
-          animate: false,
-          padding: 24,
-        },
-        minZoom: 0.2,
-        maxZoom: 3,
-        wheelSensitivity: 0.3,
-        // With panning on, a box is drawn with shift (or ctrl) held while dragging.
-        boxSelectionEnabled: true,
-        selectionType: 'additive',
-      });
+      cy = cytoscape({ container, ...canvasOptions(network, rootId) });
       this.cy = cy;
       const current = cy;
       current
@@ -370,9 +413,13 @@ export class NetworkGraph {
         const id = String(event.target.id());
         this.focus(nodeRows(current).find((r) => r.id === id)!);
       });
+      // A group node ("37 IPs", drawn past SMOOTH_NODES) opens into its members on a tap.
+      cy.on('tap', 'node.group', (event) => this.expand(String(event.target.id())));
       cy.on('dbltap', 'node', (event) => this.expand(String(event.target.id())));
       this.focused.set(undefined);
       this.rows.set(nodeRows(cy));
+      this.groups.set(cy.nodes('.group').length);
+      this.applySince();
     });
   }
 }

@@ -1,7 +1,7 @@
 import cytoscape from 'cytoscape';
 import type { Network } from '@redoubt/contracts/api';
 import { toElements } from './network-elements';
-import { customerToExpand, mergeNetwork, nodeRows } from './network-tools';
+import { customerToExpand, markSince, mergeNetwork, nodeRows } from './network-tools';
 
 const component = { customers: 3, identifiers: 2, fraudsters: 0, share: 0 };
 const node = (id: string, depth: number, degree = 1) =>
@@ -72,5 +72,37 @@ describe('network tools', () => {
       ['c:bob', 'customer', 1],
       ['device:d1', 'device', 2],
     ]);
+  });
+});
+
+describe('since the last review', () => {
+  it('marks the links first seen after the review and the nodes only they draw; clears on undefined', () => {
+    const cy = draw();
+    // Bob's card arrived after the review of 2026-10-02; the rest was there before.
+    mergeNetwork(
+      cy,
+      {
+        ...aroundBob,
+        edges: aroundBob.edges.map((e) =>
+          e.target === 'card:t1' ? { ...e, firstSeen: '2026-10-03T09:00:00.000Z' } : e,
+        ),
+      },
+      'c:bob',
+      'ann',
+    );
+    expect(markSince(cy, '2026-10-02T00:00:00.000Z')).toBe(2);
+    expect(
+      cy
+        .elements('.since')
+        .map((e) => e.id())
+        .sort(),
+    ).toEqual(['c:bob|card:t1', 'c:cat', 'c:cat|card:t1', 'card:t1'].sort());
+    expect(cy.getElementById('c:bob').hasClass('since')).toBe(false);
+    // Reviewed after everything: nothing is new.
+    expect(markSince(cy, '2026-10-04T00:00:00.000Z')).toBe(0);
+    expect(cy.elements('.since')).toHaveLength(0);
+    markSince(cy, '2026-10-02T00:00:00.000Z');
+    expect(markSince(cy, undefined)).toBe(0);
+    expect(cy.elements('.since')).toHaveLength(0);
   });
 });

@@ -1,16 +1,87 @@
 // Network tools on the drawn graph: merging a node's own neighbourhood into the picture without
 // laying out the rest again (expand), the accessible table of what is drawn, and PNG export.
-import type { Core, ElementDefinition } from 'cytoscape';
+import type { CytoscapeOptions, Core, ElementDefinition, Position } from 'cytoscape';
 import type { Network } from '@redoubt/contracts/api';
-import { toElements } from './network-elements';
+import { NETWORK_STYLE, SMOOTH_NODES, networkLayout, toElements } from './network-elements';
+import { LIVE_STYLE } from './live-network';
 
 /** The node budgets offered (the network route's maxNodes; the BFF allows up to 5,000). */
 export const NETWORK_BUDGETS = [100, 300, 1000, 2000] as const;
 
+/**
+ * Everything the canvas is made with but its container: the network page and bench:live's Chromium
+ * figure (apps/bff/bench/network-canvas.ts) draw the same thing.
+ */
+export function canvasOptions(network: Network, rootId: string, limit = SMOOTH_NODES): CytoscapeOptions {
+  const elements = toElements(network, rootId, limit);
+  return {
+    elements,
+    style: [...NETWORK_STYLE, ...LIVE_STYLE],
+    layout: networkLayout(elements.filter((e) => e.group === 'nodes').length),
+    minZoom: 0.2,
+    maxZoom: 3,
+    wheelSensitivity: 0.3,
+    // With panning on, a box is drawn with shift (or ctrl) held while dragging.
+    boxSelectionEnabled: true,
+    selectionType: 'additive',
+  };
+}
+
+/** The n-th spot of a golden-angle spiral around `centre`: new nodes fan out without piling up. */
+function spiral(centre: Position, n: number): Position {
+  const angle = (n * 137.5 * Math.PI) / 180;
+  const radius = 50 + 12 * Math.sqrt(n);
+  return { x: centre.x + radius * Math.cos(angle), y: centre.y + radius * Math.sin(angle) };
+}
+
+/**
+ * Replaces a group node ("37 IPs", network-elements.ts groupsOf) by its members, placed on a spiral
+ * where it was, with their links; nothing else moves. Returns the ids added.
+ */
+export function expandGroup(cy: Core, groupId: string): string[] {
+  const group = cy.getElementById(groupId);
+  if (group.empty() || group.data('type') !== 'group') return [];
+  const centre = { ...group.position() };
+  const members = (group.data('members') ?? []) as ElementDefinition[];
+  const memberEdges = (group.data('memberEdges') ?? []) as ElementDefinition[];
+  group.remove();
+  // A member that arrived live meanwhile is drawn already.
+  const fresh = members
+    .filter((m) => cy.getElementById(String(m.data.id)).empty())
+    .map((m, n) => ({ ...m, position: spiral(centre, n) }));
+  cy.add(fresh);
+  const edges = memberEdges.filter(
+    (e) =>
+      cy.getElementById(String(e.data.id)).empty() &&
+      cy.getElementById(String(e.data.source)).nonempty() &&
+      cy.getElementById(String(e.data.target)).nonempty(),
+  );
+  cy.add(edges);
+  return [...fresh, ...edges].map((e) => String(e.data.id));
+}
+
+/**
+ * "What changed since the last review": marks the drawn links first seen after `since` (the
+ * review's time; the network as of then had none of them), and the nodes that only such links
+ * draw. `since` undefined clears the marks. Returns how many links are marked.
+ */
+export function markSince(cy: Core, since: string | undefined): number {
+  cy.elements('.since').removeClass('since');
+  if (since === undefined) return 0;
+  const at = Date.parse(since);
+  // Links merged live carry their event time; a path's links have none and are not new.
+  const fresh = cy.edges().filter((e) => Date.parse(String(e.data('firstSeen') ?? '')) > at);
+  fresh.addClass('since');
+  cy.nodes()
+    .filter((n) => n.connectedEdges().nonempty() && n.connectedEdges().not('.since').empty())
+    .addClass('since');
+  return fresh.length;
+}
+
 /** One row of the table view: a drawn node with its kind and how many drawn links it has. */
 export interface NodeRow {
   id: string;
-  type: 'customer' | 'identifier';
+  type: 'customer' | 'identifier' | 'group';
   key: string;
   kind: string;
   title: string;
@@ -32,15 +103,7 @@ export function mergeNetwork(cy: Core, network: Network, anchorId: string, rootI
     const id = String(element.data.id);
     if (cy.getElementById(id).nonempty()) continue;
     if (element.group === 'nodes') {
-      // A golden-angle spiral: neighbours fan out around the anchor without piling up.
-      const angle = (n * 137.5 * Math.PI) / 180;
-      const radius = 50 + 12 * Math.sqrt(n);
-      n++;
-      fresh.push({
-        ...element,
-        classes: `${element.classes ?? ''} fresh`.trim(),
-        position: { x: centre.x + radius * Math.cos(angle), y: centre.y + radius * Math.sin(angle) },
-      });
+      fresh.push({ ...element, classes: `${element.classes ?? ''} fresh`.trim(), position: spiral(centre, n++) });
     } else {
       fresh.push({ ...element, classes: 'fresh' });
     }
@@ -67,17 +130,23 @@ export function nodeRows(cy: Core): NodeRow[] {
     .nodes()
     .map((node) => {
       const id = String(node.id());
-      const type = node.data('type') === 'customer' ? 'customer' : 'identifier';
+      const type: NodeRow['type'] =
+        node.data('type') === 'customer' ? 'customer' : node.data('type') === 'group' ? 'group' : 'identifier';
       return {
         id,
         type,
         key: String(node.data('key')),
-        kind: type === 'customer' ? 'customer' : id.slice(0, id.indexOf(':')),
+        kind:
+          type === 'customer'
+            ? 'customer'
+            : type === 'group'
+              ? `${node.data('kind')} group`
+              : id.slice(0, id.indexOf(':')),
         title: String(node.data('title') ?? id),
         links: node.connectedEdges().length,
       } satisfies NodeRow;
     })
-    .sort((a, b) => Number(a.type === 'identifier') - Number(b.type === 'identifier') || a.id.localeCompare(b.id));
+    .sort((a, b) => Number(a.type !== 'customer') - Number(b.type !== 'customer') || a.id.localeCompare(b.id));
 }
 
 /** The whole drawn network as a PNG file download (cytoscape's cy.png()). */
