@@ -2,6 +2,8 @@
 // their change against the previous period, and the chart options. No Angular here (tested alone).
 import type { EChartsCoreOption } from 'echarts/core';
 import type { Overview, OverviewFigures, OverviewInterval } from '@redoubt/contracts/overview';
+import { LIGHT_COLOURS, themedChart } from '../shell/theme-colours';
+import type { ThemeColours } from '../shell/theme-colours';
 
 export type Preset = '24h' | '7d' | '30d' | '90d';
 export const PRESETS: readonly { id: Preset; label: string; days: number; interval: OverviewInterval }[] = [
@@ -96,8 +98,6 @@ export function bucketLabel(local: string, interval: OverviewInterval): string {
   return interval === 'hour' ? local.slice(5, 16).replace('T', ' ') : local.slice(0, 10);
 }
 
-const COLOURS = { ALLOW: '#2e7d32', REVIEW: '#ef6c00', PREVENT: '#c62828', orders: '#1565c0', transactions: '#6a1b9a' };
-
 /** What the two series charts set, typed (echarts' own option type holds anything). */
 export interface SeriesChartOption extends EChartsCoreOption {
   xAxis: { type: 'category'; data: string[]; axisLabel: { hideOverlap: boolean } };
@@ -107,41 +107,48 @@ export interface SeriesChartOption extends EChartsCoreOption {
 /** The x axis: one label per bucket, from the series' local starts. */
 const axisLabels = (o: Overview) => o.series.local.map((local) => bucketLabel(local, o.interval));
 
-export function volumeChart(o: Overview): SeriesChartOption {
-  return {
-    animation: false,
-    aria: { enabled: true },
-    legend: { top: 0 },
-    tooltip: { trigger: 'axis' },
-    grid: { left: 48, right: 16, top: 36, bottom: 28 },
-    xAxis: { type: 'category', data: axisLabels(o), axisLabel: { hideOverlap: true } },
-    yAxis: { type: 'value', minInterval: 1 },
-    series: [
-      // The series arrives columnar: each figure is already the array a chart wants.
-      { name: 'Orders', type: 'line', data: o.series.orders, color: COLOURS.orders },
-      { name: 'Transactions', type: 'line', data: o.series.transactions, color: COLOURS.transactions },
-    ],
-  };
+export function volumeChart(o: Overview, c: ThemeColours = LIGHT_COLOURS): SeriesChartOption {
+  return themedChart(
+    {
+      animation: false,
+      aria: { enabled: true },
+      legend: { top: 0 },
+      tooltip: { trigger: 'axis' },
+      grid: { left: 48, right: 16, top: 36, bottom: 28 },
+      xAxis: { type: 'category', data: axisLabels(o), axisLabel: { hideOverlap: true } },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [
+        // The series arrives columnar: each figure is already the array a chart wants.
+        { name: 'Orders', type: 'line', data: o.series.orders, color: c.primary },
+        { name: 'Transactions', type: 'line', data: o.series.transactions, color: c.tertiary },
+      ],
+    },
+    c,
+  );
 }
 
-export function decisionChart(o: Overview): SeriesChartOption {
+export function decisionChart(o: Overview, c: ThemeColours = LIGHT_COLOURS): SeriesChartOption {
+  const colour = { ALLOW: c.allow, REVIEW: c.review, PREVENT: c.prevent };
   const bar = (name: string, key: 'ALLOW' | 'REVIEW' | 'PREVENT') => ({
     name,
     type: 'bar' as const,
     stack: 'decisions',
-    color: COLOURS[key],
+    color: colour[key],
     data: o.series.decisions[key],
   });
-  return {
-    animation: false,
-    aria: { enabled: true },
-    legend: { top: 0 },
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    grid: { left: 48, right: 16, top: 36, bottom: 28 },
-    xAxis: { type: 'category', data: axisLabels(o), axisLabel: { hideOverlap: true } },
-    yAxis: { type: 'value', minInterval: 1 },
-    series: [bar('Allowed', 'ALLOW'), bar('Review', 'REVIEW'), bar('Prevented', 'PREVENT')],
-  };
+  return themedChart(
+    {
+      animation: false,
+      aria: { enabled: true },
+      legend: { top: 0 },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      grid: { left: 48, right: 16, top: 36, bottom: 28 },
+      xAxis: { type: 'category', data: axisLabels(o), axisLabel: { hideOverlap: true } },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [bar('Allowed', 'ALLOW'), bar('Review', 'REVIEW'), bar('Prevented', 'PREVENT')],
+    },
+    c,
+  );
 }
 
 /** A sentence describing a chart for screen readers. */

@@ -5,6 +5,7 @@ import { provideRouter } from '@angular/router';
 import type { Overview, OverviewFigures } from '@redoubt/contracts/overview';
 import { OverviewPage } from './overview-page';
 import { chartSummary, countChange, decisionChart, kpis, rangeOf, rateChange, volumeChart } from './overview-figures';
+import { DARK } from '../shell/theme-colours.testing';
 
 function figures(over: Partial<OverviewFigures> = {}): OverviewFigures {
   return {
@@ -166,6 +167,12 @@ describe('overview charts', () => {
       [1, 0],
     ]);
     expect(chartSummary(overview)).toMatch(/^2 day buckets: 4 orders, 2 transactions/);
+  });
+
+  it('draw in the colours of the theme they are given', () => {
+    expect(decisionChart(overview, DARK).series.map((s) => s.color)).toEqual([DARK.allow, DARK.review, DARK.prevent]);
+    expect(volumeChart(overview, DARK).series.map((s) => s.color)).toEqual([DARK.primary, DARK.tertiary]);
+    expect(volumeChart(overview, DARK)['legend']).toMatchObject({ textStyle: { color: DARK.text } });
   });
 });
 

@@ -22,6 +22,7 @@ import {
   volumeChart,
 } from './overview-figures';
 import type { Preset } from './overview-figures';
+import { injectThemeColours } from '../shell/theme-colours';
 
 /**
  * The merchant's overview: KPI cards against the previous period, volumes and decisions over time,
@@ -67,6 +68,8 @@ export class OverviewPage {
     return `/api/tenants/${encodeURIComponent(this.tenant())}/overview.csv?${params}`;
   });
 
+  /** Chart colours from the theme on screen (shell/theme-colours.ts). */
+  private readonly colours = injectThemeColours();
   protected readonly data = computed(() => (this.overview.hasValue() ? this.overview.value() : undefined));
   protected readonly cards = computed(() => {
     const o = this.data();
@@ -74,11 +77,11 @@ export class OverviewPage {
   });
   protected readonly volume = computed(() => {
     const o = this.data();
-    return o ? volumeChart(o) : {};
+    return o ? volumeChart(o, this.colours()) : {};
   });
   protected readonly decisions = computed(() => {
     const o = this.data();
-    return o ? decisionChart(o) : {};
+    return o ? decisionChart(o, this.colours()) : {};
   });
   protected readonly summary = computed(() => {
     const o = this.data();

@@ -3,6 +3,8 @@
 // No Angular here (tested alone).
 import type { EChartsCoreOption } from 'echarts/core';
 import type { QualityFigures, TeamQuality } from '@redoubt/contracts/audit';
+import { LIGHT_COLOURS, themedChart } from '../shell/theme-colours';
+import type { ThemeColours } from '../shell/theme-colours';
 
 const DAY = 86_400_000;
 /** The server's longest range (apps/bff/src/routes/quality.ts MAX_QUALITY_DAYS). */
@@ -105,71 +107,82 @@ const base = (q: TeamQuality) => ({
 });
 
 /** Stacked bars: each analyst's decisions per day. */
-export function decisionsChart(q: TeamQuality): EChartsCoreOption {
-  return {
-    ...base(q),
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    yAxis: { type: 'value', minInterval: 1 },
-    series: q.analysts.map((a) => ({
-      name: a.analyst,
-      type: 'bar',
-      stack: 'decisions',
-      data: perDay(q, a.days, (f) => f.decisions, 0),
-    })),
-  };
+export function decisionsChart(q: TeamQuality, c: ThemeColours = LIGHT_COLOURS): EChartsCoreOption {
+  return themedChart(
+    {
+      ...base(q),
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: q.analysts.map((a) => ({
+        name: a.analyst,
+        type: 'bar',
+        stack: 'decisions',
+        data: perDay(q, a.days, (f) => f.decisions, 0),
+      })),
+    },
+    c,
+  );
 }
 
 /** The team's median and p90 time from queue to decision per day, in minutes. */
-export function timeChart(q: TeamQuality): EChartsCoreOption {
+export function timeChart(q: TeamQuality, c: ThemeColours = LIGHT_COLOURS): EChartsCoreOption {
   const minutes = (s: number | null) => (s === null ? null : Math.round(s / 6) / 10);
-  return {
-    ...base(q),
-    yAxis: { type: 'value', name: 'minutes' },
-    series: [
-      {
-        name: 'Median',
-        type: 'line',
-        connectNulls: true,
-        data: perDay(q, q.team.days, (f) => minutes(f.medianSeconds), null),
-      },
-      {
-        name: '90th percentile',
-        type: 'line',
-        connectNulls: true,
-        data: perDay(q, q.team.days, (f) => minutes(f.p90Seconds), null),
-      },
-    ],
-  };
+  return themedChart(
+    {
+      ...base(q),
+      yAxis: { type: 'value', name: 'minutes' },
+      series: [
+        {
+          name: 'Median',
+          type: 'line',
+          color: c.primary,
+          connectNulls: true,
+          data: perDay(q, q.team.days, (f) => minutes(f.medianSeconds), null),
+        },
+        {
+          name: '90th percentile',
+          type: 'line',
+          color: c.tertiary,
+          connectNulls: true,
+          data: perDay(q, q.team.days, (f) => minutes(f.p90Seconds), null),
+        },
+      ],
+    },
+    c,
+  );
 }
 
 /** Per analyst: labels set and overturned (bars), and the agreement rate (a line on its own axis). */
-export function qualityChart(q: TeamQuality): EChartsCoreOption {
+export function qualityChart(q: TeamQuality, c: ThemeColours = LIGHT_COLOURS): EChartsCoreOption {
   const names = q.analysts.map((a) => a.analyst);
-  return {
-    animation: false,
-    aria: { enabled: true },
-    legend: { top: 0 },
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    grid: { left: 56, right: 48, top: 36, bottom: 28 },
-    xAxis: { type: 'category', data: names, axisLabel: { hideOverlap: true } },
-    yAxis: [
-      { type: 'value', minInterval: 1, name: 'labels' },
-      { type: 'value', min: 0, max: 100, name: 'agreement %' },
-    ],
-    series: [
-      { name: 'Labels set', type: 'bar', data: q.analysts.map((a) => a.totals.labels) },
-      { name: 'Overturned', type: 'bar', color: '#c62828', data: q.analysts.map((a) => a.totals.overturned) },
-      {
-        name: 'Agreement',
-        type: 'line',
-        yAxisIndex: 1,
-        color: '#2e7d32',
-        data: q.analysts.map((a) =>
-          a.totals.agreementRate === null ? null : Math.round(a.totals.agreementRate * 100),
-        ),
-      },
-    ],
-  };
+  return themedChart(
+    {
+      animation: false,
+      aria: { enabled: true },
+      legend: { top: 0 },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      grid: { left: 56, right: 48, top: 36, bottom: 28 },
+      xAxis: { type: 'category', data: names, axisLabel: { hideOverlap: true } },
+      yAxis: [
+        { type: 'value', minInterval: 1, name: 'labels' },
+        { type: 'value', min: 0, max: 100, name: 'agreement %' },
+      ],
+      series: [
+        { name: 'Labels set', type: 'bar', color: c.primary, data: q.analysts.map((a) => a.totals.labels) },
+        { name: 'Overturned', type: 'bar', color: c.prevent, data: q.analysts.map((a) => a.totals.overturned) },
+        {
+          name: 'Agreement',
+          type: 'line',
+          yAxisIndex: 1,
+          color: c.allow,
+          data: q.analysts.map((a) =>
+            a.totals.agreementRate === null ? null : Math.round(a.totals.agreementRate * 100),
+          ),
+        },
+      ],
+    },
+    c,
+  );
 }
 
 /** A sentence describing the charts for screen readers. */

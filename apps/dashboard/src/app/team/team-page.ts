@@ -25,6 +25,7 @@ import {
   teamSummary,
   timeChart,
 } from './team-figures';
+import { injectThemeColours } from '../shell/theme-colours';
 
 const PRESETS = [7, 30, 90] as const;
 
@@ -82,6 +83,8 @@ export class TeamPage {
     { parse: parseAs(TeamQuality) },
   );
 
+  /** Chart colours from the theme on screen (shell/theme-colours.ts). */
+  private readonly colours = injectThemeColours();
   protected readonly data = computed(() => (this.quality.hasValue() ? this.quality.value() : undefined));
   protected readonly cards = computed(() => {
     const q = this.data();
@@ -89,15 +92,15 @@ export class TeamPage {
   });
   protected readonly decisions = computed(() => {
     const q = this.data();
-    return q ? decisionsChart(q) : {};
+    return q ? decisionsChart(q, this.colours()) : {};
   });
   protected readonly times = computed(() => {
     const q = this.data();
-    return q ? timeChart(q) : {};
+    return q ? timeChart(q, this.colours()) : {};
   });
   protected readonly agreement = computed(() => {
     const q = this.data();
-    return q ? qualityChart(q) : {};
+    return q ? qualityChart(q, this.colours()) : {};
   });
   protected readonly summary = computed(() => {
     const q = this.data();
