@@ -75,7 +75,7 @@ test('an embedded index written with one FTS index for every tenant is split per
   const probe = new DatabaseSync(file, { readOnly: true });
   const tables = probe.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%index'").all();
   assert.deepEqual(tables, [], 'the shared FTS tables are gone');
-  assert.equal((probe.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, 2);
+  assert.equal((probe.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, 3);
   probe.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -136,3 +136,32 @@ test('two indexes on one file (two processes) see each other writes in filters, 
 });
 
 const ids = (page: { hits: { doc: CustomerDoc }[] }) => page.hits.map((h) => h.doc.id);
+
+test('name indexes written without prefix indexes (layout 2) are rebuilt with them on open', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'redoubt-search-'));
+  const file = join(dir, 'search.db');
+  const index = new SqliteSearchIndex(file);
+  await index.upsert('acme', [
+    { id: 'a1', name: 'Joanna Smith', email: 'jo@example.com', score: 5, identifiers: [] },
+    { id: 'a2', name: 'Jon Smithers', score: 9, identifiers: [] },
+  ]);
+  await index.close();
+  // As layout 2 wrote it: the same name index without prefixes.
+  const old = new DatabaseSync(file);
+  old.exec(`DROP TABLE text_1;
+    CREATE VIRTUAL TABLE text_1 USING fts5(name, email, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+    INSERT INTO text_1 (rowid, name, email) SELECT rowid, name, coalesce(body ->> '$.email', '') FROM docs;
+    PRAGMA user_version = 2;`);
+  old.close();
+
+  const reopened = new SqliteSearchIndex(file);
+  assert.deepEqual(ids(await reopened.search('acme', { q: 'jo smi', size: 5 })).sort(), ['a1', 'a2']);
+  assert.deepEqual(ids(await reopened.search('acme', { q: 'smithe', size: 5 })), ['a2']);
+  await reopened.close();
+  const probe = new DatabaseSync(file, { readOnly: true });
+  const { sql } = probe.prepare("SELECT sql FROM sqlite_master WHERE name = 'text_1'").get() as { sql: string };
+  assert.match(sql, /prefix='2 3'/);
+  assert.equal((probe.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, 3);
+  probe.close();
+  await rm(dir, { recursive: true, force: true });
+});
