@@ -98,7 +98,7 @@ test('a cluster is labelled from the network with a preview, then the batch is r
   await page.getByTestId('select-component').click();
   await expect(page.getByTestId('cluster-selected')).not.toHaveText(/^0 /);
   await page.getByTestId('cluster-label').click();
-  await page.getByRole('option', { name: 'Potential fraudster' }).click();
+  await page.getByRole('option', { name: 'Potentially fraudulent' }).click();
   await page.getByTestId('cluster-preview').click();
   const preview = page.getByTestId('cluster-preview-result');
   await expect(preview).toContainText('Fraud share');

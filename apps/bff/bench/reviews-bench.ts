@@ -61,7 +61,7 @@ try {
   // Writes: each writer decides its own customers (w0, w1, …: not queued), version 0 → 1.
   const writeLatencies: number[] = [];
   let nextWrite = 0;
-  const labels = ['FRAUDSTER', 'GENUINE', 'POTENTIALLY_FRAUDSTER', 'POTENTIALLY_GENUINE'] as const;
+  const labels = ['FRAUDSTER', 'GENUINE', 'POTENTIALLY_FRAUDULENT', 'POTENTIALLY_GENUINE'] as const;
   const writer = async (who: Reviewer) => {
     for (;;) {
       const i = nextWrite++;

@@ -10,11 +10,27 @@ export type Action = Static<typeof Action>;
 export const Label = Type.Union([
   Type.Literal('FRAUDSTER'),
   Type.Literal('GENUINE'),
-  Type.Literal('POTENTIALLY_FRAUDSTER'),
+  Type.Literal('POTENTIALLY_FRAUDULENT'),
   Type.Literal('POTENTIALLY_GENUINE'),
   Type.Literal('UNLABELLED'),
 ]);
 export type Label = Static<typeof Label>;
+
+/**
+ * The earlier name of POTENTIALLY_FRAUDULENT. Ingest still accepts it (events.ts LabelPayload) and
+ * maps it; labels stored under it before the rename are mapped when read (canonicalLabel).
+ */
+export const LEGACY_LABELS = { POTENTIALLY_FRAUDSTER: 'POTENTIALLY_FRAUDULENT' } as const satisfies Record<
+  string,
+  Label
+>;
+
+/** A label as stored or sent, under its current name. */
+export function canonicalLabel<T extends string | null | undefined>(label: T): T | Label {
+  return typeof label === 'string' && Object.hasOwn(LEGACY_LABELS, label)
+    ? LEGACY_LABELS[label as keyof typeof LEGACY_LABELS]
+    : label;
+}
 
 /** Identifier kinds the graph links customers through; callers may name others. */
 export const IDENTIFIER_KINDS = ['email', 'phone', 'device', 'card', 'ip', 'address'] as const;

@@ -130,7 +130,8 @@ export const LoginPayload = obj({
 });
 
 export const LabelPayload = obj({
-  label: Label,
+  // The earlier POTENTIALLY_FRAUDSTER is accepted and stored as POTENTIALLY_FRAUDULENT (api.ts LEGACY_LABELS).
+  label: Type.Union([Label, Type.Literal('POTENTIALLY_FRAUDSTER', { deprecated: true })]),
   reviewer: Type.Optional(Text(254)),
   comment: Type.Optional(Text(2000)),
 });
@@ -193,7 +194,8 @@ export type TransactionEvent = Envelope<'transaction'> & { transaction: Static<t
 export type PaymentMethodEvent = Envelope<'paymentMethod'> & { paymentMethod: Static<typeof PaymentMethodPayload> };
 export type DeviceEvent = Envelope<'device'> & { device: Static<typeof DevicePayload> };
 export type LoginEvent = Envelope<'login'> & { login: Static<typeof LoginPayload> };
-export type LabelEvent = Envelope<'label'> & { label: Static<typeof LabelPayload> };
+/** As ingest passes it on: the legacy label name already mapped (event-validation.ts). */
+export type LabelEvent = Envelope<'label'> & { label: Omit<Static<typeof LabelPayload>, 'label'> & { label: Label } };
 export type ScoreEvent = Envelope<'score'> & { score: Static<typeof ScorePayload> };
 export type RedoubtEvent =
   | CustomerEvent

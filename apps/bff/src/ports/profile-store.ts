@@ -1,6 +1,7 @@
 // ProfileStore: each customer's profile row and their events, newest first (the Bigtable role).
 // Adapters: Bigtable (@google-cloud/bigtable) and an embedded node:sqlite file under the data folder.
 // One contract suite (test/contracts/profile-store.contract.ts) runs against every adapter.
+import { canonicalLabel } from '@redoubt/contracts/api';
 import type { Action, Label, ReviewStatus } from '@redoubt/contracts/api';
 import type { EventType, RedoubtEvent } from '@redoubt/contracts';
 
@@ -95,6 +96,12 @@ export interface CustomerRecord {
   lastOrderValue?: number;
   /** Payment method type by instrument id (rollups break transactions down by it). */
   methods?: Record<string, string>;
+}
+
+/** A record as read back: a label stored under its earlier name (api.ts LEGACY_LABELS) gets its current one. */
+export function readRecord(record: CustomerRecord): CustomerRecord {
+  if (record.label !== undefined) record.label = canonicalLabel(record.label);
+  return record;
 }
 
 export interface TimelinePage {

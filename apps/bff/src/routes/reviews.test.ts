@@ -192,4 +192,23 @@ describe('review routes', () => {
       ['batch-revert', 'batch'],
     );
   });
+
+  it('ingest accepts the earlier label name POTENTIALLY_FRAUDSTER and stores POTENTIALLY_FRAUDULENT', async () => {
+    const report = await app.ingest.ingest('acme-shop', [
+      { line: 1, value: { ...base('eve', 20), type: 'customer', customer: { name: 'Eve Evans' } } },
+      { line: 2, value: { ...base('eve', 21), type: 'label', label: { label: 'POTENTIALLY_FRAUDSTER' } } },
+    ]);
+    assert.equal(report.accepted, 2, JSON.stringify(report));
+    const customer = (await get(`${T}/customers/eve`, ann)).json();
+    assert.equal(customer.label, 'POTENTIALLY_FRAUDULENT');
+    const search = (await get(`${T}/customers/search?label=POTENTIALLY_FRAUDULENT`, ann)).json();
+    assert.deepEqual(
+      search.hits.map((h: { id: string }) => h.id),
+      ['eve'],
+    );
+    const queued = (await get(`${T}/queue`, ann))
+      .json()
+      .items.find((i: { customerId: string }) => i.customerId === 'eve');
+    assert.equal(queued?.why, 'labelled POTENTIALLY_FRAUDULENT');
+  });
 });

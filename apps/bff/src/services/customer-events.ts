@@ -1,5 +1,6 @@
 // What one event means for a customer: the profile fields it sets, the counters it bumps, and the
 // customer–identifier links it adds to the graph. Pure functions, shared by ingestion and replay.
+import { canonicalLabel } from '@redoubt/contracts';
 import type { RedoubtEvent } from '@redoubt/contracts';
 import type { Address } from '@redoubt/contracts';
 import type { CustomerRecord } from '../ports/profile-store.ts';
@@ -111,7 +112,8 @@ export function applyEvent(record: CustomerRecord, event: RedoubtEvent, at: numb
       bump(record, event.login.success ? 'logins' : 'failedLogins');
       break;
     case 'label':
-      record.label = event.label.label;
+      // Events stored before the rename are replayed with the earlier name.
+      record.label = canonicalLabel(event.label.label);
       break;
     case 'score': {
       const s = event.score;

@@ -3,7 +3,7 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
-import { EVENT_SCHEMAS, EVENT_TYPES, looksLikePan } from '@redoubt/contracts';
+import { EVENT_SCHEMAS, EVENT_TYPES, canonicalLabel, looksLikePan } from '@redoubt/contracts';
 import type { EventType, RedoubtEvent } from '@redoubt/contracts';
 
 export interface FieldProblem {
@@ -43,6 +43,8 @@ export function validateEvent(
     return { problems };
   }
   const event = value as RedoubtEvent;
+  // A label sent under its earlier name is stored under the current one.
+  if (event.type === 'label') event.label.label = canonicalLabel(event.label.label);
   const problems: FieldProblem[] = [];
   const instrumentId =
     event.type === 'transaction'

@@ -26,11 +26,9 @@ function outbox(n: number) {
         for (const r of leased) r.leased = true;
         return leased;
       },
-      markApplied: async (id: number) =>
-        void Object.assign(
-          rows.find((r) => r.outboxId === id)!,
-          { done: true },
-        ),
+      markApplied: async (id: number) => {
+        rows.find((r) => r.outboxId === id)!.done = true;
+      },
       markFailed: async (id: number) => void (rows.find((r) => r.outboxId === id)!.leased = false),
       releaseChanges: async (ids: number[]) => {
         for (const r of rows) if (ids.includes(r.outboxId)) r.leased = false;

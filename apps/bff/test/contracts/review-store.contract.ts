@@ -283,8 +283,8 @@ export function reviewStoreContract(
         {
           customerId: 'q3',
           score: 70,
-          label: 'POTENTIALLY_FRAUDSTER',
-          reason: 'labelled POTENTIALLY_FRAUDSTER',
+          label: 'POTENTIALLY_FRAUDULENT',
+          reason: 'labelled POTENTIALLY_FRAUDULENT',
           at: base + 2000,
         },
       ]);
@@ -349,6 +349,22 @@ export function reviewStoreContract(
       );
       assert.equal(reopened.body.state.status, 'open');
       assert.equal((await store.queue('globex', { sort: 'age', limit: 10, offset: 0 })).total, 3);
+    });
+
+    it('reads a label stored under its earlier name POTENTIALLY_FRAUDSTER as POTENTIALLY_FRAUDULENT', async () => {
+      await store.enqueue('acme', [
+        { customerId: 'legacy-1', label: 'POTENTIALLY_FRAUDULENT', reason: 'labelled', at: Date.now() },
+      ]);
+      // As written before the rename (the owner may rewrite review_state; reviews stay as written).
+      await db.query("UPDATE review_state SET label = 'POTENTIALLY_FRAUDSTER' WHERE customer_id = 'legacy-1'");
+      assert.equal((await store.reviewState('acme', 'legacy-1')).label, 'POTENTIALLY_FRAUDULENT');
+      const queued = (await store.queue('acme', { sort: 'age', limit: 500, offset: 0 })).rows.find(
+        (r) => r.state.customerId === 'legacy-1',
+      );
+      assert.equal(queued?.state.label, 'POTENTIALLY_FRAUDULENT');
+      const decided = await store.review('acme', ann, 'legacy-1', 1, { action: 'ALLOW' }, key());
+      assert.equal(decided.body.review.before.label, 'POTENTIALLY_FRAUDULENT');
+      assert.equal(decided.body.state.label, 'POTENTIALLY_FRAUDULENT');
     });
 
     it('two analysts pressing next 100 times together are never served the same customer', async () => {

@@ -29,7 +29,7 @@ import type {
   StoredEvent,
   TimelinePage,
 } from '../../ports/profile-store.ts';
-import { FIGURE_COUNTERS, ROLLUP_BUCKET_MS } from '../../ports/profile-store.ts';
+import { FIGURE_COUNTERS, ROLLUP_BUCKET_MS, readRecord } from '../../ports/profile-store.ts';
 import { TimelineCursors } from './cursor.ts';
 import { ephemeralSigner } from '../cursors.ts';
 import type { CursorSigner } from '../cursors.ts';
@@ -192,7 +192,7 @@ export class BigtableProfileStore implements ProfileStore {
     for (const row of rows) {
       const cell = row.data.profile?.body?.[0];
       if (!cell) continue;
-      const record = JSON.parse(String(cell.value)) as CustomerRecord;
+      const record = readRecord(JSON.parse(String(cell.value)) as CustomerRecord);
       found.set(record.id, record);
     }
     return found;

@@ -22,7 +22,7 @@ import type {
   StoredEvent,
   TimelinePage,
 } from '../../ports/profile-store.ts';
-import { FIGURE_COUNTERS, ROLLUP_BUCKET_MS } from '../../ports/profile-store.ts';
+import { FIGURE_COUNTERS, ROLLUP_BUCKET_MS, readRecord } from '../../ports/profile-store.ts';
 import { TimelineCursors } from './cursor.ts';
 import { ephemeralSigner } from '../cursors.ts';
 import type { CursorSigner } from '../cursors.ts';
@@ -231,7 +231,7 @@ export class SqliteProfileStore implements ProfileStore {
     const found = new Map<string, CustomerRecord>();
     if (ids.length === 0) return found;
     for (const row of this.#customers.all(tenant, JSON.stringify(ids)) as { body: string }[]) {
-      const record = JSON.parse(row.body) as CustomerRecord;
+      const record = readRecord(JSON.parse(row.body) as CustomerRecord);
       found.set(record.id, record);
     }
     return found;

@@ -9,6 +9,7 @@ import type {
   ReviewSettings,
   ReviewState,
 } from '@redoubt/contracts/api';
+import { canonicalLabel } from '@redoubt/contracts/api';
 import type { Database, Queryable, Statement, Transaction } from '../../db/database.ts';
 import type {
   Actor,
@@ -161,7 +162,7 @@ function toState(r: StateRow): ReviewState {
     status: r.status,
     version: r.version,
     action: r.action,
-    label: r.label,
+    label: canonicalLabel(r.label),
     assignee: r.assignee_sub ? { sub: r.assignee_sub, email: r.assignee_email ?? '' } : null,
     claimExpiresAt: isoOrNull(r.claim_expires_at),
     queuedAt: isoOrNull(r.queued_at),
@@ -200,12 +201,12 @@ function toReview(r: ReviewRow, undoable = false): Review {
     reviewer: { sub: r.actor_sub, email: r.actor_email },
     kind: r.kind,
     action: r.action,
-    label: r.label,
+    label: canonicalLabel(r.label),
     reason: r.reason,
     reasonText: r.reason_text,
     note: r.note,
-    before: r.before,
-    after: r.after,
+    before: { ...r.before, label: canonicalLabel(r.before.label) },
+    after: { ...r.after, label: canonicalLabel(r.after.label) },
     version: r.version,
     undoes: r.undoes,
     batchId: r.batch_id,
@@ -1214,7 +1215,13 @@ export class SqlReviewStore implements ReviewStore {
       [limit, OUTBOX_LEASE_MS / 1000],
     );
     return rows
-      .map((r) => ({ outboxId: Number(r.id), tenant: r.tenant_id, customerId: r.customer_id, ...r.payload }))
+      .map((r) => ({
+        outboxId: Number(r.id),
+        tenant: r.tenant_id,
+        customerId: r.customer_id,
+        ...r.payload,
+        label: canonicalLabel(r.payload.label),
+      }))
       .sort((a, b) => a.outboxId - b.outboxId);
   }
 

@@ -12,7 +12,7 @@ const profile: CustomerProfile = {
   email: 'ada@example.test',
   country: 'GB',
   action: 'REVIEW',
-  label: 'POTENTIALLY_FRAUDSTER',
+  label: 'POTENTIALLY_FRAUDULENT',
   score: 64,
   identifiers: { device: ['dev-1', 'dev-2'], ip: ['203.0.113.7'] },
   // No scores and an empty network: jsdom has no canvas for echarts or cytoscape to draw on.
@@ -84,7 +84,7 @@ describe('CustomerPage', () => {
     await new Promise((resolve) => setTimeout(resolve));
     TestBed.tick();
     expect(el.querySelector('[data-testid="customer-name"]')?.textContent).toBe('Ada Lovelace');
-    expect(el.textContent).toContain('Potential fraudster');
+    expect(el.textContent).toContain('Potentially fraudulent');
     expect(el.textContent).toContain('Order value');
     // 120 minor units of GBP, in the analyst's locale: £1.20, never the raw 120.
     expect(el.querySelector('[data-testid="counter-orderValueGBP"]')?.textContent?.trim()).toBe(

@@ -126,7 +126,7 @@ export function mergeLink(cy: Core, link: LiveLink): string[] {
 const LABELS: readonly string[] = [
   'FRAUDSTER',
   'GENUINE',
-  'POTENTIALLY_FRAUDSTER',
+  'POTENTIALLY_FRAUDULENT',
   'POTENTIALLY_GENUINE',
   'UNLABELLED',
 ];

@@ -9,7 +9,7 @@ const preview: ClusterPreview = {
   label: 'FRAUDSTER',
   changes: [
     { customerId: 'c-1', from: null },
-    { customerId: 'c-2', from: 'POTENTIALLY_FRAUDSTER' },
+    { customerId: 'c-2', from: 'POTENTIALLY_FRAUDULENT' },
   ],
   unchanged: ['c-3'],
   genuineExcluded: ['c-4'],

@@ -31,7 +31,7 @@ import { errorMessage } from '../http/api-error';
 import { labelText } from '../risk/risk-chips';
 
 export const ACTIONS: readonly Action[] = ['ALLOW', 'REVIEW', 'PREVENT'];
-export const LABELS: readonly Label[] = ['FRAUDSTER', 'POTENTIALLY_FRAUDSTER', 'POTENTIALLY_GENUINE', 'GENUINE'];
+export const LABELS: readonly Label[] = ['FRAUDSTER', 'POTENTIALLY_FRAUDULENT', 'POTENTIALLY_GENUINE', 'GENUINE'];
 /** Keyboard shortcuts: a letter picks a decision, which then waits for a confirmation. */
 export const SHORTCUTS: Readonly<Record<string, Action>> = { a: 'ALLOW', r: 'REVIEW', p: 'PREVENT' };
 

@@ -3,7 +3,7 @@ import type { Action, Label } from '@redoubt/contracts/api';
 
 const LABEL_TEXT: Record<Label, string> = {
   FRAUDSTER: 'Fraudster',
-  POTENTIALLY_FRAUDSTER: 'Potential fraudster',
+  POTENTIALLY_FRAUDULENT: 'Potentially fraudulent',
   GENUINE: 'Genuine',
   POTENTIALLY_GENUINE: 'Potentially genuine',
   UNLABELLED: 'Unlabelled',
@@ -16,7 +16,7 @@ export function riskTone(value: Action | Label | undefined): 'prevent' | 'review
     case 'FRAUDSTER':
       return 'prevent';
     case 'REVIEW':
-    case 'POTENTIALLY_FRAUDSTER':
+    case 'POTENTIALLY_FRAUDULENT':
       return 'review';
     case 'ALLOW':
     case 'GENUINE':
