@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal, signal } from '@angular/core';
-import { DatePipe, JsonPipe } from '@angular/common';
+import { JsonTextPipe, UtcPipe } from '../format/pipes';
 import { httpResource } from '@angular/common/http';
 import { Router } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
@@ -22,8 +22,8 @@ type FilterName = (typeof AUDIT_FILTERS)[number];
 @Component({
   selector: 'rd-audit-page',
   imports: [
-    DatePipe,
-    JsonPipe,
+    UtcPipe,
+    JsonTextPipe,
     MatButtonModule,
     MatFormFieldModule,
     MatIconModule,

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal, signal } from '@angular/core';
-import { KeyValuePipe } from '@angular/common';
+import { EntriesPipe } from '../format/pipes';
 import { HttpClient, httpResource } from '@angular/common/http';
 import { Router, RouterLink } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
@@ -39,7 +39,7 @@ export function counterName(key: string): string {
 @Component({
   selector: 'rd-customer-page',
   imports: [
-    KeyValuePipe,
+    EntriesPipe,
     RouterLink,
     MatCardModule,
     MatIconModule,

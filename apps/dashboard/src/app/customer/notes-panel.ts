@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal, signal } from '@angular/core';
-import { DatePipe } from '@angular/common';
+import { TimePipe } from '../format/pipes';
 import { HttpClient, httpResource } from '@angular/common/http';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -15,7 +15,7 @@ export const NOTE_MAX_LENGTH = 4000;
 /** Analysts' notes on a customer: newest first, and a box to add one. */
 @Component({
   selector: 'rd-notes-panel',
-  imports: [DatePipe, MatButtonModule, MatFormFieldModule, MatInputModule, MatIconModule, MatProgressBarModule],
+  imports: [TimePipe, MatButtonModule, MatFormFieldModule, MatInputModule, MatIconModule, MatProgressBarModule],
   templateUrl: './notes-panel.html',
   styleUrl: './notes-panel.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, input, signal } from '@angular/core';
-import { DatePipe, DecimalPipe } from '@angular/common';
+import { CountPipe, TimePipe } from '../format/pipes';
 import { HttpClient, httpResource } from '@angular/common/http';
 import { Router, RouterLink } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
@@ -29,8 +29,8 @@ export function ageText(minutes: number): string {
 @Component({
   selector: 'rd-queue-page',
   imports: [
-    DatePipe,
-    DecimalPipe,
+    TimePipe,
+    CountPipe,
     RouterLink,
     MatButtonModule,
     MatButtonToggleModule,

@@ -8,7 +8,7 @@ import {
   output,
   signal,
 } from '@angular/core';
-import { DecimalPipe, PercentPipe } from '@angular/common';
+import { CountPipe, SharePipe } from '../format/pipes';
 import { HttpClient, HttpHeaders } from '@angular/common/http';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCheckboxModule } from '@angular/material/checkbox';
@@ -32,7 +32,7 @@ export function moneyText(values: Record<string, number>): string {
  */
 @Component({
   selector: 'rd-cluster-panel',
-  imports: [DecimalPipe, PercentPipe, MatButtonModule, MatCheckboxModule, MatFormFieldModule, MatSelectModule],
+  imports: [CountPipe, SharePipe, MatButtonModule, MatCheckboxModule, MatFormFieldModule, MatSelectModule],
   template: `
     <div class="row">
       <span data-testid="cluster-selected">{{ customerIds().length }} customers selected</span>
@@ -63,8 +63,8 @@ export function moneyText(values: Record<string, number>): string {
           <strong data-testid="cluster-changes">{{ p.changes.length }}</strong> change to {{ labelText(p.label) }};
           {{ p.unchanged.length }} already are.
           @for (c of p.components; track $index) {
-            Fraud share {{ c.fraudShareBefore | percent: '1.0-1' }} →
-            <strong>{{ c.fraudShareAfter | percent: '1.0-1' }}</strong> of {{ c.customers | number }} customers.
+            Fraud share {{ c.fraudShareBefore | share: 1 }} → <strong>{{ c.fraudShareAfter | share: 1 }}</strong> of
+            {{ c.customers | count }} customers.
           }
           Order value involved: {{ money(p.orderValue) }}.
         </p>

@@ -10,7 +10,7 @@ import {
   signal,
   untracked,
 } from '@angular/core';
-import { DecimalPipe } from '@angular/common';
+import { CountPipe } from '../format/pipes';
 import { httpResource } from '@angular/common/http';
 import { Router, RouterLink } from '@angular/router';
 import { MatTableModule } from '@angular/material/table';
@@ -91,7 +91,7 @@ const REVIEW_STATES: { value: string; text: string }[] = [
 @Component({
   selector: 'rd-search-page',
   imports: [
-    DecimalPipe,
+    CountPipe,
     RouterLink,
     MatTableModule,
     MatFormFieldModule,

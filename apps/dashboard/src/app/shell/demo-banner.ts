@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject } from '@angular/core';
-import { DecimalPipe, PercentPipe } from '@angular/common';
+import { CountPipe, SharePipe } from '../format/pipes';
 import { httpResource } from '@angular/common/http';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
@@ -15,16 +15,16 @@ export const DEMO_POLL_MS = 2_000;
  */
 @Component({
   selector: 'rd-demo-banner',
-  imports: [DecimalPipe, PercentPipe, MatIconModule, MatProgressBarModule],
+  imports: [CountPipe, SharePipe, MatIconModule, MatProgressBarModule],
   template: `
     @if (status(); as s) {
       @if (s.state === 'seeding') {
         <div class="banner seeding" role="status" data-testid="demo-seeding">
           <mat-icon aria-hidden="true">hourglass_top</mat-icon>
           <span>
-            Loading the demo data: {{ s.customersLoaded | number }} of {{ s.customersTarget | number }} customers ({{
-              s.progress | percent
-            }}, {{ s.eventsLoaded | number }} events). Search and counts grow until it is done.
+            Loading the demo data: {{ s.customersLoaded | count }} of {{ s.customersTarget | count }} customers ({{
+              s.progress | share
+            }}, {{ s.eventsLoaded | count }} events). Search and counts grow until it is done.
           </span>
           <mat-progress-bar mode="determinate" [value]="s.progress * 100" aria-label="Demo data loaded" />
         </div>

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
-import { DatePipe, DecimalPipe } from '@angular/common';
+import { CountPipe, DayPipe, TimePipe } from '../format/pipes';
 import { HttpClient, httpResource } from '@angular/common/http';
 import { RouterLink } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
@@ -28,7 +28,7 @@ export function targetText(target: WatchTarget): string {
  */
 @Component({
   selector: 'rd-watches-page',
-  imports: [DatePipe, DecimalPipe, RouterLink, MatButtonModule, MatIconModule, MatProgressBarModule, EmptyState],
+  imports: [TimePipe, DayPipe, CountPipe, RouterLink, MatButtonModule, MatIconModule, MatProgressBarModule, EmptyState],
   templateUrl: './watches-page.html',
   styleUrl: './watches-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
