@@ -4,15 +4,17 @@
 // in the key pool until a caller decodes one (key()) or copies them into JSON (network-json.ts).
 // network() builds its objects from these columns.
 import { DEAD } from './csr.ts';
-import { grown } from './growable.ts';
 import { CUSTOMER } from './ids.ts';
 import { NO_AS_OF, headroom, toSeconds } from './state.ts';
 import type { EngineState } from './state.ts';
 import { DEFAULT_NETWORK_CAP, traverse } from './traversal.ts';
 import type { Network, NetworkColumns, NetworkEdge, NetworkNode, NetworkOptions } from './types.ts';
 
-/** Reused arrays behind NetworkColumns (grown on demand, never shrunk), and node id -> index in the answer. */
-export type AnswerArrays = { position: Int32Array } & Pick<
+/**
+ * Reused arrays behind NetworkColumns (grown on demand, never shrunk), node id -> index in the
+ * answer, and the edge ids of the answer's edges.
+ */
+export type AnswerArrays = { position: Int32Array; edgeId: Int32Array } & Pick<
   NetworkColumns,
   | 'kind'
   | 'depth'
@@ -44,11 +46,12 @@ function answerArrays(s: EngineState, size: number, nodes: number): AnswerArrays
       score: new Float64Array(none),
       keyStart: new Uint32Array(none),
       keyEnd: new Uint32Array(none),
-      edgeSource: new Int32Array(1024),
-      edgeTarget: new Int32Array(1024),
-      firstSeen: new Uint32Array(1024),
-      lastSeen: new Uint32Array(1024),
-      count: new Uint16Array(1024),
+      edgeId: new Int32Array(none),
+      edgeSource: new Int32Array(none),
+      edgeTarget: new Int32Array(none),
+      firstSeen: new Uint32Array(none),
+      lastSeen: new Uint32Array(none),
+      count: new Uint16Array(none),
     };
   }
   if (a.position.length < nodes) a.position = new Int32Array(headroom(nodes));
@@ -66,108 +69,138 @@ function answerArrays(s: EngineState, size: number, nodes: number): AnswerArrays
   return a;
 }
 
-function growEdgeArrays(a: AnswerArrays, min: number): void {
-  const n = Math.max(min, a.edgeSource.length * 2);
-  a.edgeSource = grown(a.edgeSource, n);
-  a.edgeTarget = grown(a.edgeTarget, n);
-  a.firstSeen = grown(a.firstSeen, n);
-  a.lastSeen = grown(a.lastSeen, n);
-  a.count = grown(a.count, n);
+/** Sizes the edge arrays for `links` edges. */
+function edgeArrays(a: AnswerArrays, links: number): AnswerArrays {
+  if (a.edgeId.length < links) {
+    const n = Math.max(links, a.edgeId.length * 2, 1024);
+    a.edgeId = new Int32Array(n);
+    a.edgeSource = new Int32Array(n);
+    a.edgeTarget = new Int32Array(n);
+    a.firstSeen = new Uint32Array(n);
+    a.lastSeen = new Uint32Array(n);
+    a.count = new Uint16Array(n);
+  }
+  return a;
 }
 
 /**
  * The network of a known customer as columns. The arrays are the engine's and are overwritten by
  * its next query or write: read (or serialise) the answer before calling the engine again.
+ *
+ * Speed: at 1M customers nearly every read of a node or edge column is a cache miss, so the work
+ * is split into short loops, one or two columns each, rather than one loop doing everything per
+ * node: a short loop body lets the processor run many iterations ahead and wait for many misses
+ * at once. That pays only on plain arrays, which compact() leaves (growable.ts); through views of
+ * resizable buffers each read costs 2-3x. engine/bench/answer-variants.ts times this against the
+ * one-loop version on resizable columns (session 5's).
  */
 export function networkColumns(s: EngineState, start: number, options: NetworkOptions): NetworkColumns {
   const asOf = options.asOf === undefined ? NO_AS_OF : toSeconds(options.asOf, 'asOf');
   const nodeCount = traverse(s, start, options, options.maxNodes ?? DEFAULT_NETWORK_CAP);
   const included = s.epoch; // traverse() stamps included nodes with the current epoch
-  const a = answerArrays(s, nodeCount, s.ids.count);
-  const { position, kind, depth, degree, label, action, score, keyStart, keyEnd } = a;
   const queue = s.queue;
   const ends = s.depthEnds;
   const { nodeKind, meta, visit, edgeFirst, edgeLast, edgeCount } = s;
   const scores = s.score;
   const adj = s.adj;
-  const { offsets, targets, slotEdges, baseNodes, head, dNext, dTarget, dEdge } = adj;
+  const { offsets, targets, slotEdges, baseNodes, head, dNext, dTarget, dEdge, hasDelta: deltaBits } = adj;
+  const hasDelta = adj.deltaSize > 0;
   const { starts, pool: keyBytes } = s.ids.keys();
-  const exactDegrees = s.deadSlots === 0; // else tombstones must be skipped one by one
-  let level = 0;
+  // Tombstones (unlinked links not yet compacted) are skipped one by one; an asOf filters edges.
+  const exactDegrees = s.deadSlots === 0;
+  const checkEdges = asOf !== NO_AS_OF || !exactDegrees;
+  const a = answerArrays(s, nodeCount, s.ids.count);
+  const { position, kind, depth, degree, label, action, score, keyStart, keyEnd } = a;
+
+  // Levels: the graph is bipartite and the search starts at a customer, so even levels are
+  // customers and odd ones identifiers.
+  for (let d = 0, from = 0; d < ends.length; from = ends[d++]) {
+    depth.fill(d, from, ends[d]);
+    if (d % 2 === 0) kind.fill(CUSTOMER, from, ends[d]);
+    else for (let k = from; k < ends[d]; k++) kind[k] = nodeKind[queue[k]];
+  }
+  for (let k = 0; k < nodeCount; k++) position[queue[k]] = k;
   for (let k = 0; k < nodeCount; k++) {
-    while (k >= ends[level]) level++;
     const v = queue[k];
-    position[v] = k;
-    const kv = nodeKind[v];
-    kind[k] = kv;
-    depth[k] = level;
     keyStart[k] = starts[v] + 1; // after the key's kind byte
     keyEnd[k] = starts[v + 1];
+  }
+  // Degrees: live links, whatever the query's filters.
+  let customerLinks = 0; // bounds the edge count
+  for (let k = 0; k < nodeCount; k++) {
+    const v = queue[k];
     let d = 0;
     if (exactDegrees) {
-      d = v < baseNodes ? offsets[v + 1] - offsets[v] : 0;
-      for (let j = head[v]; j >= 0; j = dNext[j]) d++;
+      if (v < baseNodes) d = offsets[v + 1] - offsets[v];
+      if (hasDelta && (deltaBits[v >>> 5] & (1 << (v & 31))) !== 0) for (let j = head[v]; j >= 0; j = dNext[j]) d++;
     } else {
       if (v < baseNodes)
         for (let j = offsets[v], end = offsets[v + 1]; j < end; j++) d += +(edgeFirst[slotEdges[j]] !== DEAD);
       for (let j = head[v]; j >= 0; j = dNext[j]) d += +(edgeFirst[dEdge[j]] !== DEAD);
     }
     degree[k] = d;
-    if (kv === CUSTOMER) {
-      const m = meta[v];
-      label[k] = m & 15;
-      action[k] = m >>> 4;
-      const sc = scores[v];
-      score[k] = Number.isNaN(sc) ? NaN : Math.round(sc * 1e6) / 1e6;
+    if (kind[k] === CUSTOMER) customerLinks += d;
+  }
+  for (let d = 0, from = 0; d < ends.length; from = ends[d++]) {
+    if (d % 2 === 0) {
+      for (let k = from; k < ends[d]; k++) {
+        const m = meta[queue[k]];
+        label[k] = m & 15;
+        action[k] = m >>> 4;
+      }
+      for (let k = from; k < ends[d]; k++) {
+        const sc = scores[queue[k]];
+        score[k] = Number.isNaN(sc) ? NaN : Math.round(sc * 1e6) / 1e6;
+      }
     } else {
-      label[k] = 0;
-      action[k] = 0;
-      score[k] = NaN;
+      label.fill(0, from, ends[d]);
+      action.fill(0, from, ends[d]);
+      score.fill(NaN, from, ends[d]);
     }
   }
+
   // Edges: the links (passing asOf) of each customer in the answer to identifiers in the answer,
   // customers in breadth-first order, each one's links oldest first (base slots, then the delta).
-  // A tombstone's firstSeen (DEAD) fails every asOf test.
+  // A tombstone's firstSeen (DEAD) fails every asOf test. First the edge ids and ends, then their
+  // times and counts in one short loop.
+  const { edgeId, edgeSource, edgeTarget, firstSeen, lastSeen, count } = edgeArrays(a, customerLinks);
   let edges = 0;
-  for (let k = 0; k < nodeCount; k++) {
-    if (kind[k] !== CUSTOMER) continue;
-    const c = queue[k];
-    if (c < baseNodes) {
-      for (let j = offsets[c], end = offsets[c + 1]; j < end; j++) {
-        const w = targets[j];
-        const e = slotEdges[j];
-        if (visit[w] !== included || edgeFirst[e] > asOf) continue;
-        if (edges === a.edgeSource.length) growEdgeArrays(a, edges + 1);
-        a.edgeSource[edges] = k;
-        a.edgeTarget[edges] = position[w];
-        a.firstSeen[edges] = edgeFirst[e];
-        a.lastSeen[edges] = edgeLast[e];
-        a.count[edges++] = edgeCount[e];
+  for (let d = 0; d < ends.length; d += 2) {
+    for (let k = d === 0 ? 0 : ends[d - 1]; k < ends[d]; k++) {
+      const c = queue[k];
+      if (c < baseNodes) {
+        for (let j = offsets[c], end = offsets[c + 1]; j < end; j++) {
+          const w = targets[j];
+          if (visit[w] !== included) continue;
+          const e = slotEdges[j];
+          if (checkEdges && edgeFirst[e] > asOf) continue;
+          edgeId[edges] = e;
+          edgeSource[edges] = k;
+          edgeTarget[edges++] = position[w];
+        }
       }
-    }
-    if (head[c] >= 0) {
-      // The delta list runs newest first: count it, then fill its slice of the output backwards.
-      let n = 0;
-      for (let j = head[c]; j >= 0; j = dNext[j]) {
-        const w = dTarget[j];
-        if (visit[w] === included && edgeFirst[dEdge[j]] <= asOf) n++;
+      if (hasDelta && (deltaBits[c >>> 5] & (1 << (c & 31))) !== 0) {
+        // The delta list runs newest first: count it, then fill its slice of the output backwards.
+        let n = 0;
+        for (let j = head[c]; j >= 0; j = dNext[j]) {
+          if (visit[dTarget[j]] === included && !(checkEdges && edgeFirst[dEdge[j]] > asOf)) n++;
+        }
+        let at = edges + n;
+        for (let j = head[c]; j >= 0; j = dNext[j]) {
+          const w = dTarget[j];
+          const e = dEdge[j];
+          if (visit[w] !== included || (checkEdges && edgeFirst[e] > asOf)) continue;
+          edgeId[--at] = e;
+          edgeSource[at] = k;
+          edgeTarget[at] = position[w];
+        }
+        edges += n;
       }
-      if (edges + n > a.edgeSource.length) growEdgeArrays(a, edges + n);
-      let at = edges + n;
-      for (let j = head[c]; j >= 0; j = dNext[j]) {
-        const w = dTarget[j];
-        const e = dEdge[j];
-        if (visit[w] !== included || edgeFirst[e] > asOf) continue;
-        at--;
-        a.edgeSource[at] = k;
-        a.edgeTarget[at] = position[w];
-        a.firstSeen[at] = edgeFirst[e];
-        a.lastSeen[at] = edgeLast[e];
-        a.count[at] = edgeCount[e];
-      }
-      edges += n;
     }
   }
+  for (let j = 0; j < edges; j++) firstSeen[j] = edgeFirst[edgeId[j]];
+  for (let j = 0; j < edges; j++) lastSeen[j] = edgeLast[edgeId[j]];
+  for (let j = 0; j < edges; j++) count[j] = edgeCount[edgeId[j]];
   return {
     nodeCount,
     nodes: queue,
@@ -184,11 +217,11 @@ export function networkColumns(s: EngineState, start: number, options: NetworkOp
     labels: s.labels,
     actions: s.actions,
     edgeCount: edges,
-    edgeSource: a.edgeSource,
-    edgeTarget: a.edgeTarget,
-    firstSeen: a.firstSeen,
-    lastSeen: a.lastSeen,
-    count: a.count,
+    edgeSource,
+    edgeTarget,
+    firstSeen,
+    lastSeen,
+    count,
     truncated: s.truncated,
     component: s.componentStats(start),
   };

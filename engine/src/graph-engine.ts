@@ -29,8 +29,14 @@ import type {
 
 export type { GraphEngineOptions } from './state.ts';
 
+/** The state behind an engine: for this package's benchmarks only (index.ts does not export it). */
+export let stateOf: (engine: GraphEngine) => EngineState;
+
 export class GraphEngine {
   #s: EngineState;
+  static {
+    stateOf = (engine) => engine.#s;
+  }
   /** Bumped whenever component keys may stop naming their components (unlink, compact). */
   #componentGeneration = 0;
 

@@ -6,7 +6,10 @@
 // V8's element access through views of resizable buffers is slower (1.3–2× in a micro-benchmark),
 // so the columns the traversal loop reads (visit stamps, node kinds, adjacency heads) stay plain
 // and are copied when they grow; the others (attributes, union-find, edge times, interned keys, the
-// delta) are columns over resizable buffers.
+// delta) are columns over resizable buffers. compact() rebuilds the ones the network answer reads
+// (attributes, keys, edge times) as plain arrays, as a snapshot load does: a gather of cache misses
+// through views of resizable buffers took 2-3x as long (engine/docs/design-choices.md). The first
+// growth after that moves each to a resizable buffer again (extended() copies a plain array).
 
 type Growable = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array;
 type ColumnCtor<T> = { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
@@ -52,6 +55,13 @@ export function extended<T extends Growable>(array: T, length: number, fill?: nu
     next = columnOf(array, length);
   }
   if (fill !== undefined) next.fill(fill, array.length);
+  return next;
+}
+
+/** A plain copy of `array` trimmed or extended to `length` elements (new ones zero). */
+export function plainOf<T extends Growable>(array: T, length: number): T {
+  const next = new (array.constructor as new (n: number) => T)(length);
+  next.set(length < array.length ? (array.subarray(0, length) as T) : array);
   return next;
 }
 

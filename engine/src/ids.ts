@@ -139,13 +139,14 @@ export class Interner {
     return this.#pool.byteLength + this.#starts.byteLength + this.#table.byteLength + this.#tags.byteLength;
   }
 
-  /** Moves key `order[i]` to id i (perm is the inverse); trims the pool and offsets to a little headroom. */
+  /** Moves key `order[i]` to id i (perm is the inverse); trims the pool and offsets to a little headroom, as plain arrays. */
   renumber(perm: Int32Array, order: Int32Array): void {
     const n = this.#count;
     const old = this.#pool;
     const oldStarts = this.#starts;
-    const pool = poolOf(column(Uint8Array, this.#used + (this.#used >>> 6) + 64));
-    const starts = column(Uint32Array, n + (n >>> 6) + 16);
+    // Plain arrays: network answers read the keys (growable.ts).
+    const pool = poolOf(new Uint8Array(this.#used + (this.#used >>> 6) + 64));
+    const starts = new Uint32Array(n + (n >>> 6) + 16);
     let at = 0;
     for (let i = 0; i < n; i++) {
       const v = order[i];

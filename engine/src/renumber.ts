@@ -1,7 +1,7 @@
 // compact(): the whole fold of the live delta into the CSR base, then breadth-first renumbering of
 // the nodes for cache locality. Writes fold in small steps on their own (csr.ts foldStep); this is
 // the all-at-once path for bulk loads, quiet moments and save().
-import { column, columnOf } from './growable.ts';
+import { column, plainOf } from './growable.ts';
 import { headroom } from './state.ts';
 import type { EngineState } from './state.ts';
 
@@ -14,12 +14,13 @@ export function compact(s: EngineState): void {
   s.adj.compact(s.ids.count, s.edgeFirst);
   s.deadSlots = 0;
   renumber(s);
+  // The edge times are read by every network answer: plain arrays (growable.ts), trimmed to a
+  // little headroom when they have much more.
   const edgeCap = headroom(s.edges);
-  if (s.edgeFirst.length > edgeCap + (edgeCap >>> 3)) {
-    s.edgeFirst = columnOf(s.edgeFirst, edgeCap);
-    s.edgeLast = columnOf(s.edgeLast, edgeCap);
-    s.edgeCount = columnOf(s.edgeCount, edgeCap);
-  }
+  const edgeLength = s.edgeFirst.length > edgeCap + (edgeCap >>> 3) ? edgeCap : s.edgeFirst.length;
+  s.edgeFirst = plainOf(s.edgeFirst, edgeLength);
+  s.edgeLast = plainOf(s.edgeLast, edgeLength);
+  s.edgeCount = plainOf(s.edgeCount, edgeLength);
 }
 
 /**
@@ -68,8 +69,8 @@ function renumber(s: EngineState): void {
   const want = headroom(n);
   const cap = s.nodeKind.length > want + (want >>> 3) ? want : s.nodeKind.length;
   const nodeKind = new Uint8Array(cap);
-  const meta = column(Uint8Array, cap);
-  const score = column(Float32Array, cap, NaN);
+  const meta = new Uint8Array(cap); // plain, as the edge times above
+  const score = new Float32Array(cap).fill(NaN);
   const parent = column(Int32Array, cap, -1);
   const customers = column(Int32Array, cap);
   const uf = s.uf;

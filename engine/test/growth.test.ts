@@ -5,8 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { column, columnOf, extended, grown, nextCapacity } from '../src/growable.ts';
-import { GraphEngine } from '../src/index.ts';
+import { column, columnOf, extended, grown, nextCapacity, plainOf } from '../src/growable.ts';
+import { GraphEngine, stateOf } from '../src/graph-engine.ts';
+import type { NetworkEdge } from '../src/index.ts';
 import { ReferenceGraph } from './reference.ts';
 
 describe('columns', () => {
@@ -43,6 +44,15 @@ describe('columns', () => {
     const g = grown(new Uint8Array([4]), 3, 9);
     assert.equal((g.buffer as ArrayBuffer).resizable, false);
     assert.deepEqual(Array.from(g), [4, 9, 9]);
+  });
+
+  it('copies into plain arrays with plainOf, trimmed or extended', () => {
+    const a = column(Uint16Array, 4);
+    a.set([1, 2, 3, 4]);
+    const trimmed = plainOf(a, 2);
+    assert.equal((trimmed.buffer as ArrayBuffer).resizable, false);
+    assert.deepEqual(Array.from(trimmed), [1, 2]);
+    assert.deepEqual(Array.from(plainOf(a, 6)), [1, 2, 3, 4, 0, 0]);
   });
 
   it('grows capacity by a quarter, and at least to what is asked', () => {
@@ -113,5 +123,46 @@ describe('an engine growing far past its initial capacity', () => {
     check(loaded, reference, 1200);
     loaded.compact();
     check(loaded, reference, 1200);
+  });
+
+  it('compact() leaves the columns network answers read plain; writes after it grow them again', () => {
+    const engine = new GraphEngine({ compactRatio: Infinity });
+    const reference = new ReferenceGraph();
+    const resizable = (): boolean[] => {
+      const s = stateOf(engine);
+      const { starts, pool } = s.ids.keys();
+      return [s.meta, s.score, s.edgeFirst, s.edgeLast, s.edgeCount, starts, pool].map(
+        (a) => (a.buffer as ArrayBuffer).resizable,
+      );
+    };
+    const add = (customers: number, seed: number, prefix: string): void => {
+      let n = 0;
+      for (const [g, kind, value, at] of links(customers, seed)) {
+        const c = prefix + g.slice(1); // links() names customers g0, g1, ...
+        engine.link(c, kind, value, at);
+        reference.link(c, kind, value, at);
+        if (++n % 40 === 0) {
+          engine.setCustomer(c, { label: 'FRAUDSTER', score: n / 1e5 });
+          reference.setCustomer(c, { label: 'FRAUDSTER', score: n / 1e5 });
+        }
+      }
+    };
+    add(600, 21, 'g');
+    assert.deepEqual(resizable(), [true, true, true, true, true, true, true], 'columns grow in place while loading');
+    engine.compact();
+    assert.deepEqual(resizable(), [false, false, false, false, false, false, false], 'plain after compact()');
+    check(engine, reference, 600);
+    add(1200, 22, 'h'); // far past the compacted columns' headroom
+    assert.deepEqual(resizable(), [true, true, true, true, true, true, true], 'resizable again once grown');
+    check(engine, reference, 600);
+    // The reference lists edges in its own order (as properties.test.ts, compare them sorted).
+    const sorted = (edges: NetworkEdge[]): NetworkEdge[] =>
+      [...edges].sort((a, b) => (a.source + a.target < b.source + b.target ? -1 : 1));
+    for (let c = 0; c < 1200; c += 97) {
+      const mine = engine.network(`h${c}`, { depth: 3 })!;
+      const theirs = reference.network(`h${c}`, { depth: 3 })!;
+      assert.deepEqual(mine.nodes, theirs.nodes, `network of h${c}`);
+      assert.deepEqual(sorted(mine.edges), sorted(theirs.edges), `edges of h${c}`);
+    }
   });
 });
