@@ -161,6 +161,19 @@ function rollupSuite(
       const plain = await plainRecount(world.store);
       for (const [name, value] of Object.entries(plain)) assert.equal(total[name] ?? 0, value, name);
       assert.ok(plain.orders! > 0 && plain.PREVENT! > 0 && plain.chargebacks! > 0 && plain.fraudsters! > 0);
+
+      // The day rows (which rollupTotals reads for whole UTC days) equal the recount per day too.
+      const DAY = 86_400_000;
+      const byDay = new Map<number, Counts>();
+      for (const [hour, counts] of expected) {
+        const day = Math.floor(hour / DAY) * DAY;
+        byDay.set(day, addCounts(byDay.get(day) ?? {}, counts));
+      }
+      for (const [day, counts] of nonZero(byDay)) {
+        assert.deepEqual(await world.store.rollupTotals(T, day, day + DAY), counts, new Date(day).toISOString());
+      }
+      const days = [...byDay.keys()].sort((a, b) => a - b);
+      assert.deepEqual(await world.store.rollupTotals(T, days[0]!, days.at(-1)! + DAY), total);
     });
   });
 }
@@ -196,8 +209,9 @@ rollupSuite(
     });
     return {
       store,
-      // Event and customer rows written, one hour's rollup incremented, then the write fails.
-      failMidBatch: () => void (store.failRollupsAfter = 1),
+      // Event and customer rows written, the first hour's rollup row and its day's row incremented,
+      // then the write fails.
+      failMidBatch: () => void (store.failRollupsAfter = 2),
       close: async () => {
         await store.dropTables();
         await store.close();

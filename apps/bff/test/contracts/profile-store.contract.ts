@@ -219,6 +219,8 @@ export function profileStoreContract(
       { hour: T0 + H, counts: { orders: 1, orderValue: 40, PREVENT: 1 } },
       { hour: T0 + 5 * H, counts: { orders: 1, orderValue: 7 } },
     ];
+    // The whole day T0 (its totals come from the day rows where an adapter keeps them).
+    const expectedDay = { orders: 4, orderValue: 1297, PREVENT: 1, 'reason.velocity: card': 1 };
 
     it('adds the counts of stored events to hourly rollup buckets, per tenant, read by range', async () => {
       await store.write('rollups', rollupBatch(), []);
@@ -239,6 +241,7 @@ export function profileStoreContract(
       );
       const last = { hour: T0 + 5 * H, counts: { orders: 2, orderValue: 10 } };
       assert.deepEqual(await store.rollups('rollups', T0, T0 + 24 * H), [expected[0], expected[1], last]);
+      assert.deepEqual(await store.rollupTotals('rollups', T0, T0 + 24 * H), { ...expectedDay, orders: 5, orderValue: 1300 });
     });
 
     it('counts each event exactly once when a batch failed part-way and is resent', async () => {
@@ -249,8 +252,10 @@ export function profileStoreContract(
       assert.deepEqual([...(await store.existingEvents('rollfail', ['fr-1', 'fr-4']))], []);
       await store.write('rollfail', batch(), [customer('roll', 'Roll')]);
       assert.deepEqual(await store.rollups('rollfail', T0, T0 + 24 * H), expected);
+      assert.deepEqual(await store.rollupTotals('rollfail', T0, T0 + 24 * H), expectedDay);
       await store.write('rollfail', batch(), [customer('roll', 'Roll')]);
       assert.deepEqual(await store.rollups('rollfail', T0, T0 + 24 * H), expected);
+      assert.deepEqual(await store.rollupTotals('rollfail', T0, T0 + 24 * H), expectedDay);
     });
 
     it('reads the plain figures columnar and the totals of a range, equal to adding up the buckets', async () => {

@@ -8,12 +8,14 @@
 // marker"); a batch that failed half-way is not marked, so resending it applies it again.
 // Event cells carry the ingestion time as their timestamp: graph replay scans cells written after
 // the snapshot's watermark.
-// Rollups live in a third table, `{prefix}rollups`: a row per tenant and hour,
+// Rollups live in a third table, `{prefix}rollups`: a row per tenant and hour, and per tenant and UTC day,
 //   {tenant}#{YYYYMMDDHH}   family `c`: one 64-bit counter cell per figure (ReadModifyWrite increments)
 //                           family `m`: one marker cell per event counted there
+//   {tenant}#d{YYYYMMDD}    the same for the day ('d' sorts after the digits: a range of hour rows
+//                           never holds a day row); the totals of whole days read these
 // Increments are not idempotent and Bigtable has no multi-row transaction, so exactly-once rests on
-// the marker: the increments of a bucket and the markers of the events they come from are one
-// ReadModifyWriteRow on one row, which Bigtable applies atomically. Before incrementing, the write
+// the marker: the increments of a row (hour or day) and the markers of the events they come from are
+// one ReadModifyWriteRow on that row, which Bigtable applies atomically; each row keeps its own markers. Before incrementing, the write
 // reads the markers of its events and skips those already counted (a batch resent after a crash
 // between the rollup and the event-id rows). Two writers racing on the same event both see no marker;
 // the append then returns "11" to the second, which takes its increments back (docs/rollups.md).
@@ -60,6 +62,9 @@ const MARKER_CHUNK = 500;
 
 /** Row key suffix of a rollup hour: YYYYMMDDHH (UTC), so a tenant's hours sort in time order. */
 const hourKey = (hour: number) => new Date(hour).toISOString().slice(0, 13).replace(/[-T]/g, '');
+const DAY = 86_400_000;
+/** Row key suffix of a rollup day: dYYYYMMDD (UTC). */
+const dayKey = (day: number) => `d${hourKey(day).slice(0, 8)}`;
 const hourOfKey = (key: string) =>
   Date.UTC(+key.slice(0, 4), +key.slice(4, 6) - 1, +key.slice(6, 8), +key.slice(8, 10));
 /** The qualifiers of the plain figures (a column filter: the series reads no breakdown cells). */
@@ -225,28 +230,32 @@ export class BigtableProfileStore implements ProfileStore {
     await this.#mutate(this.#ids, idRows);
   }
 
-  /** Adds the events' counts to their hourly rows, each event at most once (see the header). */
+  /** Adds the events' counts to their hour and day rows, each event at most once per row (see the header). */
   async #count(tenant: string, events: StoredEvent[]): Promise<void> {
     const byRow = new Map<string, StoredEvent[]>();
-    for (const e of events) {
-      if (!e.counts) continue;
-      const key = `${tenant}#${hourKey(Math.floor(e.at / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS)}`;
+    const add = (key: string, e: StoredEvent) => {
       let list = byRow.get(key);
       if (!list) byRow.set(key, (list = []));
       list.push(e);
+    };
+    for (const e of events) {
+      if (!e.counts) continue;
+      const hour = Math.floor(e.at / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
+      add(`${tenant}#${hourKey(hour)}`, e);
+      add(`${tenant}#${dayKey(hour)}`, e);
     }
     // Rows are independent (each one's increments and markers are one atomic ReadModifyWriteRow), so
     // up to ROLLUP_CONCURRENCY of them are in flight at once instead of one round trip after another.
-    // The test hook fails every row past the first `failAfter`, once.
+    // The test hook fails every row past the first `failAfter` of the batch (the first event's hour
+    // row, its day row, the next hour's row, …), once.
     const failAfter = this.failRollupsAfter;
     this.failRollupsAfter = undefined;
-    let started = 0;
-    await eachLimited([...byRow], ROLLUP_CONCURRENCY, async ([key, list]) => {
+    const rows = [...byRow].map(([key, list], i) => ({ key, list, fail: failAfter !== undefined && i >= failAfter }));
+    await eachLimited(rows, ROLLUP_CONCURRENCY, async ({ key, list, fail }) => {
       const counted = await this.#markers(key, list);
       const fresh = list.filter((e) => !counted.has(e.eventId));
       if (fresh.length === 0) return;
-      if (failAfter !== undefined && started >= failAfter) throw new Error('injected failure between rollup rows');
-      started++;
+      if (fail) throw new Error('injected failure between rollup rows');
       const sum = sumCounts(fresh);
       const rules: { column: string; increment?: number; append?: string }[] = [];
       for (const name in sum) if (sum[name] !== 0) rules.push({ column: `c:${name}`, increment: sum[name] });
@@ -297,16 +306,37 @@ export class BigtableProfileStore implements ProfileStore {
     return { hours: buckets.map((b) => b.hour), figures };
   }
 
-  /** Adds up the hour rows (no day rows here: a 92-day range is 2,208 rows of one short scan). */
+  /**
+   * Adds up the day rows of the whole UTC days in the range and the hour rows of the partial days at
+   * either end: a 90-day range reads about 90 + 46 rows instead of 2,160, in one request.
+   */
   async rollupTotals(
     tenant: string,
     from: number,
     to: number,
     options: { figuresOnly?: boolean } = {},
   ): Promise<Counts> {
+    keyParts(tenant, []);
+    // Hour rows in [from, to) are those in [first, end): both on hour boundaries.
+    const first = Math.ceil(from / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
+    const end = Math.max(first, Math.ceil(to / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS);
+    const dayFrom = Math.ceil(first / DAY) * DAY;
+    const dayTo = Math.floor(end / DAY) * DAY;
+    const ranges =
+      dayFrom < dayTo
+        ? [
+            [`${tenant}#${hourKey(first)}`, `${tenant}#${hourKey(dayFrom)}`],
+            [`${tenant}#${dayKey(dayFrom)}`, `${tenant}#${dayKey(dayTo)}`],
+            [`${tenant}#${hourKey(dayTo)}`, `${tenant}#${hourKey(end)}`],
+          ]
+        : [[`${tenant}#${hourKey(first)}`, `${tenant}#${hourKey(end)}`]];
     const sum: Counts = {};
-    for (const b of await this.#readRollups(tenant, from, to, options.figuresOnly ?? false)) {
-      for (const name in b.counts) sum[name] = (sum[name] ?? 0) + b.counts[name]!;
+    for (const row of await this.#readRows(
+      ranges.filter(([start, stop]) => start! < stop!),
+      options.figuresOnly ?? false,
+    )) {
+      const counts = countsOfRow(row);
+      for (const name in counts) sum[name] = (sum[name] ?? 0) + counts[name]!;
     }
     for (const name in sum) if (sum[name] === 0) delete sum[name];
     return sum;
@@ -316,38 +346,27 @@ export class BigtableProfileStore implements ProfileStore {
   async #readRollups(tenant: string, from: number, to: number, figuresOnly: boolean): Promise<RollupBucket[]> {
     keyParts(tenant, []);
     if (to <= from) return [];
+    const start = `${tenant}#${hourKey(from)}`;
+    const end = `${tenant}#${hourKey(Math.ceil(to / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS)}`;
+    const out: RollupBucket[] = [];
+    for (const row of await this.#readRows([[start, end]], figuresOnly)) {
+      const hour = hourOfKey(row.id.toString().slice(tenant.length + 1));
+      if (hour < from || hour >= to) continue;
+      out.push({ hour, counts: countsOfRow(row) });
+    }
+    return out;
+  }
+
+  /** Rollup rows in the key ranges [start, end), family `c` (with `figuresOnly`, the figure cells alone). */
+  async #readRows(ranges: string[][], figuresOnly: boolean): Promise<RollupRow[]> {
+    if (ranges.length === 0) return [];
     const [rows] = await this.#deadline(
       this.#rollups.getRows({
-        ranges: [
-          {
-            start: `${tenant}#${hourKey(from)}`,
-            end: {
-              value: `${tenant}#${hourKey(Math.ceil(to / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS)}`,
-              inclusive: false,
-            },
-          },
-        ],
+        ranges: ranges.map(([start, end]) => ({ start, end: { value: end, inclusive: false } })),
         filter: figuresOnly ? [{ family: 'c' }, { column: FIGURE_COLUMNS }] : { family: 'c' },
       } as never),
     );
-    const out: RollupBucket[] = [];
-    for (const row of rows as unknown as {
-      id: Buffer | string;
-      data: Record<string, Record<string, { value: Buffer | number }[]>>;
-    }[]) {
-      const id = row.id.toString();
-      const hour = hourOfKey(id.slice(tenant.length + 1));
-      if (hour < from || hour >= to) continue;
-      const counts: Counts = {};
-      for (const [name, cells] of Object.entries(row.data.c ?? {})) {
-        const value = cells[0]?.value;
-        // Increments keep 64-bit big-endian integers; the client already reads 8-byte cells as numbers.
-        if (typeof value === 'number') counts[name] = value;
-        else if (value && value.length === 8) counts[name] = Number(Buffer.from(value).readBigInt64BE(0));
-      }
-      out.push({ hour, counts });
-    }
-    return out;
+    return rows as unknown as RollupRow[];
   }
 
   async #mutate(table: Table, entries: object[]): Promise<void> {
@@ -474,6 +493,23 @@ async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promis
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   if (errors.length > 0) throw errors[0];
+}
+
+interface RollupRow {
+  id: Buffer | string;
+  data: Record<string, Record<string, { value: Buffer | number }[]>>;
+}
+
+/** The counter cells of a rollup row. */
+function countsOfRow(row: RollupRow): Counts {
+  const counts: Counts = {};
+  for (const [name, cells] of Object.entries(row.data.c ?? {})) {
+    const value = cells[0]?.value;
+    // Increments keep 64-bit big-endian integers; the client already reads 8-byte cells as numbers.
+    if (typeof value === 'number') counts[name] = value;
+    else if (value && value.length === 8) counts[name] = Number(Buffer.from(value).readBigInt64BE(0));
+  }
+  return counts;
 }
 
 function sumCounts(events: StoredEvent[]): Counts {

@@ -7,8 +7,9 @@
 // (country, GB), (method, card) or (reason, <rule>) with the breakdown figures as columns; and
 // `rollup_day_parts` the same per UTC day, so the totals of a long range read a day row per key
 // instead of 24 hour rows. All three are updated in the transaction that inserts the events, only for
-// events the insert actually stored (a resend hits the unique index and adds nothing), with one
-// statement per table per batch adding to the rows (no read-modify-write in JavaScript). Event and
+// events the insert actually stored (a resend hits the unique index and adds nothing): the batch's
+// counts are summed per row in memory first, then each row gets one upsert that adds to it (no
+// read-modify-write in JavaScript). Event and
 // count commit or roll back together: there is no moment where one is stored without the other.
 import { DatabaseSync } from 'node:sqlite';
 import type { StatementSync } from 'node:sqlite';
@@ -128,14 +129,18 @@ const FIGURE_INDEX = new Map<string, number>(FIGURE_COUNTERS.map((f, i) => [f, i
 const figureColumns = FIGURE_COUNTERS.map((f) => `"${f}"`).join(', ');
 const figureJsonArrays = FIGURE_COUNTERS.map((f) => `json_group_array("${f}") AS "${f}"`).join(', ');
 const figureSums = FIGURE_COUNTERS.map((f) => `sum("${f}") AS "${f}"`).join(', ');
-/** Rows of one batch, given to SQLite as one JSON array: json_each walks it in C. */
+/**
+ * Adds one row's sums. One prepared statement run per summed row: measured twice as fast as handing
+ * SQLite the batch's rows as one JSON array for json_each (extracting every column from JSON costs
+ * more than a call), and as fast as multi-row VALUES statements.
+ */
 const ADD_HOURS = `INSERT INTO rollup_hours (tenant, hour, ${figureColumns})
-  SELECT ?, value->>0, ${FIGURE_COUNTERS.map((_, i) => `value->>${i + 1}`).join(', ')} FROM json_each(?) WHERE true
+  VALUES (?, ?, ${FIGURE_COUNTERS.map(() => '?').join(', ')})
   ON CONFLICT (tenant, hour) DO UPDATE SET ${FIGURE_COUNTERS.map((f) => `"${f}" = "${f}" + excluded."${f}"`).join(', ')}`;
 const partColumns = PART_COLUMNS.map((f) => `"${f}"`).join(', ');
 const partSums = PART_COLUMNS.map((f) => `sum("${f}") AS "${f}"`).join(', ');
 const addParts = (table: string, at: string) => `INSERT INTO ${table} (tenant, ${at}, dim, key, ${partColumns})
-  SELECT ?, value->>0, value->>1, value->>2, ${PART_COLUMNS.map((_, i) => `value->>${i + 3}`).join(', ')} FROM json_each(?) WHERE true
+  VALUES (?, ?, ?, ?, ${PART_COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT (tenant, ${at}, dim, key) DO UPDATE SET ${PART_COLUMNS.map((f) => `"${f}" = "${f}" + excluded."${f}"`).join(', ')}`;
 
 /** A part row being summed: its dimension and key, then the PART_COLUMNS values. */
@@ -240,7 +245,7 @@ export class SqliteProfileStore implements ProfileStore {
   async write(tenant: string, events: StoredEvent[], customers: CustomerRecord[]): Promise<void> {
     this.#db.exec('BEGIN');
     try {
-      // Counts of the events stored by this write, summed per hour, then added in one statement per table.
+      // Counts of the events stored by this write, summed per hour and part row, then one upsert per row.
       const hours = new Map<number, HourSum>();
       for (const e of events) {
         const { changes } = this.#insertEvent.run(
@@ -278,29 +283,21 @@ export class SqliteProfileStore implements ProfileStore {
   }
 
   #addRollups(tenant: string, hours: Map<number, HourSum>): void {
-    const figureRows: number[][] = [];
-    const partRows: (number | string)[][] = [];
     const days = new Map<number, Map<string, PartSum>>();
     for (const [hour, sum] of hours) {
-      figureRows.push([hour, ...sum.figures]);
+      this.#addHours.run(tenant, hour, ...sum.figures);
       if (sum.parts.size === 0) continue;
       const day = Math.floor(hour / DAY) * DAY;
       let dayParts = days.get(day);
       if (!dayParts) days.set(day, (dayParts = new Map()));
       for (const [id, part] of sum.parts) {
-        partRows.push([hour, ...part]);
+        this.#addParts.run(tenant, hour, ...part);
         const dayPart = dayParts.get(id);
         if (!dayPart) dayParts.set(id, [...part]);
         else for (let i = 2; i < part.length; i++) (dayPart[i] as number) += part[i] as number;
       }
     }
-    this.#addHours.run(tenant, JSON.stringify(figureRows));
-    if (partRows.length > 0) {
-      const dayRows: (number | string)[][] = [];
-      for (const [day, parts] of days) for (const part of parts.values()) dayRows.push([day, ...part]);
-      this.#addParts.run(tenant, JSON.stringify(partRows));
-      this.#addDayParts.run(tenant, JSON.stringify(dayRows));
-    }
+    for (const [day, parts] of days) for (const part of parts.values()) this.#addDayParts.run(tenant, day, ...part);
   }
 
   async timeline(
