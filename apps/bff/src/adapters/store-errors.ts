@@ -9,6 +9,7 @@
 // See docs/decisions/0005-tenant-isolation.md.
 import { DomainError, StoreFailed, StoreUnavailable } from '../domain/errors.ts';
 import type { StoreName } from '../domain/errors.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
 
 /** Transport errors of @elastic/transport that mean "no answer". */
 const ES_UNAVAILABLE = new Set(['ConnectionError', 'TimeoutError', 'NoLivingConnectionsError', 'RequestAbortedError']);
@@ -57,11 +58,22 @@ export function storeError(store: StoreName, error: unknown): DomainError {
 }
 
 /**
- * The adapter, with every method's failures turned into domain errors (see above). Methods run on
- * the adapter itself, so its private fields keep working; getters and plain properties pass through.
+ * The adapter, with every method's failures turned into domain errors (see above) and a circuit
+ * breaker in front (circuit-breaker.ts: a dead store answers fast 503s until a probe succeeds).
+ * Methods run on the adapter itself, so its private fields keep working; getters and plain
+ * properties pass through; close() is never held back.
  */
-export function guardStore<T extends object>(store: StoreName, adapter: T): T {
+export function guardStore<T extends object>(
+  store: StoreName,
+  adapter: T,
+  breaker: CircuitBreaker = new CircuitBreaker(store),
+): T {
   const wrapped = new Map<PropertyKey, unknown>();
+  const fail = (error: unknown): DomainError => {
+    const domain = storeError(store, error);
+    breaker.failed(domain);
+    return domain;
+  };
   return new Proxy(adapter, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
@@ -69,16 +81,26 @@ export function guardStore<T extends object>(store: StoreName, adapter: T): T {
       let guarded = wrapped.get(property);
       if (!guarded) {
         const method = value as (...args: unknown[]) => unknown;
+        const passThrough = property === 'close';
         guarded = (...args: unknown[]) => {
+          if (!passThrough) breaker.admit();
           let result: unknown;
           try {
             result = method.apply(target, args);
           } catch (error) {
-            throw storeError(store, error);
+            throw fail(error);
           }
-          return result instanceof Promise
-            ? result.catch((error: unknown) => Promise.reject(storeError(store, error)))
-            : result;
+          if (!(result instanceof Promise)) {
+            breaker.succeeded();
+            return result;
+          }
+          return result.then(
+            (answer: unknown) => {
+              breaker.succeeded();
+              return answer;
+            },
+            (error: unknown) => Promise.reject(fail(error)),
+          );
         };
         wrapped.set(property, guarded);
       }

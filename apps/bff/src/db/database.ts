@@ -158,11 +158,19 @@ export async function openPostgres(url: string): Promise<Database> {
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     statement_timeout: 10_000,
+    // The client's own bound, for a server that stops answering (statement_timeout is the server's).
+    query_timeout: 15_000,
+    keepAlive: true,
     idle_in_transaction_session_timeout: 15_000,
     application_name: 'redoubt-bff',
   });
   // Without a listener, an idle client's error (server restart, terminated backend) kills the process.
   pool.on('error', () => {});
+  // The same for a client while it is checked out (a transaction between statements; pool.query
+  // listens once, and a dead connection can emit twice): pg emits the connection's end on the
+  // client, where no one else listens. The query in flight fails by itself, and the pool drops a
+  // client that is no longer queryable when it is released (test/hardening/faults.test.ts).
+  pool.on('connect', (client) => client.on('error', () => {}));
   const transaction = async <T>(fn: (tx: Transaction) => Promise<T>, tenant?: string): Promise<T> => {
     const client = await pool.connect();
     // BEGIN, the role, and the tenant for row-level security as one script, sent with the

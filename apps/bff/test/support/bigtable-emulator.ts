@@ -1,6 +1,7 @@
 // Google's Bigtable emulator for suites and benchmarks: BIGTABLE_EMULATOR_HOST when set,
 // otherwise cbtemulator started here on a free port (and stopped by the returned function).
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { freePort } from './free-port.ts';
@@ -28,16 +29,23 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   }
 }
 
-/** The emulator's host:port and a stop() that ends the process this call started (if any). */
-export async function startBigtableEmulator(): Promise<{ host: string; stop: () => Promise<void> }> {
+/**
+ * The emulator's host:port and a stop() that ends the process this call started (if any).
+ * `own`: always start one here, even beside BIGTABLE_EMULATOR_HOST, and return its process (fault
+ * tests pause and resume it).
+ */
+export async function startBigtableEmulator(
+  options: { own?: boolean } = {},
+): Promise<{ host: string; stop: () => Promise<void>; process?: ChildProcess }> {
   const given = process.env.BIGTABLE_EMULATOR_HOST;
-  if (given) return { host: given, stop: async () => {} };
+  if (given && !options.own) return { host: given, stop: async () => {} };
   const port = await freePort();
   const child = spawn(CBTEMULATOR, ['-host', '127.0.0.1', '-port', String(port)], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitForPort(port, 10_000);
   return {
     host: `127.0.0.1:${port}`,
+    process: child,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

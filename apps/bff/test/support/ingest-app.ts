@@ -39,6 +39,8 @@ export async function ingestApp(
     ids?: TestIdentities;
     /** REDOUBT_SECRET's current and previous values; the identities' secret by default. */
     secret?: { current: string; previous?: string };
+    /** Stores to use instead of the embedded ones (e.g. Bigtable); closed by whoever opened them. */
+    services?: Partial<AppServices>;
   } = {},
 ): Promise<IngestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'redoubt-ingest-'));
@@ -55,7 +57,7 @@ export async function ingestApp(
   // Profiles, search, graphs, live bus and ingest are the real ones, opened by the app under dir.
   const app = await buildApp({
     config: config,
-    services: { db: partial('db'), users: ids.directory, reviews },
+    services: { db: partial('db'), users: ids.directory, reviews, ...options.services },
     auth: ids.auth,
     logger: false,
   });
