@@ -90,9 +90,10 @@ function edgeArrays(a: AnswerArrays, links: number): AnswerArrays {
  * Speed: at 1M customers nearly every read of a node or edge column is a cache miss, so the work
  * is split into short loops, one or two columns each, rather than one loop doing everything per
  * node: a short loop body lets the processor run many iterations ahead and wait for many misses
- * at once. That pays only on plain arrays, which compact() leaves (growable.ts); through views of
- * resizable buffers each read costs 2-3x. engine/bench/answer-variants.ts times this against the
- * one-loop version on resizable columns (session 5's).
+ * at once. That pays on plain arrays, which compact() leaves (growable.ts): through views of
+ * resizable buffers the same gathers take about twice as long (engine/bench/resizable-gather.ts).
+ * engine/bench/answer-variants.ts times this against the one-loop version on resizable columns
+ * (session 5's).
  */
 export function networkColumns(s: EngineState, start: number, options: NetworkOptions): NetworkColumns {
   const asOf = options.asOf === undefined ? NO_AS_OF : toSeconds(options.asOf, 'asOf');

@@ -8,8 +8,9 @@
 // and are copied when they grow; the others (attributes, union-find, edge times, interned keys, the
 // delta) are columns over resizable buffers. compact() rebuilds the ones the network answer reads
 // (attributes, keys, edge times) as plain arrays, as a snapshot load does: a gather of cache misses
-// through views of resizable buffers took 2-3x as long (engine/docs/design-choices.md). The first
-// growth after that moves each to a resizable buffer again (extended() copies a plain array).
+// through views of resizable buffers takes about twice as long (engine/bench/resizable-gather.ts).
+// The first growth after that moves each to a resizable buffer again (extended() copies a plain
+// array).
 
 type Growable = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array;
 type ColumnCtor<T> = { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
