@@ -19,6 +19,33 @@ export function rememberMethod(record: CustomerRecord, instrumentId: string, met
   methods[instrumentId] = methodType;
 }
 
+/** The breakdown counter names of one country or payment method type. */
+type PartNames = Record<'orders' | 'orderValue' | 'transactions' | 'transactionValue' | 'chargebacks' | 'prevented', string>;
+
+const partNames = new Map<string, PartNames>();
+/**
+ * `country.GB.orders` and its siblings, made once per country or method type and kept (a few
+ * hundred at most; the bound only guards memory): every event of a batch then names its counters
+ * with the same strings instead of building new ones, which also makes the stores' lookups by name
+ * cheaper (a string's hash is computed once).
+ */
+function namesOf(prefix: 'country' | 'method', key: string): PartNames {
+  const id = `${prefix}.${key}`;
+  let names = partNames.get(id);
+  if (!names) {
+    names = {
+      orders: `${id}.orders`,
+      orderValue: `${id}.orderValue`,
+      transactions: `${id}.transactions`,
+      transactionValue: `${id}.transactionValue`,
+      chargebacks: `${id}.chargebacks`,
+      prevented: `${id}.prevented`,
+    };
+    if (partNames.size < 10_000) partNames.set(id, names);
+  }
+  return names;
+}
+
 /**
  * What one event adds to its hour's rollup, given the customer row after the event was applied
  * (customer-events.ts applyEvent): the country and payment method types come from that row.
@@ -28,44 +55,38 @@ export function countsOf(event: RedoubtEvent, record: CustomerRecord): Counts | 
   const country = record.country ?? UNKNOWN;
   switch (event.type) {
     case 'order': {
-      const c = event.order.shippingAddress?.country ?? country;
-      return {
-        orders: 1,
-        orderValue: event.order.price,
-        [`country.${c}.orders`]: 1,
-        [`country.${c}.orderValue`]: event.order.price,
-      };
+      const c = namesOf('country', event.order.shippingAddress?.country ?? country);
+      const counts: Counts = { orders: 1, orderValue: event.order.price };
+      counts[c.orders] = 1;
+      counts[c.orderValue] = event.order.price;
+      return counts;
     }
     case 'transaction': {
       const t = event.transaction;
-      const method = record.methods?.[t.instrumentId] ?? UNKNOWN;
+      const m = namesOf('method', record.methods?.[t.instrumentId] ?? UNKNOWN);
+      const c = namesOf('country', country);
       if (t.type === 'chargeback') {
-        return {
-          chargebacks: 1,
-          chargebackValue: t.amount,
-          [`method.${method}.chargebacks`]: 1,
-          [`country.${country}.chargebacks`]: 1,
-        };
+        const counts: Counts = { chargebacks: 1, chargebackValue: t.amount };
+        counts[m.chargebacks] = 1;
+        counts[c.chargebacks] = 1;
+        return counts;
       }
       if (t.type === 'refund') return undefined;
-      return {
-        transactions: 1,
-        transactionValue: t.amount,
-        [`method.${method}.transactions`]: 1,
-        [`method.${method}.transactionValue`]: t.amount,
-        [`country.${country}.transactions`]: 1,
-        [`country.${country}.transactionValue`]: t.amount,
-      };
+      const counts: Counts = { transactions: 1, transactionValue: t.amount };
+      counts[m.transactions] = 1;
+      counts[m.transactionValue] = t.amount;
+      counts[c.transactions] = 1;
+      counts[c.transactionValue] = t.amount;
+      return counts;
     }
     case 'score': {
       const { action, rules } = event.score;
-      const counts: Counts = { [action]: 1 };
-      if (action === 'PREVENT') {
-        // The value a PREVENT stops: the customer's latest order, as of the decision.
-        counts.preventedValue = record.lastOrderValue ?? 0;
-        counts[`country.${country}.prevented`] = 1;
-        for (const rule of rules ?? []) counts[`reason.${rule.name}`] = (counts[`reason.${rule.name}`] ?? 0) + 1;
-      }
+      if (action === 'ALLOW') return { ALLOW: 1 };
+      if (action === 'REVIEW') return { REVIEW: 1 };
+      // The value a PREVENT stops: the customer's latest order, as of the decision.
+      const counts: Counts = { PREVENT: 1, preventedValue: record.lastOrderValue ?? 0 };
+      counts[namesOf('country', country).prevented] = 1;
+      for (const rule of rules ?? []) counts[`reason.${rule.name}`] = (counts[`reason.${rule.name}`] ?? 0) + 1;
       return counts;
     }
     case 'label':
