@@ -4,11 +4,13 @@ import {
   goHome,
   goTenantHome,
   platformAdminGuard,
+  prefetchScreens,
   sectionGuard,
   tenantGuard,
 } from './session/route-guards';
 
 // Every screen is lazy: the shell stays small, and echarts/cytoscape load with the customer page only.
+// prefetchScreens fetches the screens' code while the guards wait for /api/me.
 export const routes: Routes = [
   { path: '', pathMatch: 'full', canActivate: [goHome], children: [] },
   {
@@ -19,7 +21,7 @@ export const routes: Routes = [
   // The platform administrator's screen: access in every tenant, outside any one tenant.
   {
     path: 'admin',
-    canActivate: [platformAdminGuard],
+    canActivate: [prefetchScreens, platformAdminGuard],
     loadComponent: () => import('./shell/shell').then((m) => m.Shell),
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'access' },
@@ -33,7 +35,7 @@ export const routes: Routes = [
   },
   {
     path: 't/:tenant',
-    canActivate: [tenantGuard],
+    canActivate: [prefetchScreens, tenantGuard],
     loadComponent: () => import('./shell/shell').then((m) => m.Shell),
     children: [
       { path: '', pathMatch: 'full', canActivate: [goTenantHome], children: [] },
