@@ -182,6 +182,8 @@ async function main(): Promise<void> {
       const scriptMs = Math.round((metrics.find((m) => m.name === 'ScriptDuration')?.value ?? 0) * 1000);
       const timing = (await tab.evaluate(RESOURCE_TIMING)) as ResourceTiming[];
       const me = timing.find((r) => r.name.endsWith('/api/me'));
+      const main = timing.find((r) => /\/main-[^/]+\.js$/.test(r.name));
+      const documentMs = (await tab.evaluate(`performance.getEntriesByType('navigation')[0].responseEnd`)) as number;
       const scriptsDone = Math.max(0, ...timing.filter((r) => r.name.endsWith('.js')).map((r) => r.end));
       const api = timing.filter((r) => r.name.includes('/api/'));
       runs.push({
@@ -196,6 +198,7 @@ async function main(): Promise<void> {
       });
       console.log(
         `run ${run}: first screen ${kb(transfer)} kB in ${requests} responses (fonts ${kb(fonts)} kB), interactive ${Math.round(interactive)} ms; ` +
+          `document at ${Math.round(documentMs)} ms, main.js at ${Math.round(main?.end ?? 0)} ms, ` +
           `script on the main thread ${scriptMs} ms, last script loaded at ${Math.round(scriptsDone)} ms, ` +
           `API: ${api.map((r) => `${new URL(r.name).pathname} ${Math.round(r.start)}+${Math.round(r.server)} ms (answered at ${Math.round(r.end)})`).join(', ')}`,
       );
