@@ -12,7 +12,7 @@ import {
   untracked,
   viewChild,
 } from '@angular/core';
-import { DatePipe, DecimalPipe, PercentPipe } from '@angular/common';
+import { CountPipe, DayPipe, SharePipe, TimePipe } from '../format/pipes';
 import { HttpClient, httpResource } from '@angular/common/http';
 import { Router, RouterLink } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
@@ -54,9 +54,10 @@ const DAY_MS = 86_400_000;
 @Component({
   selector: 'rd-network-graph',
   imports: [
-    DatePipe,
-    DecimalPipe,
-    PercentPipe,
+    CountPipe,
+    DayPipe,
+    SharePipe,
+    TimePipe,
     RouterLink,
     MatButtonModule,
     MatIconModule,

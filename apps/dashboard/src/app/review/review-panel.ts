@@ -8,7 +8,7 @@ import {
   output,
   signal,
 } from '@angular/core';
-import { DatePipe } from '@angular/common';
+import { TimePipe } from '../format/pipes';
 import { HttpClient, HttpErrorResponse, HttpHeaders, httpResource } from '@angular/common/http';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
@@ -53,7 +53,7 @@ export function describeConflict(conflict: ReviewConflict['current'], mine: Revi
 @Component({
   selector: 'rd-review-panel',
   imports: [
-    DatePipe,
+    TimePipe,
     MatButtonModule,
     MatButtonToggleModule,
     MatFormFieldModule,
