@@ -122,4 +122,31 @@ describe('NetworkGraph controls', () => {
     await settle();
     expect(el.querySelector('[data-testid="path-text"]')?.textContent).toContain('No FRAUDSTER within 8 hops');
   });
+
+  it('since last review: reads the history, names the latest review, toggles off; says when there is none', async () => {
+    const { http, el } = setup();
+    http.expectOne((r) => r.url === url).flush(lonely);
+    await settle();
+    const button = el.querySelector<HTMLButtonElement>('[data-testid="since-review"]')!;
+    const review = (at: string, email: string) => ({ at, reviewer: { sub: email, email } });
+    button.click();
+    http.expectOne('/api/tenants/acme/customers/c-1/reviews').flush({
+      reviews: [review('2026-10-03T09:00:00.000Z', 'lee@x.test'), review('2026-10-05T09:00:00.000Z', 'ada@x.test')],
+    });
+    await settle();
+    const text = () => el.querySelector('[data-testid="since-text"]')?.textContent ?? '';
+    expect(text()).toContain('0 links new since the last review');
+    expect(text()).toContain('ada@x.test');
+    expect(button.getAttribute('aria-pressed')).toBe('true');
+
+    button.click();
+    await settle();
+    expect(el.querySelector('[data-testid="since-text"]')).toBeNull();
+    expect(button.getAttribute('aria-pressed')).toBe('false');
+
+    button.click();
+    http.expectOne('/api/tenants/acme/customers/c-1/reviews').flush({ reviews: [] });
+    await settle();
+    expect(text()).toContain('Not reviewed yet');
+  });
 });
