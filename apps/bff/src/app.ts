@@ -136,7 +136,10 @@ export async function buildApp({
     await app.register(meRoutes);
     await app.register(adminRoutes);
 
+    const readiness = { draining: false };
+    app.decorate('readiness', readiness);
     await app.register(healthRoutes, {
+      readiness,
       checks: [
         { name: 'reviews', check: () => app.reviews.ping() },
         { name: 'profiles', check: () => app.profiles.ping() },

@@ -64,6 +64,11 @@ export interface Config {
   demoIdentityProxy: boolean;
   /** Origins allowed to send writes besides the request's own host (REDOUBT_ALLOWED_ORIGINS, comma-separated). */
   allowedOrigins?: string[];
+  /**
+   * On SIGTERM/SIGINT, how long readiness answers 503 while the server still serves, before it
+   * stops accepting (SHUTDOWN_DRAIN_MS; 5 s behind IAP's load balancer, 0 in the demo).
+   */
+  shutdownDrainMs?: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -213,5 +218,6 @@ export function loadConfig(env: Env = process.env): Config {
       .split(',')
       .map((o) => o.trim())
       .filter(Boolean),
+    shutdownDrainMs: int(env, 'SHUTDOWN_DRAIN_MS', audience === undefined ? 0 : 5_000, 0, 120_000),
   };
 }

@@ -19,10 +19,27 @@ export interface ReadinessCheck {
   check: () => Promise<void>;
 }
 
+/**
+ * Set by server.ts on SIGTERM/SIGINT: readiness answers 503 at once (no cache) while the server
+ * still serves, so load balancers stop sending before it closes (docs/faults.md).
+ */
+export interface Readiness {
+  draining: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    readiness: Readiness;
+  }
+}
+
 const CACHE_MS = 2_000;
 const TIMEOUT_MS = 2_000;
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] }> = async (app, { checks }) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[]; readiness?: Readiness }> = async (
+  app,
+  { checks, readiness = { draining: false } },
+) => {
   let cached:
     | { at: number; body: { status: 'ready' | 'unavailable'; checks: { name: string; status: 'up' | 'down' }[] } }
     | undefined;
@@ -67,6 +84,9 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] 
     '/api/health/ready',
     { schema: { tags: ['health'], response: { 200: Ready, 503: Ready } } },
     async (_request, reply) => {
+      if (readiness.draining) {
+        return reply.status(503).send({ status: 'unavailable', checks: [{ name: 'shutdown', status: 'down' }] });
+      }
       if (!cached || Date.now() - cached.at > CACHE_MS) cached = { at: Date.now(), body: await runChecks() };
       return reply.status(cached.body.status === 'ready' ? 200 : 503).send(cached.body);
     },
