@@ -103,6 +103,19 @@ describe('Shell', () => {
     expect(harness.routeNativeElement?.querySelector('h1')?.textContent?.trim()).toBe('Overview');
   });
 
+  it('marks the section on screen in the navigation, whatever the query', async () => {
+    const harness = await signIn(analyst);
+    const body = document.body;
+    const activated = () =>
+      [...body.querySelectorAll('[data-testid^="nav-"].mdc-list-item--activated')].map((a) =>
+        a.getAttribute('data-testid'),
+      );
+    await harness.navigateByUrl('/t/acme/search?q=ann&page=2');
+    expect(activated()).toEqual(['nav-search']);
+    await harness.navigateByUrl('/t/acme/queue');
+    expect(activated()).toEqual(['nav-queue']);
+  });
+
   it('shows a lead the audit log', async () => {
     const harness = await signIn(everywhere('lead', { demo: false }));
     await harness.navigateByUrl('/t/acme/search');

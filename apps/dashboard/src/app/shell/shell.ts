@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { NavigationEnd, Router, RouterLink, RouterOutlet } from '@angular/router';
 import { MatToolbarModule } from '@angular/material/toolbar';
 import { MatSidenavModule } from '@angular/material/sidenav';
 import { MatListModule } from '@angular/material/list';
@@ -36,7 +36,6 @@ type RecentCustomers = Readonly<Record<string, string>>;
   imports: [
     RouterOutlet,
     RouterLink,
-    RouterLinkActive,
     MatToolbarModule,
     MatSidenavModule,
     MatListModule,
@@ -102,6 +101,15 @@ export class Shell {
     }
     return items;
   });
+
+  /**
+   * The section on screen: its link is the URL's path, whatever the query (RouterLinkActive decided
+   * it before; from the URL the shell already follows it costs nothing in the first load).
+   */
+  protected isActive(link: readonly string[]): boolean {
+    const path = this.url().split(/[?#]/)[0];
+    return path === this.router.serializeUrl(this.router.createUrlTree([...link]));
+  }
 
   /** The tenant whose saved searches the navigation lists: where the role may search customers. */
   protected readonly searchTenant = computed(() => {
