@@ -104,7 +104,7 @@ export function firstInOrder(rows: ColumnRow[], k: number, order: (a: ColumnRow,
 }
 
 export class Columns {
-  readonly #tenants = new Map<string, { rows: ColumnRow[]; byRowid: Map<number, ColumnRow> }>();
+  readonly #tenants = new Map<string, { rows: ColumnRow[]; byRowid: Map<number, ColumnRow>; version: number }>();
   readonly #action = new Dictionary();
   readonly #label = new Dictionary();
   readonly #country = new Dictionary();
@@ -113,7 +113,8 @@ export class Columns {
   /** Takes a row as written (new, or replacing the same rowid's). */
   put(stored: StoredColumns): void {
     let tenant = this.#tenants.get(stored.tenant);
-    if (!tenant) this.#tenants.set(stored.tenant, (tenant = { rows: [], byRowid: new Map() }));
+    if (!tenant) this.#tenants.set(stored.tenant, (tenant = { rows: [], byRowid: new Map(), version: 0 }));
+    tenant.version++;
     const row: ColumnRow = {
       rowid: stored.rowid,
       id: stored.id,
@@ -131,6 +132,11 @@ export class Columns {
       tenant.rows.push(row);
       tenant.byRowid.set(row.rowid, row);
     }
+  }
+
+  /** Moves whenever one of the tenant's rows is put: answers computed at another version are stale. */
+  version(tenant: string): number {
+    return this.#tenants.get(tenant)?.version ?? 0;
   }
 
   /** Every document of the tenant (empty for a tenant never indexed). */

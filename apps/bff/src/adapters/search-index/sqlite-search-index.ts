@@ -20,7 +20,7 @@ import { Cursors, ephemeralSigner, searchCursorScope } from '../cursors.ts';
 import type { CursorScope, CursorSigner } from '../cursors.ts';
 import { guardStore } from '../store-errors.ts';
 import { Columns, ORDERS, firstInOrder } from './columns.ts';
-import type { StoredColumns } from './columns.ts';
+import type { ColumnRow, StoredColumns } from './columns.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS docs (
@@ -94,7 +94,7 @@ const MAX_CANDIDATES = 2_000;
  * first, where FTS ranks thousands of matches (~10-40 ms for "jo", docs/load.md).
  */
 const CACHED_QUERY_LENGTH = 3;
-/** Most cached candidate lists (each at most MAX_CANDIDATES rowids). */
+/** Most cached candidate lists (each at most MAX_CANDIDATES rowids), and most cached filter answers. */
 const CACHED_QUERIES = 512;
 /** Documents read per round while looking for `limit` suggestions. */
 const SUGGEST_BATCH = 32;
@@ -142,6 +142,11 @@ export class SqliteSearchIndex implements SearchIndex {
   readonly #columns = new Columns();
   /** The largest generation the columns hold. */
   #seenGen = -1;
+  /**
+   * Filters alone (the dashboard's facet chips, the first screen): the matches and facets by tenant
+   * and filters, with the tenant's columns version (Columns.version) they were counted at.
+   */
+  readonly #filteredCache = new Map<string, { version: number; matched: ColumnRow[]; facets: SearchPage['facets'] }>();
   /** Candidates of short free text, by tenant and text (see CACHED_QUERY_LENGTH), with the tenant's text_gen. */
   readonly #candidateCache = new Map<string, { textGen: number; rowids: number[]; terms: string[] }>();
   /**
@@ -346,18 +351,20 @@ export class SqliteSearchIndex implements SearchIndex {
     const offset = query.after ? this.#offset(scope, query.after) : 0;
     this.#catchUp();
 
-    // The matches as narrow rows (columns.ts): free text's candidates in relevance order (exact
-    // identifier, then FTS rank, then trigram share), or every document of the tenant.
+    // The matches as narrow rows (columns.ts), and their facets: free text's candidates in
+    // relevance order (exact identifier, then FTS rank, then trigram share), or the tenant's
+    // documents through the filters alone.
     let terms: string[] = [];
-    let candidates;
+    let matched: ColumnRow[];
+    let facets: SearchPage['facets'];
     if (q) {
       const found = this.#cachedCandidates(tenant, q, sort === 'relevance');
       terms = found.terms;
-      candidates = this.#columns.of(tenant, found.rowids);
+      matched = this.#columns.of(tenant, found.rowids).filter(this.#columns.filter(query));
+      facets = this.#columns.facets(matched);
     } else {
-      candidates = this.#columns.all(tenant);
+      ({ matched, facets } = this.#filtered(tenant, query));
     }
-    const matched = candidates.filter(this.#columns.filter(query));
     const end = offset + query.size;
     const page = (sort === 'relevance' ? matched.slice(0, end) : firstInOrder(matched, end, ORDERS[sort])).slice(
       offset,
@@ -375,9 +382,29 @@ export class SqliteSearchIndex implements SearchIndex {
       const highlights = highlight(doc, q, terms);
       return highlights ? { doc, highlights } : { doc };
     });
-    const result: SearchPage = { hits, total: matched.length, facets: this.#columns.facets(matched) };
+    const result: SearchPage = { hits, total: matched.length, facets };
     if (offset + hits.length < matched.length) result.next = this.#cursors.seal(scope, offset + hits.length);
     return result;
+  }
+
+  /** The tenant's documents through the query's filters, and their facets: cached until the tenant's columns change. */
+  #filtered(tenant: string, query: SearchQuery): { matched: ColumnRow[]; facets: SearchPage['facets'] } {
+    const { action, label, country, state, scoreMin, scoreMax, from, to } = query;
+    const key = `${tenant}\u0000${JSON.stringify([action, label, country, state, scoreMin, scoreMax, from, to])}`;
+    const version = this.#columns.version(tenant);
+    const cached = this.#filteredCache.get(key);
+    this.#filteredCache.delete(key);
+    if (cached?.version === version) {
+      this.#filteredCache.set(key, cached); // most recently used last
+      return cached;
+    }
+    const matched = this.#columns.all(tenant).filter(this.#columns.filter(query));
+    const answer = { version, matched, facets: this.#columns.facets(matched) };
+    if (this.#filteredCache.size >= CACHED_QUERIES) {
+      this.#filteredCache.delete(this.#filteredCache.keys().next().value!);
+    }
+    this.#filteredCache.set(key, answer);
+    return answer;
   }
 
   /** #candidates, from the cache for short text while the tenant's FTS rows are unchanged. */
