@@ -83,8 +83,12 @@ try {
     await store.review(TENANT, analysts[0]!, `warm${i}`, 0, { label: 'GENUINE' }, { key: `warm-${i}`, route: 'warm' });
   }
   const w0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(analysts.map(writer));
   const writeSeconds = (performance.now() - w0) / 1000;
+  // This process's CPU per write (the store's code and the pg client; the server's is the rest).
+  const cpu = process.cpuUsage(cpu0);
+  const clientCpuMsPerWrite = (cpu.user + cpu.system) / 1000 / WRITES;
   writeLatencies.sort((a, b) => a - b);
 
   // next: every analyst presses PRESSES times together; no customer may be served twice.
@@ -113,7 +117,8 @@ try {
   );
   console.log(
     `writes: ${WRITES} by ${ANALYSTS} writers in ${writeSeconds.toFixed(2)} s → ${Math.round(WRITES / writeSeconds)}/s, ` +
-      `p50 ${percentile(writeLatencies, 0.5).toFixed(2)} ms, p99 ${percentile(writeLatencies, 0.99).toFixed(2)} ms`,
+      `p50 ${percentile(writeLatencies, 0.5).toFixed(2)} ms, p99 ${percentile(writeLatencies, 0.99).toFixed(2)} ms, ` +
+      `client CPU ${clientCpuMsPerWrite.toFixed(2)} ms per write`,
   );
   console.log(
     `next: ${nextLatencies.length} presses by ${ANALYSTS} analysts over ${QUEUED} queued in ${nextSeconds.toFixed(2)} s, ` +
@@ -128,6 +133,7 @@ try {
       nextP99Ms: round(percentile(nextLatencies, 0.99)),
       writeP50Ms: round(percentile(writeLatencies, 0.5)),
       nextP50Ms: round(percentile(nextLatencies, 0.5)),
+      clientCpuMsPerWrite: round(clientCpuMsPerWrite),
       queued: QUEUED,
       analysts: ANALYSTS,
     }),
