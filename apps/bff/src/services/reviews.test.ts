@@ -74,6 +74,20 @@ describe('ReviewFollower', () => {
   });
 });
 
+describe('ReviewFollower sweep', () => {
+  it('drains on its interval rows nobody kicked for (left by a replica that died)', async () => {
+    const { rows, store } = outbox(3);
+    const applied: number[] = [];
+    const follower = new ReviewFollower(store, async (_t, change) => void applied.push(change.version), {
+      sweepMs: 20,
+    });
+    const until = Date.now() + 2_000;
+    while (rows.some((r) => !r.done) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    await follower.stop();
+    assert.deepEqual(applied, [1, 2, 3]);
+  });
+});
+
 describe('networkRisk', () => {
   it('says how far the nearest FRAUDSTER is and through what, and ranks nearer first', () => {
     const g = new GraphEngine();

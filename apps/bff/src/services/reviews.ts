@@ -25,15 +25,25 @@ export class ReviewFollower {
   #timer: NodeJS.Timeout | undefined;
   #delayMs = 0;
   #stopped = false;
+  readonly #sweep: NodeJS.Timeout | undefined;
   /** Failed attempts since the last success (for health and tests). */
   failures = 0;
 
+  /**
+   * `sweepMs`: also drain on this interval, for rows nobody kicks for: those another replica leased
+   * and left when it died (their lease lapses), while this replica writes nothing.
+   */
   constructor(
     store: Pick<ReviewStore, 'leaseChanges' | 'markApplied' | 'markFailed' | 'releaseChanges'>,
     apply: (tenant: string, change: AppliedReview) => Promise<void>,
+    options: { sweepMs?: number } = {},
   ) {
     this.#store = store;
     this.#apply = apply;
+    if (options.sweepMs !== undefined) {
+      this.#sweep = setInterval(() => void this.kick(), options.sweepMs);
+      this.#sweep.unref();
+    }
   }
 
   /** Starts a drain now (or right after the one running). Resolves when the outbox is empty or a change failed. */
@@ -104,6 +114,7 @@ export class ReviewFollower {
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#sweep) clearInterval(this.#sweep);
     await this.#running;
   }
 }
