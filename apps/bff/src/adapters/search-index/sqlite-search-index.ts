@@ -94,8 +94,10 @@ const MAX_CANDIDATES = 2_000;
  * first, where FTS ranks thousands of matches (~10-40 ms for "jo", docs/load.md).
  */
 const CACHED_QUERY_LENGTH = 3;
-/** Most cached candidate lists (each at most MAX_CANDIDATES rowids), and most cached filter answers. */
+/** Most cached candidate lists (each at most MAX_CANDIDATES rowids). */
 const CACHED_QUERIES = 512;
+/** Most matches the cached filter answers hold together (references to rows: ~8 MB). */
+const CACHED_FILTER_ROWS = 1_000_000;
 /** Documents read per round while looking for `limit` suggestions. */
 const SUGGEST_BATCH = 32;
 /** Most documents walked riskiest first for a broad typeahead prefix. */
@@ -147,6 +149,8 @@ export class SqliteSearchIndex implements SearchIndex {
    * and filters, with the tenant's columns version (Columns.version) they were counted at.
    */
   readonly #filteredCache = new Map<string, { version: number; matched: ColumnRow[]; facets: SearchPage['facets'] }>();
+  /** Matches held by #filteredCache. */
+  #filteredRows = 0;
   /** Candidates of short free text, by tenant and text (see CACHED_QUERY_LENGTH), with the tenant's text_gen. */
   readonly #candidateCache = new Map<string, { textGen: number; rowids: number[]; terms: string[] }>();
   /**
@@ -398,12 +402,17 @@ export class SqliteSearchIndex implements SearchIndex {
       this.#filteredCache.set(key, cached); // most recently used last
       return cached;
     }
+    if (cached) this.#filteredRows -= cached.matched.length;
     const matched = this.#columns.all(tenant).filter(this.#columns.filter(query));
     const answer = { version, matched, facets: this.#columns.facets(matched) };
-    if (this.#filteredCache.size >= CACHED_QUERIES) {
-      this.#filteredCache.delete(this.#filteredCache.keys().next().value!);
-    }
     this.#filteredCache.set(key, answer);
+    this.#filteredRows += matched.length;
+    // Least recently used out first, until the answers hold at most CACHED_FILTER_ROWS rows.
+    for (const [oldKey, old] of this.#filteredCache) {
+      if (this.#filteredRows <= CACHED_FILTER_ROWS || oldKey === key) break;
+      this.#filteredCache.delete(oldKey);
+      this.#filteredRows -= old.matched.length;
+    }
     return answer;
   }
 
