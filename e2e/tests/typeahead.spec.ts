@@ -1,6 +1,7 @@
 // Typeahead and saved searches end to end: type the start of a customer's device id, pick the
-// suggestion (it names the kind that matched), and the search shows that device's customers; save
-// the search, find it in the side navigation, leave, and open it again: the same search comes back.
+// suggestion (it names the kind that matched), and the search shows that device's customers, each
+// counting the others among its linked customers; save the search, find it in the side
+// navigation, leave, and open it again: the same search comes back.
 // Each screen is attached as a screenshot.
 import { expect, test } from '@playwright/test';
 import type { Page, TestInfo } from '@playwright/test';
@@ -61,6 +62,11 @@ test('type the start of a device id, pick the suggestion; save the search, see i
   await expect(box).toHaveValue(device);
   await expect(page.getByTestId('search-result').first()).toBeVisible();
   await expect(page.getByTestId('search-result').first()).toContainText('matched on identifiers');
+  // Everyone listed shares the device: each row's linked customers count at least the others.
+  const rows = await page.getByTestId('search-result').count();
+  for (const cell of await page.getByTestId('search-linked').all()) {
+    expect(Number((await cell.textContent())!.replace(/\D/g, ''))).toBeGreaterThanOrEqual(rows - 1);
+  }
   await shoot(page, testInfo, 'typeahead-picked');
 
   // Save it under a name of our own; it appears in the side navigation.
