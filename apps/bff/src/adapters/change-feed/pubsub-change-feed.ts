@@ -25,6 +25,7 @@ export interface PubSubFeedOptions {
 /** gRPC ALREADY_EXISTS: the topic or subscription was created before (by us or another replica). */
 const ALREADY_EXISTS = 6;
 const CALL_TIMEOUT_MS = 5_000;
+const PUBLISH_TIMEOUT_MS = 10_000;
 
 /** A Pub/Sub resource id: letters, digits and - _ . ~ + %, starting with a letter, 3 to 255 long. */
 export function subscriptionId(topic: string, replica: string): string {
@@ -57,6 +58,9 @@ export class PubSubChangeFeed implements ChangeFeed {
     this.#topic = this.#client.topic(options.topic, {
       messageOrdering: true,
       batching: { maxMessages: 500, maxMilliseconds: 5 },
+      // The client's default retries a publish for up to 600 s; a tenant's later changes queue
+      // behind it. Past this bound it fails, and the receivers repair the gap (see publish()).
+      gaxOpts: { timeout: PUBLISH_TIMEOUT_MS },
     });
   }
 

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { InProcessChangeFeed, InProcessTopic } from '../../adapters/change-feed/in-process-change-feed.ts';
 import { PubSubChangeFeed } from '../../adapters/change-feed/pubsub-change-feed.ts';
 import type { ChangeFeed } from '../../ports/change-feed.ts';
+import { guardStore } from '../../adapters/store-errors.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,11 +28,16 @@ export default fp<ChangeFeedPluginOptions>(
     const { pubsub } = app.config;
     let feed = use;
     if (!feed) {
+      // Pub/Sub behind a circuit breaker (adapters/circuit-breaker.ts): a dead feed fails publishes
+      // and readiness pings at once instead of after their timeouts.
       feed = pubsub
-        ? new PubSubChangeFeed({
-            ...pubsub,
-            onProblem: (problem, error) => app.log.warn({ err: error }, problem),
-          })
+        ? guardStore(
+            'feed',
+            new PubSubChangeFeed({
+              ...pubsub,
+              onProblem: (problem, error) => app.log.warn({ err: error }, problem),
+            }),
+          )
         : new InProcessChangeFeed(new InProcessTopic(), hostname());
       const opened = feed;
       // After the relay's own onClose (registered later, run earlier) has flushed what it holds.
