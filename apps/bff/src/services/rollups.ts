@@ -20,7 +20,10 @@ export function rememberMethod(record: CustomerRecord, instrumentId: string, met
 }
 
 /** The breakdown counter names of one country or payment method type. */
-type PartNames = Record<'orders' | 'orderValue' | 'transactions' | 'transactionValue' | 'chargebacks' | 'prevented', string>;
+type PartNames = Record<
+  'orders' | 'orderValue' | 'transactions' | 'transactionValue' | 'chargebacks' | 'prevented',
+  string
+>;
 
 const partNames = new Map<string, PartNames>();
 /**

@@ -241,7 +241,11 @@ export function profileStoreContract(
       );
       const last = { hour: T0 + 5 * H, counts: { orders: 2, orderValue: 10 } };
       assert.deepEqual(await store.rollups('rollups', T0, T0 + 24 * H), [expected[0], expected[1], last]);
-      assert.deepEqual(await store.rollupTotals('rollups', T0, T0 + 24 * H), { ...expectedDay, orders: 5, orderValue: 1300 });
+      assert.deepEqual(await store.rollupTotals('rollups', T0, T0 + 24 * H), {
+        ...expectedDay,
+        orders: 5,
+        orderValue: 1300,
+      });
     });
 
     it('counts each event exactly once when a batch failed part-way and is resent', async () => {

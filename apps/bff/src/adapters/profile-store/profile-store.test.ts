@@ -249,7 +249,10 @@ test('embedded: opening a file with one rollup row per counter name moves them i
       await store.close();
     }
     const probe = new DatabaseSync(file, { readOnly: true });
-    assert.equal(probe.prepare("SELECT 1 FROM sqlite_schema WHERE name IN ('rollup_keys', 'rollup_day_keys')").get(), undefined);
+    assert.equal(
+      probe.prepare("SELECT 1 FROM sqlite_schema WHERE name IN ('rollup_keys', 'rollup_day_keys')").get(),
+      undefined,
+    );
     probe.close();
   } finally {
     await rm(dir, { recursive: true, force: true });
