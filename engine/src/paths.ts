@@ -8,30 +8,42 @@ import { headroom } from './state.ts';
 import type { EngineState } from './state.ts';
 import type { PathResult } from './types.ts';
 
-/** Scratch for path searches: allocated on first use. */
+/**
+ * Scratch for path searches: allocated on first use. One record of four per node, [mark A,
+ * parent A, mark B, parent B], so entering a node reads and writes one cache line (its stamp, its
+ * parent, its distance, the other side's stamp) instead of a line in each of five arrays. A mark is
+ * `base + distance` for a node the current search reached, and below `base` otherwise: each search
+ * takes the next range of bases (`next`), so nothing is cleared between searches.
+ */
 export interface PathArrays {
-  parentA: Int32Array;
-  parentB: Int32Array;
-  distA: Int32Array;
-  distB: Int32Array;
-  visitB: Uint16Array;
+  marks: Int32Array;
   queueB: Int32Array;
+  next: number;
 }
+
+/** Record layout in PathArrays.marks: side A's mark and parent, then side B's. */
+const STRIDE = 4;
+const PARENT = 1;
+const SIDE_B = 2;
 
 function ensurePathArrays(s: EngineState): PathArrays {
   const n = s.ids.count;
-  if (!s.pathArrays || s.pathArrays.parentA.length < n) {
-    const size = headroom(n);
-    s.pathArrays = {
-      parentA: new Int32Array(size),
-      parentB: new Int32Array(size),
-      distA: new Int32Array(size),
-      distB: new Int32Array(size),
-      visitB: new Uint16Array(size),
-      queueB: new Int32Array(1024),
-    };
+  if (!s.pathArrays || s.pathArrays.marks.length < n * STRIDE) {
+    s.pathArrays = { marks: new Int32Array(headroom(n) * STRIDE), queueB: new Int32Array(1024), next: 1 };
   }
   return s.pathArrays;
+}
+
+/** The base of a search whose distances stay below `span`: the next one free, or 1 after clearing the marks. */
+function takeBase(arrays: PathArrays, span: number): number {
+  const width = span + 1;
+  let base = arrays.next;
+  if (base > 0x7fffffff - width) {
+    arrays.marks.fill(0);
+    base = 1;
+  }
+  arrays.next = base + width;
+  return base;
 }
 
 /** The BFF's own budget (apps/bff/src/routes/customers.ts, PATH_NODE_BUDGET), so the bench times what it serves. */
@@ -40,7 +52,7 @@ export const DEFAULT_PATH_BUDGET = 20_000;
 /**
  * The shortest chain from `from` to customer `to` (to >= 0), or to the nearest customer with
  * `labelCode`; null when there is none within maxDepth hops or the search would enter more than
- * maxNodes nodes.
+ * maxNodes nodes before finding it.
  */
 export function path(
   s: EngineState,
@@ -53,6 +65,8 @@ export function path(
 ): PathResult | null {
   if (!(maxNodes >= 1)) throw new RangeError('maxNodes must be >= 1');
   const arrays = ensurePathArrays(s);
+  // No distance reaches maxDepth + 1, the nodes a search may enter, or the graph's node count.
+  const base = takeBase(arrays, Math.min(maxDepth + 1, maxNodes, s.ids.count));
   // Excluded nodes are never entered; the two ends are the caller's own and stay reachable.
   let excluded: Set<number> | undefined;
   if (excludeValues && excludeValues.length > 0) {
@@ -64,20 +78,35 @@ export function path(
     if (excluded.size === 0) excluded = undefined;
   }
   return to >= 0
-    ? bidirectional(s, from, to, maxDepth, maxNodes, arrays, excluded)
-    : nearest(s, from, labelCode, maxDepth, maxNodes, arrays, excluded);
+    ? bidirectional(s, from, to, maxDepth, maxNodes, arrays, base, excluded)
+    : nearest(s, from, labelCode, maxDepth, maxNodes, arrays, base, excluded);
 }
 
-// Both searches read a node's links from one scratch copy (Adjacency.linksInto: its base slots,
-// then its delta entries, oldest first): one loop body, no closure. Tombstones are skipped, and
-// looked for only when there are any: reading the edge column is a cache miss per link.
+/** The chain through the records' parents: side A's from `a` back to its start, then side B's from `b` (-1: none). */
+function chainOf(s: EngineState, marks: Int32Array, a: number, b: number): PathResult {
+  const chain: number[] = [];
+  for (let v = a; v >= 0; v = marks[v * STRIDE + PARENT]) chain.unshift(v);
+  for (let w = b; w >= 0; w = marks[w * STRIDE + SIDE_B + PARENT]) chain.push(w);
+  return { nodes: chain.map((v) => s.describe(v)), hops: chain.length - 1 };
+}
+
+// Both searches read a node's links in two runs, its base slots in the CSR arrays and then (only
+// when it has any) its delta entries copied oldest first into scratch (Adjacency.deltaInto): one
+// loop body over either run, no closure, no copy of the base. Tombstones are skipped, and looked
+// for only when there are any: reading the edge column is a cache miss per link.
 
 /**
  * Level-synchronous bidirectional BFS: expands the cheaper frontier, one whole level at a time,
- * and keeps the shortest meeting found in that level (ties: the first met). A frontier's cost is
- * the sum of its nodes' degrees, not their count: one identifier shared by thousands of customers
- * is a frontier of one node that enters thousands, and expanding the other side first is what
- * keeps a search between two hubs' neighbourhoods inside the node budget (engine/docs/design-choices.md).
+ * and stops at the first meeting. A frontier's cost is the sum of its nodes' degrees, not their
+ * count: one identifier shared by thousands of customers is a frontier of one node that enters
+ * thousands, and expanding the other side first is what keeps a search between two hubs'
+ * neighbourhoods inside the node budget (engine/docs/design-choices.md).
+ *
+ * The first meeting is a shortest one: every node the other side reached closer than its current
+ * frontier has had all its links read, so a node of this level next to it would have been met
+ * already, and the search would have ended one level earlier. Every meeting in a level is
+ * therefore the same length, and the rest of the level (most of the work of a long search) need
+ * not be read.
  */
 function bidirectional(
   s: EngineState,
@@ -86,23 +115,22 @@ function bidirectional(
   maxDepth: number,
   maxNodes: number,
   arrays: PathArrays,
+  base: number,
   excluded: Set<number> | undefined,
 ): PathResult | null {
   if (from === to) return { nodes: [s.describe(from)], hops: 0 };
-  const epoch = s.nextEpoch();
-  const visitA = s.visit;
-  const { parentA, parentB, distA, distB, visitB } = arrays;
+  const marks = arrays.marks;
   const adj = s.adj;
+  const { offsets, targets, slotEdges, hasDelta: deltaBits, baseNodes } = adj;
+  const hasDelta = adj.deltaSize > 0;
   const first = s.edgeFirst;
   const checkDead = s.deadSlots > 0;
   let queueA: Int32Array = s.queue;
   let queueB: Int32Array = arrays.queueB;
-  visitA[from] = epoch;
-  parentA[from] = -1;
-  distA[from] = 0;
-  visitB[to] = epoch;
-  parentB[to] = -1;
-  distB[to] = 0;
+  marks[from * STRIDE] = base;
+  marks[from * STRIDE + PARENT] = -1;
+  marks[to * STRIDE + SIDE_B] = base;
+  marks[to * STRIDE + SIDE_B + PARENT] = -1;
   queueA[0] = from;
   queueB[0] = to;
   let headA = 0;
@@ -116,48 +144,57 @@ function bidirectional(
   let costB = adj.baseDegree(to) + 1;
   while (headA < tailA && headB < tailB && depthA + depthB < maxDepth) {
     const expandA = costA <= costB;
+    // The side being expanded (X) and the other one (Y): offsets of their fields in a record.
+    const x = expandA ? 0 : SIDE_B;
+    const y = SIDE_B - x;
+    const dv = base + (expandA ? depthA : depthB) + 1; // the mark of nodes entered in this level
     let nextCost = 0;
-    // The side being expanded, and the other one.
-    const visitX = expandA ? visitA : visitB;
-    const visitY = expandA ? visitB : visitA;
-    const parentX = expandA ? parentA : parentB;
-    const distX = expandA ? distA : distB;
-    const distY = expandA ? distB : distA;
     let queue = expandA ? queueA : queueB;
     let tail = expandA ? tailA : tailB;
     const levelEnd = tail;
-    let best = Infinity;
-    let meetX = -1;
-    let meetY = -1;
     for (let k = expandA ? headA : headB; k < levelEnd; k++) {
       const v = queue[k];
-      const dv = distX[v] + 1;
-      const links = adj.linksInto(v);
-      const ts = adj.scratchTarget;
-      const es = adj.scratchEdge;
-      for (let j = 0; j < links; j++) {
-        const w = ts[j];
-        if (checkDead && first[es[j]] === DEAD) continue;
-        if (excluded !== undefined && excluded.has(w)) continue;
-        if (visitY[w] === epoch && dv + distY[w] < best) {
-          best = dv + distY[w];
-          meetX = v;
-          meetY = w;
+      // Two runs of links: the base slots, then the delta's entries in scratch.
+      for (let run = 0; run < 2; run++) {
+        let ts = targets;
+        let es = slotEdges;
+        let j: number;
+        let end: number;
+        if (run === 0) {
+          if (v >= baseNodes) continue;
+          j = offsets[v];
+          end = offsets[v + 1];
+        } else {
+          if (!hasDelta || (deltaBits[v >>> 5] & (1 << (v & 31))) === 0) continue;
+          j = 0;
+          end = adj.deltaInto(v);
+          ts = adj.scratchTarget;
+          es = adj.scratchEdge;
         }
-        if (visitX[w] === epoch) continue;
-        if (tailA + tailB >= maxNodes) return null;
-        visitX[w] = epoch;
-        parentX[w] = v;
-        distX[w] = dv;
-        if (tail === queue.length) {
-          queue = grown(queue, tail * 2);
-          if (expandA) queueA = s.queue = queue;
-          else queueB = arrays.queueB = queue;
+        for (; j < end; j++) {
+          const w = ts[j];
+          if (checkDead && first[es[j]] === DEAD) continue;
+          if (excluded !== undefined && excluded.has(w)) continue;
+          const r = w * STRIDE;
+          if (marks[r + y] >= base) {
+            // Met: the chain runs through v and w. Its length is (dv - base) + (w's distance on the other side).
+            if (dv - base + marks[r + y] - base > maxDepth) return null;
+            return expandA ? chainOf(s, marks, v, w) : chainOf(s, marks, w, v);
+          }
+          if (marks[r + x] >= base) continue;
+          if (tailA + tailB >= maxNodes) return null;
+          marks[r + x] = dv;
+          marks[r + x + PARENT] = v;
+          if (tail === queue.length) {
+            queue = grown(queue, tail * 2);
+            if (expandA) queueA = s.queue = queue;
+            else queueB = arrays.queueB = queue;
+          }
+          queue[tail++] = w;
+          nextCost += (w < baseNodes ? offsets[w + 1] - offsets[w] : 0) + 1;
+          if (expandA) tailA = tail;
+          else tailB = tail;
         }
-        queue[tail++] = w;
-        nextCost += adj.baseDegree(w) + 1;
-        if (expandA) tailA = tail;
-        else tailB = tail;
       }
     }
     if (expandA) {
@@ -169,20 +206,14 @@ function bidirectional(
       depthB++;
       costB = nextCost;
     }
-    if (meetX >= 0) {
-      if (best > maxDepth) return null;
-      const meetV = expandA ? meetX : meetY;
-      const meetW = expandA ? meetY : meetX;
-      const chain: number[] = [];
-      for (let v = meetV; v >= 0; v = parentA[v]) chain.unshift(v);
-      for (let w = meetW; w >= 0; w = parentB[w]) chain.push(w);
-      return { nodes: chain.map((v) => s.describe(v)), hops: chain.length - 1 };
-    }
   }
   return null;
 }
 
-/** Breadth-first search for the nearest customer (other than `from`) carrying `labelCode`. */
+/**
+ * Breadth-first search for the nearest customer (other than `from`) carrying `labelCode`: the first
+ * such node entered, which is the first the queue would reach, so the search stops there.
+ */
 function nearest(
   s: EngineState,
   from: number,
@@ -190,43 +221,53 @@ function nearest(
   maxDepth: number,
   maxNodes: number,
   arrays: PathArrays,
+  base: number,
   excluded: Set<number> | undefined,
 ): PathResult | null {
-  const epoch = s.nextEpoch();
-  const visit = s.visit;
-  const { parentA, distA } = arrays;
+  const marks = arrays.marks;
   const adj = s.adj;
+  const { offsets, targets, slotEdges, hasDelta: deltaBits, baseNodes } = adj;
+  const hasDelta = adj.deltaSize > 0;
   const { nodeKind, meta } = s;
   const first = s.edgeFirst;
   const checkDead = s.deadSlots > 0;
   let queue = s.queue;
-  visit[from] = epoch;
-  parentA[from] = -1;
-  distA[from] = 0;
+  marks[from * STRIDE] = base;
+  marks[from * STRIDE + PARENT] = -1;
   queue[0] = from;
   let tail = 1;
   for (let k = 0; k < tail; k++) {
     const v = queue[k];
-    if (v !== from && nodeKind[v] === CUSTOMER && (meta[v] & 15) === labelCode) {
-      const chain: number[] = [];
-      for (let u = v; u >= 0; u = parentA[u]) chain.unshift(u);
-      return { nodes: chain.map((u) => s.describe(u)), hops: chain.length - 1 };
-    }
-    if (distA[v] >= maxDepth) continue;
-    const dv = distA[v] + 1;
-    const links = adj.linksInto(v);
-    const ts = adj.scratchTarget;
-    const es = adj.scratchEdge;
-    for (let j = 0; j < links; j++) {
-      const w = ts[j];
-      if (visit[w] === epoch || (checkDead && first[es[j]] === DEAD)) continue;
-      if (excluded !== undefined && excluded.has(w)) continue;
-      if (tail >= maxNodes) return null;
-      visit[w] = epoch;
-      parentA[w] = v;
-      distA[w] = dv;
-      if (tail === queue.length) queue = s.queue = grown(queue, tail * 2);
-      queue[tail++] = w;
+    const dv = marks[v * STRIDE] + 1;
+    if (dv - base > maxDepth) continue;
+    for (let run = 0; run < 2; run++) {
+      let ts = targets;
+      let es = slotEdges;
+      let j: number;
+      let end: number;
+      if (run === 0) {
+        if (v >= baseNodes) continue;
+        j = offsets[v];
+        end = offsets[v + 1];
+      } else {
+        if (!hasDelta || (deltaBits[v >>> 5] & (1 << (v & 31))) === 0) continue;
+        j = 0;
+        end = adj.deltaInto(v);
+        ts = adj.scratchTarget;
+        es = adj.scratchEdge;
+      }
+      for (; j < end; j++) {
+        const w = ts[j];
+        const r = w * STRIDE;
+        if (marks[r] >= base || (checkDead && first[es[j]] === DEAD)) continue;
+        if (excluded !== undefined && excluded.has(w)) continue;
+        if (tail >= maxNodes) return null;
+        marks[r] = dv;
+        marks[r + PARENT] = v;
+        if (nodeKind[w] === CUSTOMER && (meta[w] & 15) === labelCode) return chainOf(s, marks, w, -1);
+        if (tail === queue.length) queue = s.queue = grown(queue, tail * 2);
+        queue[tail++] = w;
+      }
     }
   }
   return null;

@@ -186,7 +186,6 @@ export class EngineState {
   nextEpoch(): number {
     if (this.epoch >= 0xfff0) {
       this.visit.fill(0);
-      this.pathArrays?.visitB.fill(0);
       this.epoch = 0;
     }
     this.epoch += 2;
@@ -257,7 +256,7 @@ export class EngineState {
       bytes += a.byteLength;
     }
     bytes += this.uf.parent.byteLength * 2;
-    if (this.pathArrays) for (const a of Object.values(this.pathArrays)) bytes += a.byteLength;
+    if (this.pathArrays) bytes += this.pathArrays.marks.byteLength + this.pathArrays.queueB.byteLength;
     if (this.answer) for (const a of Object.values(this.answer)) bytes += a.byteLength;
     return bytes;
   }

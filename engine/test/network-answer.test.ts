@@ -125,4 +125,30 @@ describe('path search budget', () => {
     assert.equal(g.path('c0', { nearestLabel: 'FRAUDSTER' }, { maxDepth: 12, maxNodes: 30 }), null);
     assert.throws(() => g.path('c0', 'c4', { maxNodes: 0 }), /maxNodes/);
   });
+
+  it('stops at the first meeting or labelled customer, so the rest of that level does not count', () => {
+    // a and b share email m; b has 30 more identifiers, read after m in the level that meets a's
+    // side (a's frontier {m} has more links than b's {b}, so b's side is expanded).
+    const h = new GraphEngine();
+    h.link('b', 'email', 'm', T0);
+    for (let i = 0; i < 30; i++) h.link('b', 'device', `d${i}`, T0);
+    h.link('a', 'email', 'm', T0);
+    for (let i = 0; i < 30; i++) h.link(`y${i}`, 'email', 'm', T0);
+    // Entered before the meeting: a, m, b. The whole level would add b's 30 devices.
+    assert.equal(h.path('a', 'b', { maxNodes: 4 })!.hops, 2);
+    assert.deepEqual(
+      h.path('a', 'b', { maxNodes: 4 })!.nodes.map((n) => n.id),
+      ['c:a', 'email:m', 'c:b'],
+    );
+    // p's phone q is shared with fraudster f first, then 30 other customers.
+    h.link('p', 'phone', '+441', T0);
+    h.link('f', 'phone', '+441', T0);
+    for (let i = 0; i < 30; i++) h.link(`x${i}`, 'phone', '+441', T0);
+    h.setCustomer('f', { label: 'FRAUDSTER' });
+    assert.deepEqual(
+      h.path('p', { nearestLabel: 'FRAUDSTER' }, { maxNodes: 4 })!.nodes.map((n) => n.id),
+      ['c:p', 'phone:+441', 'c:f'],
+    );
+    assert.equal(h.path('p', { nearestLabel: 'FRAUDSTER' }, { maxNodes: 2 }), null);
+  });
 });
