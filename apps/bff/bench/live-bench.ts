@@ -1,10 +1,16 @@
-// `npm run bench:live [-- --streams 1000 --tenants 10 --rate 5000 --seconds 20 --network-runs 3]`:
+// `npm run bench:live [-- --streams 1000 --tenants 10 --rate 5000 --seconds 20 --network-runs 3
+//   --sends spread|burst]`:
 // 1. Delivery: open event streams of GET /api/live across tenants (one person each, one watched
 //    customer each) while events are ingested through POST /api/tenants/:tenant/events at `rate`
 //    per second. The clients run in a worker thread (their own event loop) over real HTTP; the
 //    server is the real app on embedded stores (test/support/ingest-app.ts).
 //      deliveryP50Ms / deliveryP99Ms  event timestamp (set when the batch is sent) -> client read
-//      rssGrowthMB                    BFF process RSS at the end minus after the streams opened
+//      rssGrowthMB                    BFF process RSS at the end minus after the warm-up (after a GC)
+//      heapGrowthMB, externalGrowthMB the same for V8's heap and external memory
+//      graphGrowthMB                  the same for the graphs' own bytes (GraphEngine.stats().bytes):
+//                                     every event adds a device, so the graph grows by design
+//    Batches are spread over each tick (tenant j at j/tenants of it); `--sends burst` sends them all
+//    at once.
 // 2. Network: in headless Chromium (Debian's /usr/bin/chromium, as the e2e suite), a 2,000-node
 //    network (about 2,500 links) drawn as the customer page draws it (network-bench-page.ts), from the
 //    start of drawing until a tap on the root customer is handled: laid out, painted, interactive.
@@ -44,6 +50,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     'network-runs': { type: 'string', default: '3' },
     'network-only': { type: 'boolean', default: false },
+    sends: { type: 'string', default: 'spread' },
   },
 });
 const STREAMS = Number(values.streams);
@@ -51,6 +58,7 @@ const TENANTS = Number(values.tenants);
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 const NETWORK_RUNS = Number(values['network-runs']);
+const SENDS = values.sends === 'burst' ? 'burst' : 'spread';
 // One batch per tenant every half second: each tenant's sender is its own service principal, well
 // inside the per-principal write limit (plugins/security.ts, 240 a minute).
 const TICK_MS = 500;
@@ -64,7 +72,12 @@ interface Delivery {
   deliveryP99Ms: number;
   dropped: number;
   rssGrowthMB: number;
+  heapGrowthMB: number;
+  externalGrowthMB: number;
+  graphGrowthMB: number;
 }
+
+const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
 async function measureDelivery(): Promise<Delivery> {
   const tenants = Array.from({ length: TENANTS }, (_, i) => `bench-${String(i).padStart(2, '0')}`);
@@ -185,45 +198,61 @@ async function measureDelivery(): Promise<Delivery> {
   const hub = t.app.liveStreams;
   console.error(`${hub.streamCount} streams open`);
 
-  // Ingest at RATE per second: every tick, one batch per tenant.
+  // Ingest at RATE per second: every tick, one batch per tenant. By default each tenant's batches
+  // are spread over the tick (tenant j sends at j/TENANTS of it), as independent merchants' clients
+  // are; `--sends burst` sends every tenant's batch at the same instant (the bench before
+  // 2 December 2026), so a link also waits for the other tenants' batches of that instant.
   const perTick = Math.round((RATE * TICK_MS) / 1000 / TENANTS);
   let sent = 0;
   let watchedSent = 0;
-  async function tick(): Promise<void> {
+  function batch(): RedoubtEvent[] {
+    const events: RedoubtEvent[] = [];
+    for (let i = 0; i < perTick; i++) {
+      if (Math.random() < WATCHED_SHARE) {
+        events.push(deviceEvent(`w${Math.floor(Math.random() * perTenant)}`));
+        watchedSent++;
+      } else events.push(deviceEvent(`b${Math.floor(Math.random() * 2_000)}`));
+    }
+    sent += events.length;
+    return events;
+  }
+  const offsetOf = (j: number) => (SENDS === 'burst' ? 0 : (j * TICK_MS) / TENANTS);
+  /** `ticks` ticks from now; returns how many batches were sent late (the BFF was still busy). */
+  async function ingestFor(ticks: number): Promise<number> {
+    const start = performance.now();
+    let late = 0;
     await Promise.all(
-      tenants.map((tenant) => {
-        const events: RedoubtEvent[] = [];
-        for (let i = 0; i < perTick; i++) {
-          if (Math.random() < WATCHED_SHARE) {
-            events.push(deviceEvent(`w${Math.floor(Math.random() * perTenant)}`));
-            watchedSent++;
-          } else events.push(deviceEvent(`b${Math.floor(Math.random() * 2_000)}`));
+      tenants.map(async (tenant, j) => {
+        for (let i = 0; i < ticks; i++) {
+          const wait = start + i * TICK_MS + offsetOf(j) - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          else if (i > 0) late++;
+          await post(tenant, batch());
         }
-        sent += events.length;
-        return post(tenant, events);
       }),
     );
+    // The whole span of the ticks, so the rate is events over their time.
+    const rest = start + ticks * TICK_MS - performance.now();
+    if (rest > 0) await new Promise((r) => setTimeout(r, rest));
+    return late;
   }
+  /** What the process holds, after a full collection. */
+  const memory = () => {
+    globalThis.gc?.();
+    const m = process.memoryUsage();
+    return { rss: m.rss, heap: m.heapUsed, external: m.external, graphs: t.services.graphs.totals().bytes };
+  };
   // Warm-up, then the measured run.
-  for (let i = 0; i < 4; i++) await tick();
+  await ingestFor(4);
   worker.postMessage('reset');
   sent = 0;
   watchedSent = 0;
-  globalThis.gc?.();
-  const rssBefore = process.memoryUsage().rss;
+  const before = memory();
   const started = performance.now();
-  let behind = 0;
-  for (let i = 0; i < (SECONDS * 1000) / TICK_MS; i++) {
-    const due = started + (i + 1) * TICK_MS;
-    await tick();
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    else behind++;
-  }
+  const behind = await ingestFor((SECONDS * 1000) / TICK_MS);
   const elapsed = (performance.now() - started) / 1000;
   await new Promise((r) => setTimeout(r, 1_000));
-  globalThis.gc?.();
-  const rssAfter = process.memoryUsage().rss;
+  const after = memory();
   const result = await new Promise<{ latencies: number[]; open: number; ended: number; received: number }>(
     (resolve) => {
       worker.once('message', resolve);
@@ -234,7 +263,7 @@ async function measureDelivery(): Promise<Delivery> {
   const sorted = result.latencies.sort((a, b) => a - b);
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
   console.error(
-    `ingested ${sent} events in ${elapsed.toFixed(1)} s (${Math.round(sent / elapsed)}/s, ${behind} ticks late); ` +
+    `ingested ${sent} events in ${elapsed.toFixed(1)} s (${Math.round(sent / elapsed)}/s, ${behind} batches late); ` +
       `${watchedSent} on watched customers, ${result.received} link events delivered; dropped ${hub.dropped}`,
   );
   await t.close();
@@ -244,7 +273,10 @@ async function measureDelivery(): Promise<Delivery> {
     deliveryP50Ms: pct(50),
     deliveryP99Ms: pct(99),
     dropped: hub.dropped,
-    rssGrowthMB: Math.round(((rssAfter - rssBefore) / 2 ** 20) * 10) / 10,
+    rssGrowthMB: mb(after.rss - before.rss),
+    heapGrowthMB: mb(after.heap - before.heap),
+    externalGrowthMB: mb(after.external - before.external),
+    graphGrowthMB: mb(after.graphs - before.graphs),
   };
 }
 
@@ -374,11 +406,12 @@ console.log(
     bench: 'live',
     streams: delivery ? STREAMS : 0,
     tenants: TENANTS,
+    ...(delivery && { sends: SENDS }),
     ...delivery,
     network2000Ms: median(drawn.grouped.map((r) => r.ms)),
     network2000RawMs: median(drawn.raw.map((r) => r.ms)),
-    smoothNodes: drawn.grouped[0]!.limit,
-    networkDrawnNodes: drawn.grouped[0]!.nodes,
+    smoothNodes: drawn.grouped[0]?.limit,
+    networkDrawnNodes: drawn.grouped[0]?.nodes,
   }),
 );
 process.exit(0);

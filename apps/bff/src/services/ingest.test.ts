@@ -9,6 +9,7 @@ import type { ProfileStore } from '../ports/profile-store.ts';
 import type { SearchIndex } from '../ports/search-index.ts';
 import { GraphRegistry } from './graphs.ts';
 import { LiveBus } from './live-bus.ts';
+import type { LiveChange } from './live-bus.ts';
 import { Ingest } from './ingest.ts';
 
 const batch = [...generateEvents({ seed: 9, tenant: 'acme-shop', customers: 20 })].map((value, i) => ({
@@ -47,18 +48,23 @@ function setup() {
     close: () => profiles.close(),
   };
   const graphs = new GraphRegistry({ dir: undefined, profiles });
-  const ingest = new Ingest({ profiles: flakyProfiles, search: flakySearch, graphs, live: new LiveBus() });
-  return { profiles, search, graphs, ingest, fail };
+  const live = new LiveBus();
+  // What a live stream would have been sent (docs/live.md: only what is stored is published).
+  const published: LiveChange[] = [];
+  live.subscribe('acme-shop', (change) => published.push(change));
+  const ingest = new Ingest({ profiles: flakyProfiles, search: flakySearch, graphs, live });
+  return { profiles, search, graphs, ingest, fail, published };
 }
 
 describe('Ingest when a store fails', () => {
   it('stores nothing when the index fails, and everything on the resend', async () => {
-    const { profiles, search, graphs, ingest, fail } = setup();
+    const { profiles, search, graphs, ingest, fail, published } = setup();
     fail.search = true;
     await assert.rejects(ingest.ingest('acme-shop', batch), /index down/);
     assert.equal((await profiles.getCustomers('acme-shop', customerIds)).size, 0);
     assert.equal((await profiles.existingEvents('acme-shop', [batch[0].value.eventId])).size, 0);
     assert.equal(graphs.get('acme-shop').stats().links, 0);
+    assert.deepEqual(published, []);
 
     fail.search = false;
     const report = await ingest.ingest('acme-shop', batch);
@@ -68,15 +74,20 @@ describe('Ingest when a store fails', () => {
   });
 
   it('leaves no events or rows when the profile write fails, and the resend completes the index', async () => {
-    const { profiles, search, graphs, ingest, fail } = setup();
+    const { profiles, search, graphs, ingest, fail, published } = setup();
     fail.profiles = true;
     await assert.rejects(ingest.ingest('acme-shop', batch), /store down/);
     assert.equal((await profiles.getCustomers('acme-shop', customerIds)).size, 0);
     assert.equal(graphs.get('acme-shop').stats().links, 0);
+    // No stream was told of a link the failed write left out.
+    assert.deepEqual(published, []);
 
     fail.profiles = false;
     const report = await ingest.ingest('acme-shop', batch);
     assert.equal(report.accepted, batch.length);
+    // The resend stores the batch, and its links are published once.
+    const links = published.filter((c) => c.type === 'link');
+    assert.equal(links.length, graphs.get('acme-shop').stats().links);
     const rows = await profiles.getCustomers('acme-shop', customerIds);
     assert.equal(rows.size, customerIds.length);
     const first = rows.get(customerIds[0])!;

@@ -1,5 +1,5 @@
 // Ingestion: validate -> drop events already stored (idempotent by event id) -> merge into customer
-// rows -> ProfileStore (one write) -> SearchIndex -> graph -> live bus. Batches of one tenant are
+// rows -> SearchIndex -> ProfileStore (one write) -> graph -> live bus -> review queue. Batches of one tenant are
 // applied one at a time (read-modify-write of customer rows); tenants proceed independently.
 import type { IngestError, IngestReport, RedoubtEvent } from '@redoubt/contracts';
 import { MAX_BATCH_EVENTS } from '@redoubt/contracts';
@@ -233,17 +233,10 @@ export class Ingest {
     await search.upsert(tenant, customers.map(searchDocOf));
     await profiles.write(tenant, fresh, customers);
     const newLinks = graphs.apply(tenant, fresh);
-    // The rows are stored: a queue write that fails must not fail the batch (a resend would be a
-    // duplicate and never enqueue); it is counted, and the customer's next score enqueues again.
-    if (candidates.length > 0) {
-      try {
-        await this.#deps.queue!.enqueue(tenant, candidates);
-      } catch {
-        this.#queueFailures++;
-      }
-    }
-    this.#events += fresh.length;
-
+    // Published once the rows are stored and the graph holds the links, never earlier: a stream
+    // must not show a link that a failed write then leaves out (docs/live.md, "When a change is
+    // published"). Before the review-queue write, which is a PostgreSQL round trip the stream
+    // need not wait for.
     if (live.hasListeners(tenant)) {
       for (const link of newLinks) {
         const at = new Date(link.at).toISOString();
@@ -261,6 +254,17 @@ export class Ingest {
         }
       }
     }
+    // The rows are stored: a queue write that fails must not fail the batch (a resend would be a
+    // duplicate and never enqueue); it is counted, and the customer's next score enqueues again.
+    if (candidates.length > 0) {
+      try {
+        await this.#deps.queue!.enqueue(tenant, candidates);
+      } catch {
+        this.#queueFailures++;
+      }
+    }
+    this.#events += fresh.length;
+
     return fresh.length;
   }
 }
