@@ -64,7 +64,7 @@ describe('Ingest when a store fails', () => {
     assert.equal((await profiles.getCustomers('acme-shop', customerIds)).size, 0);
     assert.equal((await profiles.existingEvents('acme-shop', [batch[0].value.eventId])).size, 0);
     assert.equal(graphs.get('acme-shop').stats().links, 0);
-    assert.deepEqual(published, []);
+    assert.equal(published.length, 0);
 
     fail.search = false;
     const report = await ingest.ingest('acme-shop', batch);
@@ -80,7 +80,7 @@ describe('Ingest when a store fails', () => {
     assert.equal((await profiles.getCustomers('acme-shop', customerIds)).size, 0);
     assert.equal(graphs.get('acme-shop').stats().links, 0);
     // No stream was told of a link the failed write left out.
-    assert.deepEqual(published, []);
+    assert.equal(published.length, 0);
 
     fail.profiles = false;
     const report = await ingest.ingest('acme-shop', batch);
