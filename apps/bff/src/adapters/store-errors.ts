@@ -10,6 +10,8 @@
 import { DomainError, StoreFailed, StoreUnavailable } from '../domain/errors.ts';
 import type { StoreName } from '../domain/errors.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
+import { withRetries } from './retry.ts';
+import type { RetryOptions } from './retry.ts';
 
 /** Transport errors of @elastic/transport that mean "no answer". */
 const ES_UNAVAILABLE = new Set(['ConnectionError', 'TimeoutError', 'NoLivingConnectionsError', 'RequestAbortedError']);
@@ -57,22 +59,50 @@ export function storeError(store: StoreName, error: unknown): DomainError {
   return isUnavailable(error) ? new StoreUnavailable(store, error) : new StoreFailed(store, error);
 }
 
+export interface GuardOptions<T> {
+  /**
+   * Methods safe to repeat (reads): one that fails with StoreUnavailable while the breaker stays
+   * closed is called again after a jittered backoff, within a budget (retry.ts). Writes are never
+   * listed: a write that timed out may have committed.
+   */
+  reads?: readonly (keyof T & string)[];
+  retry?: Partial<RetryOptions>;
+}
+
 /**
- * The adapter, with every method's failures turned into domain errors (see above) and a circuit
- * breaker in front (circuit-breaker.ts: a dead store answers fast 503s until a probe succeeds).
- * Methods run on the adapter itself, so its private fields keep working; getters and plain
- * properties pass through; close() is never held back.
+ * The adapter, with every method's failures turned into domain errors (see above), a circuit
+ * breaker in front (circuit-breaker.ts: a dead store answers fast 503s until a probe succeeds),
+ * and bounded retries of its reads (`options.reads`). Methods run on the adapter itself, so its
+ * private fields keep working; getters and plain properties pass through; close() is never held back.
  */
 export function guardStore<T extends object>(
   store: StoreName,
   adapter: T,
   breaker: CircuitBreaker = new CircuitBreaker(store),
+  options: GuardOptions<T> = {},
 ): T {
+  const reads = new Set<PropertyKey>(options.reads ?? []);
+  // A retried read is one call to the breaker: only its last failure counts, or one dropped
+  // connection would count three times towards opening it.
+  const retryable = (error: unknown) => error instanceof StoreUnavailable && breaker.state === 'closed';
   const wrapped = new Map<PropertyKey, unknown>();
-  const fail = (error: unknown): DomainError => {
-    const domain = storeError(store, error);
-    breaker.failed(domain);
-    return domain;
+  /** The breaker told how the call ended, the driver's error turned into a domain error. */
+  const settle = (result: unknown): unknown => {
+    if (!(result instanceof Promise)) {
+      breaker.succeeded();
+      return result;
+    }
+    return result.then(
+      (answer: unknown) => {
+        breaker.succeeded();
+        return answer;
+      },
+      (error: unknown) => {
+        const domain = storeError(store, error);
+        breaker.failed(domain);
+        return Promise.reject(domain);
+      },
+    );
   };
   return new Proxy(adapter, {
     get(target, property) {
@@ -84,23 +114,28 @@ export function guardStore<T extends object>(
         const passThrough = property === 'close';
         guarded = (...args: unknown[]) => {
           if (!passThrough) breaker.admit();
+          if (reads.has(property)) {
+            let last: DomainError | undefined;
+            const attempt = async () => {
+              // Other calls may have opened the breaker during the wait: then the last failure stands.
+              if (last && breaker.state !== 'closed') throw last;
+              try {
+                return await method.apply(target, args);
+              } catch (error) {
+                throw (last = storeError(store, error));
+              }
+            };
+            return settle(withRetries(attempt, retryable, options.retry));
+          }
           let result: unknown;
           try {
             result = method.apply(target, args);
           } catch (error) {
-            throw fail(error);
+            const domain = storeError(store, error);
+            breaker.failed(domain);
+            throw domain;
           }
-          if (!(result instanceof Promise)) {
-            breaker.succeeded();
-            return result;
-          }
-          return result.then(
-            (answer: unknown) => {
-              breaker.succeeded();
-              return answer;
-            },
-            (error: unknown) => Promise.reject(fail(error)),
-          );
+          return settle(result);
         };
         wrapped.set(property, guarded);
       }

@@ -110,6 +110,17 @@ export interface TimelinePage {
   next?: string;
 }
 
+/** The calls safe to repeat: guardStore retries them when the store was briefly unavailable (adapters/retry.ts). */
+export const PROFILE_READS = [
+  'existingEvents',
+  'getCustomers',
+  'timeline',
+  'rollups',
+  'rollupFigures',
+  'rollupTotals',
+  'countCustomers',
+] as const satisfies readonly (keyof ProfileStore)[];
+
 export interface ProfileStore {
   /** Which of these event ids are already stored for the tenant. */
   existingEvents(tenant: string, eventIds: string[]): Promise<Set<string>>;

@@ -106,6 +106,17 @@ export interface ReviewChange {
   by: string;
 }
 
+/** The calls safe to repeat: guardStore retries them when the store was briefly unavailable (adapters/retry.ts). */
+export const REVIEW_READS = [
+  'listTenants',
+  'listNotes',
+  'reviewSettings',
+  'editableReviewSettings',
+  'reviewState',
+  'queue',
+  'queueCandidates',
+] as const satisfies readonly (keyof ReviewStore)[];
+
 export interface ReviewStore {
   ensureTenant(id: string, name: string): Promise<void>;
   listTenants(): Promise<{ id: string; name: string }[]>;

@@ -112,6 +112,9 @@ export interface SearchPage {
   next?: string;
 }
 
+/** The calls safe to repeat: guardStore retries them when the store was briefly unavailable (adapters/retry.ts). */
+export const SEARCH_READS = ['search', 'suggest', 'count'] as const satisfies readonly (keyof SearchIndex)[];
+
 export interface SearchIndex {
   /** Creates or replaces the documents (by tenant and id). */
   upsert(tenant: string, docs: CustomerDoc[]): Promise<void>;

@@ -42,6 +42,12 @@ export class UnknownTenantError extends Error {
   }
 }
 
+/**
+ * The calls safe to repeat: guardStore retries them when the store was briefly unavailable
+ * (adapters/retry.ts). resolve() binds a first sign-in's subject only where none is bound yet.
+ */
+export const DIRECTORY_READS = ['resolve', 'list'] as const satisfies readonly (keyof UserDirectory)[];
+
 export interface UserDirectory {
   /**
    * The principal for a verified identity: found by subject, or on a first sign-in by the email a

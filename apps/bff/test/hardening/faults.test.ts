@@ -11,6 +11,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import pg from 'pg';
 import type { RedoubtEvent } from '@redoubt/contracts';
@@ -52,6 +53,14 @@ function assertDegraded(answer: Answer, store: string, ok: number[], what: strin
   assert.equal(answer.status, 503, `${what}: ${answer.status} ${answer.body.slice(0, 300)}`);
   assert.match(answer.body, new RegExp(`The ${store} store is unavailable`), `${what}: ${answer.body}`);
   assert.ok(Number(answer.retryAfter) >= 1, `${what}: Retry-After ${answer.retryAfter}`);
+}
+
+/**
+ * Resolves once the process is stopped (state T): a signal takes effect when the process is next
+ * scheduled, and on a loaded machine a request sent at once was seen answered by the emulator.
+ */
+async function stopped(pid: number): Promise<void> {
+  while (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'T') await sleep(5);
 }
 
 /** Polls until `request` answers `status` (the store is back and the breaker has probed it). */
@@ -231,6 +240,7 @@ describe(
     it('answers 503 naming the profiles store (fast once the breaker is open), searches flagged partial, and recovers', async () => {
       assert.equal((await get(`${T}/customers/ann`)).status, 200);
       emulator.process!.kill('SIGSTOP');
+      await stopped(emulator.process!.pid!);
       try {
         // Two rounds of calls that each wait out their deadline: failures over more than a second.
         for (let round = 0; round < 2; round++) {
@@ -306,13 +316,18 @@ describe('faults: search fails and recovers (Elasticsearch adapter over the mock
     for (const failure of ['unavailable', 'refused'] as const) {
       mode = failure;
       const before = searches;
-      // 25 searches over 1.5 s: the breaker opens once failures have lasted a second.
+      let spared = 0;
+      // 25 searches over 1.5 s or more: the breaker opens once failures have lasted a second. Each
+      // search is tried up to 3 times while the breaker is closed (a read, adapters/retry.ts).
       for (let i = 0; i < 25; i++) {
+        const calls = searches;
         assertDegraded(await search(), 'search', [], `search while ${failure}`);
+        if (searches === calls) spared++;
         await sleep(60);
       }
       const reached = searches - before;
-      assert.ok(reached >= 5 && reached <= 20, `the open breaker spared the store: ${reached} calls of 25`);
+      assert.ok(reached >= 5, `the store was called: ${reached} calls`);
+      assert.ok(spared >= 5, `the open breaker spared the store: ${spared} of 25 searches did not call it`);
       mode = 'up';
       const ms = await recovers(search, 200, 10_000);
       console.log(`search (${failure}): recovered in ${ms} ms`);

@@ -31,7 +31,7 @@ import type {
   StoredEvent,
   TimelinePage,
 } from '../../ports/profile-store.ts';
-import { FIGURE_COUNTERS, ROLLUP_BUCKET_MS, readRecord } from '../../ports/profile-store.ts';
+import { FIGURE_COUNTERS, PROFILE_READS, ROLLUP_BUCKET_MS, readRecord } from '../../ports/profile-store.ts';
 import { TimelineCursors } from './cursor.ts';
 import { ephemeralSigner } from '../cursors.ts';
 import type { CursorSigner } from '../cursors.ts';
@@ -128,7 +128,7 @@ export class BigtableProfileStore implements ProfileStore {
       throw storeError('profiles', error);
     }
     // Callers only ever see domain errors (store-errors.ts), never gRPC's.
-    return guardStore('profiles', store);
+    return guardStore('profiles', store, undefined, { reads: PROFILE_READS });
   }
 
   async #ensureTable(name: string, families: string[]): Promise<void> {

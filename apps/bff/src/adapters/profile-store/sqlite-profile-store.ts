@@ -23,7 +23,7 @@ import type {
   StoredEvent,
   TimelinePage,
 } from '../../ports/profile-store.ts';
-import { FIGURE_COUNTERS, ROLLUP_BUCKET_MS, readRecord } from '../../ports/profile-store.ts';
+import { FIGURE_COUNTERS, PROFILE_READS, ROLLUP_BUCKET_MS, readRecord } from '../../ports/profile-store.ts';
 import { TimelineCursors } from './cursor.ts';
 import { ephemeralSigner } from '../cursors.ts';
 import type { CursorSigner } from '../cursors.ts';
@@ -223,7 +223,7 @@ export class SqliteProfileStore implements ProfileStore {
     this.#timelineAfter = this.#db.prepare(`${timeline} AND (at < ? OR (at = ? AND event_id < ?)) ${order}`);
     this.#cursors = new TimelineCursors(options.cursorSigner ?? ephemeralSigner());
     // Callers only ever see domain errors (store-errors.ts), never node:sqlite's.
-    return guardStore('profiles', this);
+    return guardStore('profiles', this, undefined, { reads: PROFILE_READS });
   }
 
   async existingEvents(tenant: string, eventIds: string[]): Promise<Set<string>> {

@@ -33,6 +33,7 @@ import type {
 } from '../../ports/search-index.ts';
 import {
   SCORE_BANDS,
+  SEARCH_READS,
   SUGGEST_KINDS,
   SUGGEST_MIN_PREFIX,
   normalizeIdentifier,
@@ -135,7 +136,10 @@ export class ElasticsearchSearchIndex implements SearchIndex {
   readonly #cursors: Cursors;
 
   private constructor(options: ElasticsearchOptions) {
-    this.#client = new Client({ node: options.node, requestTimeout: 10_000, maxRetries: 2, ...options.client });
+    // No retries by the client (it would repeat at once, writes too): reads are retried with
+    // jittered backoff by guardStore (SEARCH_READS, adapters/retry.ts); a failed bulk write fails
+    // the batch, which its sender resends whole.
+    this.#client = new Client({ node: options.node, requestTimeout: 10_000, maxRetries: 0, ...options.client });
     this.#index = options.index ?? 'customers';
     this.#refresh = options.refresh ?? false;
     this.#cursors = new Cursors(options.cursorSigner ?? ephemeralSigner(), '/query/after');
@@ -145,7 +149,7 @@ export class ElasticsearchSearchIndex implements SearchIndex {
   static async open(options: ElasticsearchOptions): Promise<ElasticsearchSearchIndex> {
     const index = new ElasticsearchSearchIndex(options);
     await index.#ensureIndex().catch((error: unknown) => Promise.reject(storeError('search', error)));
-    return guardStore('search', index);
+    return guardStore('search', index, undefined, { reads: SEARCH_READS });
   }
 
   async #ensureIndex(): Promise<void> {

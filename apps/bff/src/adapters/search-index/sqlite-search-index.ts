@@ -15,7 +15,7 @@ import type {
   SearchQuery,
   Suggestion,
 } from '../../ports/search-index.ts';
-import { SUGGEST_MIN_PREFIX, normalizeIdentifier, suggestionOf } from '../../ports/search-index.ts';
+import { SEARCH_READS, SUGGEST_MIN_PREFIX, normalizeIdentifier, suggestionOf } from '../../ports/search-index.ts';
 import { Cursors, ephemeralSigner, searchCursorScope } from '../cursors.ts';
 import type { CursorScope, CursorSigner } from '../cursors.ts';
 import { guardStore } from '../store-errors.ts';
@@ -196,7 +196,7 @@ export class SqliteSearchIndex implements SearchIndex {
     this.#upgradeLayout();
     this.#catchUp();
     // Callers only ever see domain errors (store-errors.ts), never node:sqlite's.
-    return guardStore('search', this);
+    return guardStore('search', this, undefined, { reads: SEARCH_READS });
   }
 
   /**

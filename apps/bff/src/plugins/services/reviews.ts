@@ -2,6 +2,7 @@
 import fp from 'fastify-plugin';
 import { SqlReviewStore } from '../../adapters/review-store/sql-review-store.ts';
 import type { ReviewStore } from '../../ports/review-store.ts';
+import { REVIEW_READS } from '../../ports/review-store.ts';
 import { guardStore } from '../../adapters/store-errors.ts';
 
 declare module 'fastify' {
@@ -19,7 +20,10 @@ export default fp<ReviewsPluginOptions>(
   async (app, { use }) => {
     // SqlReviewStore.close() would close app.db: the database plugin, which opened it, does that.
     // Routes see domain errors only, never pg's or PGlite's (adapters/store-errors.ts).
-    app.decorate('reviews', use ?? guardStore('reviews', new SqlReviewStore(app.db)));
+    app.decorate(
+      'reviews',
+      use ?? guardStore('reviews', new SqlReviewStore(app.db), undefined, { reads: REVIEW_READS }),
+    );
   },
   { name: 'reviews', dependencies: ['database'] },
 );
