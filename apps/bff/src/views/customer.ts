@@ -63,17 +63,19 @@ export function toSearchHit(
   row: CustomerRecord | undefined,
   linked?: Linked,
 ): CustomerHit {
-  const source = row ? toProfile(row) : { ...doc, lastSeen: iso(doc.lastSeen) };
+  // The hit's few fields read straight from the row or document: not toProfile(), which also
+  // turns every score of the customer's history into an ISO time (docs/load.md).
+  const source = row ?? doc;
   return {
     id: doc.id,
-    name: source.name,
+    name: row ? (row.name ?? row.email ?? row.id) : doc.name,
     ...(source.email !== undefined && { email: source.email }),
     ...(source.phone !== undefined && { phone: source.phone }),
     ...(source.country !== undefined && { country: source.country }),
     ...(source.score !== undefined && { score: source.score }),
     ...(source.action !== undefined && { action: source.action }),
     ...(source.label !== undefined && { label: source.label }),
-    ...(source.lastSeen !== undefined && { lastSeen: source.lastSeen }),
+    ...(source.lastSeen !== undefined && { lastSeen: iso(source.lastSeen) }),
     ...(row && enrichment(row)),
     ...(linked && {
       linkedCustomers: linked.customers,
