@@ -76,6 +76,7 @@ export class EngineState {
   kindMask = new Uint8Array(256);
   truncated = false;
   pathArrays: PathArrays | undefined;
+  walkBits = new Uint32Array(0); // component()'s visited bits (traversal.ts): all zero between walks
   answer: AnswerArrays | undefined; // networkColumns()'s arrays: allocated on the first network query
 
   listeners = new Set<(event: ChangeEvent) => void>();
@@ -257,6 +258,7 @@ export class EngineState {
     }
     bytes += this.uf.parent.byteLength * 2;
     if (this.pathArrays) bytes += this.pathArrays.marks.byteLength + this.pathArrays.queueB.byteLength;
+    bytes += this.walkBits.byteLength;
     if (this.answer) for (const a of Object.values(this.answer)) bytes += a.byteLength;
     return bytes;
   }
