@@ -23,8 +23,9 @@ export type BatchResult<R extends object[]> = { [K in keyof R]: { rows: R[K][] }
 export interface Transaction extends Queryable {
   /**
    * Runs the statements in order in one round trip (node-postgres: one simple-protocol message,
-   * the parameters inlined as escaped literals; PGlite: one after another). Each statement sees
-   * the rows committed before it starts, as separate statements would.
+   * each parameterised statement PREPAREd once per connection and sent as `EXECUTE name(literals)`,
+   * the parameters as escaped literals; PGlite: one after another). Each statement sees the rows
+   * committed before it starts, as separate statements would.
    */
   batch<R extends object[]>(statements: { [K in keyof R]: Statement }): Promise<BatchResult<R>>;
   /**
@@ -70,16 +71,52 @@ function literal(client: pg.PoolClient, value: unknown): string {
   return client.escapeLiteral(JSON.stringify(value));
 }
 
-/** Statements as one simple-protocol script, each $n replaced by its parameter's literal. */
+/** The statement with each $n replaced by its parameter's literal. */
+function inlined(client: pg.PoolClient, { sql, params = [] }: Statement): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const i = Number(n) - 1;
+    if (i >= params.length) throw new RangeError(`$${n} has no parameter`);
+    return literal(client, params[i]);
+  });
+}
+
+/**
+ * The statements a connection has PREPAREd (SQL text → name). A script of literals is parsed,
+ * analysed and planned again on every run, which was about a third of the server's CPU per review
+ * write (docs/decisions/0006-reviews-and-the-queue.md); `EXECUTE name(literals)` reuses the plan.
+ */
+const prepared = new WeakMap<pg.PoolClient, Map<string, string>>();
+/** Bounds the plans a connection keeps; statements past it are sent as literals. */
+const PREPARED_PER_CONNECTION = 200;
+let preparedNames = 0;
+
+/**
+ * Prepares each parameterised statement this connection has not prepared yet, one PREPARE per
+ * round trip (so a failed one leaves no doubt about which exist), once per connection and statement.
+ */
+async function prepare(client: pg.PoolClient, statements: readonly Statement[]): Promise<void> {
+  let names = prepared.get(client);
+  if (!names) prepared.set(client, (names = new Map()));
+  for (const { sql, params } of statements) {
+    if (!params?.length || names.has(sql) || names.size >= PREPARED_PER_CONNECTION) continue;
+    const name = `redoubt_${++preparedNames}`;
+    await client.query(`PREPARE ${name} AS ${sql}`);
+    names.set(sql, name);
+  }
+}
+
+/**
+ * Statements as one simple-protocol script: a prepared statement as `EXECUTE name(literals)`, any
+ * other with each $n replaced by its parameter's literal.
+ */
 function script(client: pg.PoolClient, statements: readonly Statement[]): string {
+  const names = prepared.get(client);
   return statements
-    .map(({ sql, params = [] }) =>
-      sql.replace(/\$(\d+)/g, (_, n: string) => {
-        const i = Number(n) - 1;
-        if (i >= params.length) throw new RangeError(`$${n} has no parameter`);
-        return literal(client, params[i]);
-      }),
-    )
+    .map((statement) => {
+      const name = statement.params?.length ? names?.get(statement.sql) : undefined;
+      if (!name) return inlined(client, statement);
+      return `EXECUTE ${name}(${statement.params!.map((v) => literal(client, v)).join(', ')})`;
+    })
     .join(';\n');
 }
 
@@ -126,8 +163,10 @@ function wrapPg(client: pg.PoolClient, state: PgTransactionState): Transaction {
   const run = async (statements: readonly Statement[], commit: boolean) => {
     if (state.committed) throw new Error('the transaction has already committed');
     const head = [...(state.begin ?? []), ...(commit ? [ASYNC_COMMIT] : [])];
-    state.begin = undefined;
     const all = [...head, ...statements, ...(commit ? [{ sql: 'COMMIT' }, FLUSH_BARRIER] : [])];
+    // Before BEGIN is sent, a PREPARE runs outside the transaction; after, a failed one fails it.
+    await prepare(client, all);
+    state.begin = undefined;
     if (commit) state.committed = true;
     const answer = (await client.query(script(client, all))) as pg.QueryResult | pg.QueryResult[];
     return results(answer, all.length).slice(head.length, head.length + statements.length);

@@ -632,7 +632,7 @@ export class SqlReviewStore implements ReviewStore {
     };
   }
 
-  /** Writes the new state row (version + 1) and returns it. */
+  /** Writes the new state row (#nextRow) and returns it. */
   async #writeState(
     tx: Queryable,
     row: StateRow,
@@ -640,35 +640,59 @@ export class SqlReviewStore implements ReviewStore {
     actor: Actor,
     change: { action: Action | null; label: Label | null; reviewId?: string | null; now: number },
   ): Promise<StateRow> {
-    const { sql, params } = this.#writeStateStatement(row, next, actor, change);
+    const { sql, params } = this.#writeStateStatement(this.#nextRow(row, next, actor, change));
     return (await tx.query<StateRow>(sql, params)).rows[0]!;
   }
 
-  #writeStateStatement(
+  /**
+   * The row an event leaves: the machine's status and assignee, version + 1, queued since the first
+   * time it entered the queue. Computed here, so a write can answer without reading the row back:
+   * the callers hold the row locked, so it is exactly what #writeStateStatement writes.
+   */
+  #nextRow(
     row: StateRow,
     next: MachineState,
     actor: Actor,
     change: { action: Action | null; label: Label | null; reviewId?: string | null; now: number },
-  ): Statement {
+  ): StateRow {
+    const now = new Date(change.now);
     return {
-      sql: `UPDATE review_state SET status = $2, version = version + 1, action = $3, label = $4,
-         assignee_sub = $5, assignee_email = $6, claim_expires_at = $7,
-         queued_at = CASE WHEN $2 IN ('open', 'claimed') THEN COALESCE(queued_at, $8) ELSE queued_at END,
-         updated_at = $8, updated_by_sub = $9, updated_by_email = $10,
-         last_review_id = COALESCE($11, last_review_id)
+      ...row,
+      status: next.status,
+      version: row.version + 1,
+      action: change.action,
+      label: change.label,
+      assignee_sub: next.assignee?.sub ?? null,
+      assignee_email: next.assignee?.email ?? null,
+      claim_expires_at: next.claimExpiresAt === null ? null : new Date(next.claimExpiresAt),
+      queued_at: next.status === 'open' || next.status === 'claimed' ? (row.queued_at ?? now) : row.queued_at,
+      updated_at: now,
+      updated_by_sub: actor.sub,
+      updated_by_email: actor.email,
+      last_review_id: change.reviewId ?? row.last_review_id,
+    };
+  }
+
+  #writeStateStatement(written: StateRow): Statement {
+    return {
+      sql: `UPDATE review_state SET status = $2, version = $3, action = $4, label = $5,
+         assignee_sub = $6, assignee_email = $7, claim_expires_at = $8, queued_at = $9,
+         updated_at = $10, updated_by_sub = $11, updated_by_email = $12, last_review_id = $13
        WHERE customer_id = $1 RETURNING ${STATE_COLUMNS}`,
       params: [
-        row.customer_id,
-        next.status,
-        change.action,
-        change.label,
-        next.assignee?.sub ?? null,
-        next.assignee?.email ?? null,
-        next.claimExpiresAt === null ? null : new Date(next.claimExpiresAt),
-        new Date(change.now),
-        actor.sub,
-        actor.email,
-        change.reviewId ?? null,
+        written.customer_id,
+        written.status,
+        written.version,
+        written.action,
+        written.label,
+        written.assignee_sub,
+        written.assignee_email,
+        written.claim_expires_at,
+        written.queued_at,
+        written.updated_at,
+        written.updated_by_sub,
+        written.updated_by_email,
+        written.last_review_id,
       ],
     };
   }
@@ -684,10 +708,10 @@ export class SqlReviewStore implements ReviewStore {
     const hash = requestHash({ customerId, ifMatch, input });
     return this.#afterCommit(
       this.db.withTenant(tenant, async (tx) => {
-        // Three round trips: BEGIN (db/database.ts) with the key's lock, its stored answer and the
-        // customer's row locked; the review and the new state; the outbox, key and audit rows with
-        // the commit. The audit chain's lock (migration 012) is taken by the last statement before
-        // COMMIT, in the same message, so concurrent writers queue on it for the commit only.
+        // Two round trips: BEGIN (db/database.ts) with the key's lock, its stored answer and the
+        // customer's row locked; then the review, the new state, the outbox, key and audit rows
+        // with the commit. The audit chain's lock (migration 012) is taken by the last statement
+        // before COMMIT, in the same message, so concurrent writers queue on it for the commit only.
         const [lockKey, readKey] = this.#replayStatements(tenant, reviewer, idempotent);
         const [, keys, locked] = await tx.batch<[object, StoredKey<ReviewResult>, StateRow]>([
           lockKey,
@@ -755,35 +779,56 @@ export class SqlReviewStore implements ReviewStore {
         });
         const reviewId = randomUUID();
         const after = { status: next.status, action, label };
-        const [inserted, written] = await tx.batch<[ReviewRow, StateRow]>([
+        // The answer is built before the write (the row is locked: #nextRow is what the UPDATE
+        // writes), so the writes go with the COMMIT and a review is two round trips.
+        const inserted: ReviewRow = {
+          id: reviewId,
+          customer_id: customerId,
+          kind,
+          actor_sub: reviewer.sub,
+          actor_email: reviewer.email,
+          action,
+          label,
+          reason: input.reason ?? null,
+          reason_text: input.reasonText ?? null,
+          note: input.note ?? null,
+          before,
+          after,
+          version: row.version + 1,
+          undoes: undone?.id ?? null,
+          batch_id: null,
+          created_at: new Date(now),
+        };
+        const written = this.#nextRow(row, next, reviewer, { action, label, reviewId, now });
+        const state = toState(written);
+        const review = toReview(inserted, kind === 'decision' && settings.undoMinutes > 0);
+        const body: ReviewResult = { state, review };
+        const writes: Statement[] = [
           {
-            sql: `INSERT INTO reviews (tenant_id, id, customer_id, kind, actor_sub, actor_email, action, label, reason, reason_text, note, before, after, version, undoes)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *`,
+            sql: `INSERT INTO reviews (tenant_id, id, customer_id, kind, actor_sub, actor_email, action, label, reason, reason_text, note, before, after, version, undoes, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
             params: [
               tenant,
-              reviewId,
+              inserted.id,
               customerId,
-              kind,
-              reviewer.sub,
-              reviewer.email,
-              action,
-              label,
-              input.reason ?? null,
-              input.reasonText ?? null,
-              input.note ?? null,
+              inserted.kind,
+              inserted.actor_sub,
+              inserted.actor_email,
+              inserted.action,
+              inserted.label,
+              inserted.reason,
+              inserted.reason_text,
+              inserted.note,
               JSON.stringify(before),
               JSON.stringify(after),
-              row.version + 1,
-              undone?.id ?? null,
+              inserted.version,
+              inserted.undoes,
+              inserted.created_at,
             ],
           },
-          this.#writeStateStatement(row, next, reviewer, { action, label, reviewId, now }),
-        ]);
-        await this.#faults?.afterReviewInsert?.();
-        const state = toState(written.rows[0]!);
-        const review = toReview(inserted.rows[0]!, kind === 'decision' && settings.undoMinutes > 0);
-        const body: ReviewResult = { state, review };
-        await tx.commitWith([
+          this.#writeStateStatement(written),
+        ];
+        const rest = [
           this.#outboxStatement(tenant, state, reviewId, reviewer.email, {
             actor: reviewer,
             idempotent,
@@ -798,7 +843,17 @@ export class SqlReviewStore implements ReviewStore {
             before: { ...before, version: row.version },
             after: { ...after, version: state.version, reviewId, reason: input.reason ?? null },
           }),
-        ]);
+        ];
+        const fault = this.#faults?.afterReviewInsert;
+        if (fault) {
+          // The contract suite's failure between the review's insert and the commit: the same
+          // statements in the same transaction, split around the hook.
+          await tx.batch(writes);
+          await fault();
+          await tx.commitWith(rest);
+        } else {
+          await tx.commitWith([...writes, ...rest]);
+        }
         return { status: 201, body, replayed: false };
       }),
     );
@@ -914,7 +969,9 @@ export class SqlReviewStore implements ReviewStore {
       claimIdleMs: settings.claimIdleMinutes * 60_000,
       ...extra,
     });
-    const update = this.#writeStateStatement(row, next, reviewer, { action: row.action, label: row.label, now });
+    const update = this.#writeStateStatement(
+      this.#nextRow(row, next, reviewer, { action: row.action, label: row.label, now }),
+    );
     const params = update.params ?? [];
     const [written] = await tx.commitWith<[StateRow, object]>([
       {
