@@ -198,7 +198,7 @@ describe(
 );
 
 describe(
-  'faults: the Bigtable emulator stops and resumes during reads',
+  'faults: the Bigtable emulator stops and resumes during reads, then is killed and restarted',
   needs('Bigtable emulator', bigtableEmulatorAvailable(), `install ${CBTEMULATOR}`),
   () => {
     let emulator: Awaited<ReturnType<typeof startBigtableEmulator>>;
@@ -264,6 +264,71 @@ describe(
       const search = JSON.parse((await get(`${T}/customers/search?q=dev-1`)).body) as { partial: boolean };
       assert.equal(search.partial, false);
       console.log(`bigtable: recovered in ${ms} ms after SIGCONT`);
+    });
+
+    it('killed: reads answer 503 naming the profiles store, writes fail with 503; restarted on the same port: serves and writes again', async () => {
+      const post = async (event: RedoubtEvent): Promise<Answer> => {
+        const started = performance.now();
+        const res = await t.app.inject({
+          method: 'POST',
+          url: `${T}/events`,
+          headers: { ...(await t.service()), 'content-type': 'application/json' },
+          payload: event,
+        });
+        return {
+          status: res.statusCode,
+          body: res.body,
+          retryAfter: res.headers['retry-after'] as string | undefined,
+          ms: performance.now() - started,
+        };
+      };
+      const device = (n: number): RedoubtEvent => ({
+        eventId: `k${n}`,
+        customerId: 'ann',
+        timestamp: at(10 + n),
+        type: 'device',
+        device: { deviceId: `dev-k${n}` },
+      });
+      assert.equal((await get(`${T}/customers/ann`)).status, 200);
+      const { port } = emulator;
+      const exited = new Promise((resolve) => emulator.process!.once('exit', resolve));
+      emulator.process!.kill('SIGKILL');
+      await exited;
+      // The client retries refused connections until the deadline (2 s here): two rounds of calls
+      // that each wait it out, so the breaker opens and the next calls fail at once.
+      for (let round = 0; round < 2; round++) {
+        const [reads, writes] = await Promise.all([
+          Promise.all([0, 1, 2].map(() => get(`${T}/customers/ann`))),
+          Promise.all([0, 1].map((i) => post(device(round * 2 + i)))),
+        ]);
+        for (const a of reads) assertDegraded(a, 'profiles', [], 'profile while Bigtable is down');
+        // An ingest batch fails whole, saying it was not stored and may be resent.
+        for (const w of writes) {
+          assert.equal(w.status, 503, w.body);
+          assert.match(w.body, /not recorded as stored/);
+        }
+      }
+      const fast = await get(`${T}/customers/ann`);
+      assertDegraded(fast, 'profiles', [], 'profile with the breaker open');
+      assert.ok(fast.ms < 200, `fast 503 in ${fast.ms.toFixed(0)} ms`);
+
+      // The same address again. The emulator kept its tables in memory: it comes back empty, so
+      // they are provisioned again (Terraform's job in production, where a restart loses nothing).
+      emulator = await startBigtableEmulator({ own: true, port });
+      const provision = await BigtableProfileStore.open({
+        projectId: 'faults',
+        instanceId: 'faults',
+        emulatorHost: emulator.host,
+      });
+      await provision.close();
+      // The BFF's own client reconnects and its breaker probes the store back: no restart.
+      const ms = await recovers(() => post(device(9)), 200, 20_000);
+      const profile = await get(`${T}/customers/ann`);
+      assert.equal(profile.status, 200, profile.body);
+      // What the emulator lost is lost: ann's row holds only what was written since the restart.
+      const body = JSON.parse(profile.body) as { identifiers: Record<string, string[]> };
+      assert.deepEqual(body.identifiers.device, ['dev-k9']);
+      console.log(`bigtable: writes answered again ${ms} ms after the emulator restarted`);
     });
   },
 );

@@ -32,19 +32,20 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 /**
  * The emulator's host:port and a stop() that ends the process this call started (if any).
  * `own`: always start one here, even beside BIGTABLE_EMULATOR_HOST, and return its process (fault
- * tests pause and resume it).
+ * tests pause, kill and restart it). `port`: listen there (a restart on the same address).
  */
 export async function startBigtableEmulator(
-  options: { own?: boolean } = {},
-): Promise<{ host: string; stop: () => Promise<void>; process?: ChildProcess }> {
+  options: { own?: boolean; port?: number } = {},
+): Promise<{ host: string; port: number; stop: () => Promise<void>; process?: ChildProcess }> {
   const given = process.env.BIGTABLE_EMULATOR_HOST;
-  if (given && !options.own) return { host: given, stop: async () => {} };
-  const port = await freePort();
+  if (given && !options.own) return { host: given, port: Number(given.split(':').pop()), stop: async () => {} };
+  const port = options.port ?? (await freePort());
   const child = spawn(CBTEMULATOR, ['-host', '127.0.0.1', '-port', String(port)], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitForPort(port, 10_000);
   return {
     host: `127.0.0.1:${port}`,
+    port,
     process: child,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
