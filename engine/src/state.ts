@@ -257,7 +257,7 @@ export class EngineState {
       bytes += a.byteLength;
     }
     bytes += this.uf.parent.byteLength * 2;
-    if (this.pathArrays) bytes += this.pathArrays.marks.byteLength + this.pathArrays.queueB.byteLength;
+    if (this.pathArrays) for (const a of Object.values(this.pathArrays)) bytes += a.byteLength;
     bytes += this.walkBits.byteLength;
     if (this.answer) for (const a of Object.values(this.answer)) bytes += a.byteLength;
     return bytes;

@@ -126,6 +126,28 @@ describe('path search budget', () => {
     assert.throws(() => g.path('c0', 'c4', { maxNodes: 0 }), /maxNodes/);
   });
 
+  it('finds long chains after a traversal has grown the shared queue', () => {
+    // A chain k0 - x0 - k1 - ... - k1500: each side enters ~1,500 nodes, past the parents' first size.
+    const h = new GraphEngine();
+    for (let i = 0; i < 1500; i++) {
+      h.link(`k${i}`, 'email', `x${i}`, T0);
+      h.link(`k${i + 1}`, 'email', `x${i}`, T0);
+    }
+    assert.equal(h.traverse('k0', { depth: Infinity })!.nodes.length, 3001);
+    const expected = ['c:k0'];
+    for (let i = 0; i < 1500; i++) expected.push(`email:x${i}`, `c:k${i + 1}`);
+    const found = h.path('k0', 'k1500', { maxDepth: 4000, maxNodes: Infinity })!;
+    assert.deepEqual(
+      found.nodes.map((n) => n.id),
+      expected,
+    );
+    h.setCustomer('k1500', { label: 'FRAUDSTER' });
+    assert.deepEqual(
+      h.path('k0', { nearestLabel: 'FRAUDSTER' }, { maxDepth: 4000, maxNodes: Infinity })!.nodes.map((n) => n.id),
+      expected,
+    );
+  });
+
   it('stops at the first meeting or labelled customer, so the rest of that level does not count', () => {
     // a and b share email m; b has 30 more identifiers, read after m in the level that meets a's
     // side (a's frontier {m} has more links than b's {b}, so b's side is expanded).
