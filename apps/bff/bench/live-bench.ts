@@ -6,6 +6,7 @@
 //    server is the real app on embedded stores (test/support/ingest-app.ts).
 //      deliveryP50Ms / deliveryP99Ms  event timestamp (set when the batch is sent) -> client read
 //      rssGrowthMB                    BFF process RSS at the end minus after the warm-up (after a GC)
+//      rssAnonGrowthMB, rssFileGrowthMB  its anonymous and file-backed parts (/proc/self/status)
 //      heapGrowthMB, externalGrowthMB the same for V8's heap and external memory
 //      graphGrowthMB                  the same for the graphs' own bytes (GraphEngine.stats().bytes):
 //                                     every event adds a device, so the graph grows by design
@@ -18,6 +19,7 @@
 //      network2000RawMs  every node drawn on its own, median of runs (the reason for the groups)
 //    Each run is a fresh page, so nothing is warm. `--network-only` skips part 1.
 // The last line is one JSON object.
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -72,6 +74,8 @@ interface Delivery {
   deliveryP99Ms: number;
   dropped: number;
   rssGrowthMB: number;
+  rssAnonGrowthMB: number;
+  rssFileGrowthMB: number;
   heapGrowthMB: number;
   externalGrowthMB: number;
   graphGrowthMB: number;
@@ -240,7 +244,18 @@ async function measureDelivery(): Promise<Delivery> {
   const memory = () => {
     globalThis.gc?.();
     const m = process.memoryUsage();
-    return { rss: m.rss, heap: m.heapUsed, external: m.external, graphs: t.services.graphs.totals().bytes };
+    // Linux splits resident memory into anonymous (malloc, V8, the graphs' arrays, SQLite's page
+    // caches) and file-backed or shared pages (the embedded stores' files, mapped by mmap_size).
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kB = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+    return {
+      rss: m.rss,
+      anon: kB('RssAnon'),
+      file: kB('RssFile') + kB('RssShmem'),
+      heap: m.heapUsed,
+      external: m.external,
+      graphs: t.services.graphs.totals().bytes,
+    };
   };
   // Warm-up, then the measured run.
   await ingestFor(4);
@@ -274,6 +289,8 @@ async function measureDelivery(): Promise<Delivery> {
     deliveryP99Ms: pct(99),
     dropped: hub.dropped,
     rssGrowthMB: mb(after.rss - before.rss),
+    rssAnonGrowthMB: mb(after.anon - before.anon),
+    rssFileGrowthMB: mb(after.file - before.file),
     heapGrowthMB: mb(after.heap - before.heap),
     externalGrowthMB: mb(after.external - before.external),
     graphGrowthMB: mb(after.graphs - before.graphs),

@@ -59,7 +59,7 @@ describe('recolour and describe', () => {
       at: '2026-03-01T00:00:00Z',
     };
     recolour(cy, review);
-    expect(cy.getElementById('c:c-1').data('colour')).toBe('#c62828');
+    expect(cy.getElementById('c:c-1').data('tone')).toBe('prevent');
     expect(describeEvent(review)).toBe('lee@x.test reviewed c-1: FRAUDSTER');
     expect(describeEvent(link('c-bob', 'email', 'ann@example.com'))).toBe(
       'New link: customer c-bob uses email ann@example.com',

@@ -3,18 +3,21 @@
 import type { Core, NodeSingular, StylesheetJson } from 'cytoscape';
 import type { Action, CustomerPath, Label } from '@redoubt/contracts/api';
 import type { LiveEvent, LiveLink } from '@redoubt/contracts/live';
-import { customerColour, kindStyle } from './network-elements';
+import type { ThemeColours } from '../shell/theme-colours';
+import { customerTone, kindStyle } from './network-elements';
 
-/** New nodes and edges stand out until the network is loaded again. */
-export const LIVE_STYLE: StylesheetJson = [
-  { selector: 'node.fresh', style: { 'border-width': 3, 'border-color': '#fbc02d' } },
-  { selector: 'edge.fresh', style: { 'line-color': '#fbc02d', width: 3 } },
-  { selector: 'node.path', style: { 'border-width': 4, 'border-color': '#c62828' } },
-  { selector: 'edge.path', style: { 'line-color': '#c62828', width: 4 } },
-  // What changed since the last review (network-tools.ts markSince).
-  { selector: 'node.since', style: { 'border-width': 4, 'border-color': '#1565c0' } },
-  { selector: 'edge.since', style: { 'line-color': '#1565c0', width: 4, opacity: 1 } },
-];
+/** New nodes and edges stand out until the network is loaded again; paths and what is new since a review. */
+export function liveStyle(c: ThemeColours): StylesheetJson {
+  return [
+    { selector: 'node.fresh', style: { 'border-width': 3, 'border-color': c.review } },
+    { selector: 'edge.fresh', style: { 'line-color': c.review, width: 3, opacity: 1 } },
+    { selector: 'node.path', style: { 'border-width': 4, 'border-color': c.prevent } },
+    { selector: 'edge.path', style: { 'line-color': c.prevent, width: 4, opacity: 1 } },
+    // What changed since the last review (network-tools.ts markSince).
+    { selector: 'node.since', style: { 'border-width': 4, 'border-color': c.primary } },
+    { selector: 'edge.since', style: { 'line-color': c.primary, width: 4, opacity: 1 } },
+  ];
+}
 
 export type LiveHandler = (event: LiveEvent) => void;
 
@@ -104,7 +107,7 @@ export function mergeLink(cy: Core, link: LiveLink): string[] {
         type: 'customer',
         caption: link.customerId.length > 14 ? `${link.customerId.slice(0, 13)}…` : link.customerId,
         title: `customer ${link.customerId}`,
-        colour: customerColour({}),
+        tone: customerTone({}),
       },
       classes: 'customer fresh',
       position: besideOf(cy.getElementById(identifierNode), cy, salt + 1),
@@ -143,7 +146,7 @@ export function recolour(cy: Core, event: LiveEvent): void {
   if (node.empty()) return;
   const label = event.type === 'score' ? undefined : asLabel(event.label);
   const action = event.type === 'label' ? undefined : asAction(event.action);
-  node.data('colour', customerColour({ label, action }));
+  node.data('tone', customerTone({ label, action }));
 }
 
 /**

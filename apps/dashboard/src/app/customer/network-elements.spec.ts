@@ -1,6 +1,6 @@
 import type { Network } from '@redoubt/contracts/api';
 import type { NetworkNode } from '@redoubt/contracts/api';
-import { HUB_DEGREE, RING_CAPACITY, customerColour, ringsOf, toElements } from './network-elements';
+import { HUB_DEGREE, RING_CAPACITY, customerTone, ringsOf, toElements } from './network-elements';
 
 const seen = { firstSeen: '2026-01-01T00:00:00Z', lastSeen: '2026-02-01T00:00:00Z', count: 1 };
 const network: Network = {
@@ -38,10 +38,10 @@ describe('toElements', () => {
     expect(edges).toEqual(['c:c-1|device:d1', 'c:c-2|device:d1']);
   });
 
-  it('colours a labelled customer by its label, otherwise by its action', () => {
-    expect(customerColour({ label: 'FRAUDSTER', action: 'ALLOW' })).toBe('#c62828');
-    expect(customerColour({ label: 'UNLABELLED', action: 'REVIEW' })).toBe('#ef6c00');
-    expect(customerColour({})).toBe('#90a4ae');
+  it('tones a labelled customer by its label, otherwise by its action', () => {
+    expect(customerTone({ label: 'FRAUDSTER', action: 'ALLOW' })).toBe('prevent');
+    expect(customerTone({ label: 'UNLABELLED', action: 'REVIEW' })).toBe('review');
+    expect(customerTone({})).toBe('neutral');
   });
 });
 

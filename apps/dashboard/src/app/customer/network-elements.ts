@@ -3,8 +3,11 @@
 import type { ConcentricLayoutOptions, ElementDefinition, StylesheetJson } from 'cytoscape';
 import type { Network, NetworkEdge, NetworkNode } from '@redoubt/contracts/api';
 import { labelText, riskTone } from '../risk/risk-chips';
+import type { ThemeColours } from '../shell/theme-colours';
 
-const TONE_COLOUR = { prevent: '#c62828', review: '#ef6c00', allow: '#2e7d32', neutral: '#90a4ae' } as const;
+/** A customer's risk tone: its node is drawn in the theme's colour of that name. */
+export type Tone = ReturnType<typeof riskTone>;
+const TONES: readonly Tone[] = ['prevent', 'review', 'allow', 'neutral'];
 
 export interface KindStyle {
   readonly name: string;
@@ -15,7 +18,11 @@ export interface KindStyle {
   readonly icon: string;
 }
 
-/** Identifier kinds: display name, a short tag drawn on the canvas, a colour and a Material Symbol. */
+/**
+ * Identifier kinds: display name, a short tag drawn on the canvas, a colour and a Material Symbol.
+ * The kinds' colours are mid-tones legible on both themes' surfaces; everything else on the canvas
+ * is drawn in the theme's colours (networkStyle).
+ */
 export const KIND_STYLE: Readonly<Record<string, KindStyle>> = {
   email: { name: 'Email', plural: 'emails', tag: '@', colour: '#5c6bc0', icon: 'mail' },
   phone: { name: 'Phone', plural: 'phones', tag: 'tel', colour: '#00897b', icon: 'call' },
@@ -41,10 +48,10 @@ export function kindStyle(kind: string | undefined): KindStyle {
   );
 }
 
-export function customerColour(node: Pick<NetworkNode, 'label' | 'action'>): string {
+export function customerTone(node: Pick<NetworkNode, 'label' | 'action'>): Tone {
   // A label is a person's judgement, so it wins over the model's action.
   const label = node.label && node.label !== 'UNLABELLED' ? node.label : undefined;
-  return TONE_COLOUR[riskTone(label ?? node.action)];
+  return riskTone(label ?? node.action);
 }
 
 function rootFirst(a: NetworkNode, b: NetworkNode, rootId: string): number {
@@ -164,7 +171,7 @@ function nodeElement(n: NetworkNode, rootId: string, ring: number | undefined): 
       ring,
       caption: nodeCaption(n),
       title: nodeTitle(n),
-      colour: n.type === 'customer' ? customerColour(n) : kindStyle(n.kind).colour,
+      ...(n.type === 'customer' ? { tone: customerTone(n) } : { colour: kindStyle(n.kind).colour }),
     },
     classes: [n.type, n.type === 'customer' && n.key === rootId ? 'root' : '', n.degree > HUB_DEGREE ? 'hub' : '']
       .filter(Boolean)
@@ -257,39 +264,51 @@ export function networkLayout(nodeCount: number): ConcentricLayoutOptions {
   };
 }
 
-export const NETWORK_STYLE: StylesheetJson = [
-  {
-    selector: 'node',
-    style: {
-      'background-color': 'data(colour)',
-      label: 'data(caption)',
-      'font-size': 9,
-      'font-family': 'Roboto, sans-serif',
-      color: '#37474f',
-      'text-valign': 'bottom',
-      'text-margin-y': 3,
-      'min-zoomed-font-size': 6,
+/** The canvas's style in the theme's colours (a canvas cannot read CSS variables: shell/theme-colours.ts). */
+export function networkStyle(c: ThemeColours): StylesheetJson {
+  return [
+    {
+      selector: 'node',
+      style: {
+        label: 'data(caption)',
+        'font-size': 9,
+        'font-family': 'Roboto, sans-serif',
+        color: c.text,
+        'text-valign': 'bottom',
+        'text-margin-y': 3,
+        'min-zoomed-font-size': 6,
+      },
     },
-  },
-  { selector: 'node.customer', style: { shape: 'ellipse', width: 26, height: 26 } },
-  { selector: 'node.identifier', style: { shape: 'round-rectangle', width: 14, height: 14, 'font-size': 8 } },
-  { selector: 'node.hub', style: { 'border-width': 2, 'border-style': 'dashed', 'border-color': '#424242' } },
-  {
-    selector: 'node.group',
-    style: {
-      shape: 'round-rectangle',
-      width: 34,
-      height: 22,
-      'border-width': 2,
-      'border-style': 'double',
-      'border-color': '#455a64',
-      'font-weight': 'bold',
+    { selector: 'node.customer', style: { shape: 'ellipse', width: 26, height: 26, 'background-color': c.neutral } },
+    ...TONES.map((tone) => ({ selector: `node.customer[tone = "${tone}"]`, style: { 'background-color': c[tone] } })),
+    {
+      selector: 'node.identifier',
+      style: { shape: 'round-rectangle', width: 14, height: 14, 'font-size': 8, 'background-color': 'data(colour)' },
     },
-  },
-  { selector: 'node.root', style: { width: 40, height: 40, 'border-width': 4, 'border-color': '#0d47a1' } },
-  {
-    selector: 'edge',
-    style: { width: 'mapData(count, 1, 20, 1, 4)', 'line-color': '#b0bec5', 'curve-style': 'straight', opacity: 0.8 },
-  },
-  { selector: 'node:selected', style: { 'overlay-opacity': 0.15, 'overlay-color': '#0d47a1' } },
-];
+    { selector: 'node.hub', style: { 'border-width': 2, 'border-style': 'dashed', 'border-color': c.mutedText } },
+    {
+      selector: 'node.group',
+      style: {
+        shape: 'round-rectangle',
+        width: 34,
+        height: 22,
+        'background-color': 'data(colour)',
+        'border-width': 2,
+        'border-style': 'double',
+        'border-color': c.mutedText,
+        'font-weight': 'bold',
+      },
+    },
+    { selector: 'node.root', style: { width: 40, height: 40, 'border-width': 4, 'border-color': c.primary } },
+    {
+      selector: 'edge',
+      style: {
+        width: 'mapData(count, 1, 20, 1, 4)',
+        'line-color': c.neutral,
+        'curve-style': 'straight',
+        opacity: 0.55,
+      },
+    },
+    { selector: 'node:selected', style: { 'overlay-opacity': 0.15, 'overlay-color': c.primary } },
+  ];
+}

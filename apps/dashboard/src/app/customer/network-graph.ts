@@ -23,6 +23,7 @@ import type { Core } from 'cytoscape';
 import { IDENTIFIER_KINDS } from '@redoubt/contracts/api';
 import type { CustomerPath, Network, ReviewHistory } from '@redoubt/contracts/api';
 import { errorMessage } from '../http/api-error';
+import { injectThemeColours } from '../shell/theme-colours';
 import { KIND_STYLE, SMOOTH_NODES } from './network-elements';
 import { ClusterPanel } from '../review/cluster-panel';
 import type { LiveEvent } from '@redoubt/contracts/live';
@@ -31,6 +32,7 @@ import { describe, mergeLink, openLive, recolour, showPath } from './live-networ
 import {
   NETWORK_BUDGETS,
   canvasOptions,
+  canvasStyle,
   customerToExpand,
   downloadPng,
   expandGroup,
@@ -75,6 +77,8 @@ export class NetworkGraph {
   readonly customerId = input.required<string>();
 
   private readonly http = inject(HttpClient);
+  /** The theme's colours: the canvas is drawn in them, and restyled when the theme changes. */
+  private readonly colours = injectThemeColours();
 
   // Controls: what the BFF's network route accepts (depth, kinds, asOf).
   protected readonly depths = NETWORK_DEPTHS;
@@ -295,7 +299,7 @@ export class NetworkGraph {
   }
 
   protected exportPng(): void {
-    if (this.cy) downloadPng(this.cy, `network-${this.customerId()}.png`);
+    if (this.cy) downloadPng(this.cy, `network-${this.customerId()}.png`, this.colours().surface);
   }
 
   protected toggleTable(): void {
@@ -368,6 +372,12 @@ export class NetworkGraph {
       onCleanup(close);
     });
 
+    // Another theme: the same drawing, restyled (nothing is laid out again).
+    effect(() => {
+      const colours = this.colours();
+      untracked(() => this.cy?.style(canvasStyle(colours)));
+    });
+
     // Redraw whenever a new network arrives; cytoscape owns the container's children.
     afterRenderEffect(() => {
       const container = this.canvas().nativeElement;
@@ -387,7 +397,7 @@ export class NetworkGraph {
         this.rows.set([]);
         return;
       }
-      cy = cytoscape({ container, ...canvasOptions(network, rootId) });
+      cy = cytoscape({ container, ...canvasOptions(network, rootId, SMOOTH_NODES, untracked(this.colours)) });
       this.cy = cy;
       const current = cy;
       current

@@ -1,7 +1,8 @@
 import cytoscape from 'cytoscape';
 import type { Network } from '@redoubt/contracts/api';
 import { toElements } from './network-elements';
-import { customerToExpand, markSince, mergeNetwork, nodeRows } from './network-tools';
+import { LIGHT_COLOURS } from '../shell/theme-colours';
+import { canvasOptions, canvasStyle, customerToExpand, markSince, mergeNetwork, nodeRows } from './network-tools';
 
 const component = { customers: 3, identifiers: 2, fraudsters: 0, share: 0 };
 const node = (id: string, depth: number, degree = 1) =>
@@ -104,5 +105,25 @@ describe('since the last review', () => {
     markSince(cy, '2026-10-02T00:00:00.000Z');
     expect(markSince(cy, undefined)).toBe(0);
     expect(cy.elements('.since')).toHaveLength(0);
+  });
+});
+
+describe('canvasStyle', () => {
+  // The dark theme's values of a few tokens (styles.scss light-dark() pairs).
+  const dark = { ...LIGHT_COLOURS, prevent: '#ff8a80', neutral: '#b0bec5', text: '#e3e2e6', primary: '#abc7ff' };
+  const labelled: Network = {
+    ...drawn,
+    nodes: drawn.nodes.map((n) => (n.id === 'c:bob' ? { ...n, label: 'FRAUDSTER' as const } : n)),
+  };
+
+  it("draws in the theme's colours, and in the new ones when restyled", () => {
+    const cy = cytoscape({ headless: true, styleEnabled: true, ...canvasOptions(labelled, 'ann') });
+    expect(cy.getElementById('c:bob').style('background-color')).toBe('rgb(198,40,40)');
+    cy.style(canvasStyle(dark));
+    expect(cy.getElementById('c:bob').style('background-color')).toBe('rgb(255,138,128)');
+    expect(cy.getElementById('c:ann').style('background-color')).toBe('rgb(176,190,197)');
+    expect(cy.getElementById('c:ann').style('color')).toBe('rgb(227,226,230)');
+    expect(cy.getElementById('c:ann').style('border-color')).toBe('rgb(171,199,255)');
+    cy.destroy();
   });
 });

@@ -1,9 +1,11 @@
 // Network tools on the drawn graph: merging a node's own neighbourhood into the picture without
 // laying out the rest again (expand), the accessible table of what is drawn, and PNG export.
-import type { CytoscapeOptions, Core, ElementDefinition, Position } from 'cytoscape';
+import type { CytoscapeOptions, Core, ElementDefinition, Position, StylesheetJson } from 'cytoscape';
 import type { Network } from '@redoubt/contracts/api';
-import { NETWORK_STYLE, SMOOTH_NODES, networkLayout, toElements } from './network-elements';
-import { LIVE_STYLE } from './live-network';
+import { LIGHT_COLOURS } from '../shell/theme-colours';
+import type { ThemeColours } from '../shell/theme-colours';
+import { SMOOTH_NODES, networkLayout, networkStyle, toElements } from './network-elements';
+import { liveStyle } from './live-network';
 
 /** The node budgets offered (the network route's maxNodes; the BFF allows up to 5,000). */
 export const NETWORK_BUDGETS = [100, 300, 1000, 2000] as const;
@@ -12,11 +14,16 @@ export const NETWORK_BUDGETS = [100, 300, 1000, 2000] as const;
  * Everything the canvas is made with but its container: the network page and bench:live's Chromium
  * figure (apps/bff/bench/network-canvas.ts) draw the same thing.
  */
-export function canvasOptions(network: Network, rootId: string, limit = SMOOTH_NODES): CytoscapeOptions {
+export function canvasOptions(
+  network: Network,
+  rootId: string,
+  limit = SMOOTH_NODES,
+  colours: ThemeColours = LIGHT_COLOURS,
+): CytoscapeOptions {
   const elements = toElements(network, rootId, limit);
   return {
     elements,
-    style: [...NETWORK_STYLE, ...LIVE_STYLE],
+    style: canvasStyle(colours),
     layout: networkLayout(elements.filter((e) => e.group === 'nodes').length),
     minZoom: 0.2,
     maxZoom: 3,
@@ -25,6 +32,11 @@ export function canvasOptions(network: Network, rootId: string, limit = SMOOTH_N
     boxSelectionEnabled: true,
     selectionType: 'additive',
   };
+}
+
+/** The canvas's whole style in the theme's colours (set again when the theme changes). */
+export function canvasStyle(colours: ThemeColours): StylesheetJson {
+  return [...networkStyle(colours), ...liveStyle(colours)];
 }
 
 /** The n-th spot of a golden-angle spiral around `centre`: new nodes fan out without piling up. */
@@ -149,9 +161,9 @@ export function nodeRows(cy: Core): NodeRow[] {
     .sort((a, b) => Number(a.type !== 'customer') - Number(b.type !== 'customer') || a.id.localeCompare(b.id));
 }
 
-/** The whole drawn network as a PNG file download (cytoscape's cy.png()). */
-export function downloadPng(cy: Core, fileName: string): void {
-  const blob = cy.png({ output: 'blob', full: true, bg: '#ffffff', scale: 2 });
+/** The whole drawn network as a PNG file download (cytoscape's cy.png()), on the theme's surface. */
+export function downloadPng(cy: Core, fileName: string, background: string): void {
+  const blob = cy.png({ output: 'blob', full: true, bg: background, scale: 2 });
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
