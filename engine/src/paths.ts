@@ -1,46 +1,28 @@
 // Shortest chains: between two customers (bidirectional breadth-first search) and from a customer
 // to the nearest customer carrying a label (breadth-first search). Scratch arrays are allocated on
-// first use and kept on the state; compaction drops them (they belong to one numbering).
+// first use and kept on the state; they hold nothing between searches.
 import { DEAD } from './csr.ts';
 import { grown } from './growable.ts';
 import { CUSTOMER } from './ids.ts';
-import { headroom } from './state.ts';
+import { clearBits } from './state.ts';
 import type { EngineState } from './state.ts';
 import type { PathResult } from './types.ts';
 
 /**
- * Scratch for path searches: allocated on first use. Nodes reached are marked in a bitset, side A's
- * and side B's words for the same 32 nodes side by side (650 KB at 2.6M nodes: it stays in a core's
- * cache, where a per-node array misses on every node entered), and cleared from the queues when the
- * search ends. A node's parent is kept by queue position, next to the queue (written in order).
+ * Scratch for path searches: allocated on first use. Nodes reached are marked in the state's
+ * visited bits (bitsFor(): side A's and side B's words for the same 32 nodes side by side, in
+ * cache) and cleared from the queues when the search ends. A node's parent is kept by queue
+ * position, beside the queue (written in order, where a per-node array misses on every node).
  */
 export interface PathArrays {
-  bits: Uint32Array;
   queueB: Int32Array;
   parentA: Int32Array;
   parentB: Int32Array;
 }
 
 function ensurePathArrays(s: EngineState): PathArrays {
-  const words = ((s.ids.count + 31) >>> 5) * 2;
-  if (!s.pathArrays || s.pathArrays.bits.length < words) {
-    s.pathArrays = {
-      bits: new Uint32Array(headroom(words)),
-      queueB: new Int32Array(1024),
-      parentA: new Int32Array(1024),
-      parentB: new Int32Array(1024),
-    };
-  }
+  s.pathArrays ??= { queueB: new Int32Array(1024), parentA: new Int32Array(1024), parentB: new Int32Array(1024) };
   return s.pathArrays;
-}
-
-/** Clears the bits of the first `count` nodes of `queue` (both sides' words: every set bit is some queue's). */
-function clear(bits: Uint32Array, queue: Int32Array, count: number): void {
-  for (let k = 0; k < count; k++) {
-    const word = (queue[k] >>> 5) << 1;
-    bits[word] = 0;
-    bits[word + 1] = 0;
-  }
 }
 
 /** The BFF's own budget (apps/bff/src/routes/customers.ts, PATH_NODE_BUDGET), so the bench times what it serves. */
@@ -115,7 +97,7 @@ function bidirectional(
   excluded: Set<number> | undefined,
 ): PathResult | null {
   if (from === to) return { nodes: [s.describe(from)], hops: 0 };
-  const bits = arrays.bits;
+  const bits = s.bitsFor();
   let { parentA, parentB } = arrays;
   const adj = s.adj;
   const { offsets, targets, slotEdges, hasDelta: deltaBits, baseNodes } = adj;
@@ -218,8 +200,8 @@ function bidirectional(
       costB = nextCost;
     }
   }
-  clear(bits, queueA, tailA);
-  clear(bits, queueB, tailB);
+  clearBits(bits, queueA, tailA);
+  clearBits(bits, queueB, tailB);
   return meetA >= 0 ? chainOf(s, arrays, meetA, meetB) : null;
 }
 
@@ -236,7 +218,7 @@ function nearest(
   arrays: PathArrays,
   excluded: Set<number> | undefined,
 ): PathResult | null {
-  const bits = arrays.bits;
+  const bits = s.bitsFor();
   let parent = arrays.parentA;
   const adj = s.adj;
   const { offsets, targets, slotEdges, hasDelta: deltaBits, baseNodes } = adj;
@@ -290,6 +272,6 @@ function nearest(
       }
     }
   }
-  clear(bits, queue, tail);
+  clearBits(bits, queue, tail);
   return found >= 0 ? chainOf(s, arrays, found, -1) : null;
 }

@@ -95,6 +95,5 @@ function renumber(s: EngineState): void {
   if (s.adj.head.length !== cap) s.adj.resetNodes(cap);
   s.visit = new Uint16Array(cap);
   s.epoch = 0;
-  s.pathArrays = undefined; // its stamps and sizes belong to the old numbering
   s.lastCustomer = -1;
 }

@@ -4,7 +4,7 @@
 import { DEAD } from './csr.ts';
 import { grown } from './growable.ts';
 import { CUSTOMER, normaliseKind } from './ids.ts';
-import { NO_AS_OF, toSeconds } from './state.ts';
+import { NO_AS_OF, clearBits, toSeconds } from './state.ts';
 import type { EngineState } from './state.ts';
 import type { ComponentResult, NetworkOptions } from './types.ts';
 
@@ -103,19 +103,16 @@ export function traverse(s: EngineState, start: number, options: NetworkOptions,
 
 /**
  * Component figures: exact from union-find, or over the first maxNodes nodes (breadth-first) when
- * the component is larger. The capped walk marks nodes in a bitset (s.walkBits, one bit a node:
- * 330 KB at 2.6M nodes, which stays in a core's cache, where the visit stamps take 5.2 MB and miss
- * on every node entered) and clears the bits it set from its queue when done. The graph is
- * bipartite and the walk starts at a customer, so the nodes entered from odd levels are the
- * customers; fraudsters are counted as they are entered, while the walk's own reads are in flight.
+ * the component is larger. The capped walk marks nodes in the state's visited bits (bitsFor(): in
+ * cache, where the visit stamps miss on every node entered) and clears them from its queue. The
+ * graph is bipartite and the walk starts at a customer, so the nodes entered from odd levels are
+ * the customers; fraudsters are counted as they are entered (no second pass over the queue).
  */
 export function component(s: EngineState, start: number, max: number | undefined): ComponentResult {
   const stats = s.componentStats(start);
   if (max === undefined || stats.customers + stats.identifiers <= max) return { ...stats, truncated: false };
   if (!(max >= 1)) throw new RangeError('maxNodes must be >= 1');
-  const words = (s.ids.count + 31) >>> 5;
-  if (s.walkBits.length < words) s.walkBits = new Uint32Array(words + (words >>> 6) + 32);
-  const bits = s.walkBits;
+  const bits = s.bitsFor();
   const adj = s.adj;
   const { offsets, targets, hasDelta: deltaBits, baseNodes } = adj;
   const hasDelta = adj.deltaSize > 0;
@@ -125,7 +122,7 @@ export function component(s: EngineState, start: number, max: number | undefined
   const fraudCode = stats.fraudsters > 0 ? s.fraudCode : -1; // -1: no label code matches
   let queue = s.queue;
   queue[0] = start;
-  bits[start >>> 5] |= 1 << (start & 31);
+  bits[(start >>> 5) << 1] |= 1 << (start & 31);
   let count = 1;
   let next = 0;
   let customers = 1;
@@ -154,7 +151,7 @@ export function component(s: EngineState, start: number, max: number | undefined
         }
         for (; j < end; j++) {
           const w = ts[j];
-          const word = w >>> 5;
+          const word = (w >>> 5) << 1;
           const bit = 1 << (w & 31);
           if ((bits[word] & bit) !== 0 || (checkDead && first[es[j]] === DEAD)) continue;
           if (count >= max) break levels;
@@ -169,7 +166,7 @@ export function component(s: EngineState, start: number, max: number | undefined
       }
     }
   }
-  for (let k = 0; k < count; k++) bits[queue[k] >>> 5] = 0;
+  clearBits(bits, queue, count);
   return {
     customers,
     identifiers: count - customers,
