@@ -52,15 +52,18 @@ export const LOAD_SHEDDING_DEFAULTS: LoadSheddingOptions = {
   retryAfterSeconds: 1,
 };
 
-/** Routes never shed (docs/threat-model.md F6: probes answer whatever the load). */
-export const NEVER_SHED = new Set(['/api/health/live', '/api/health/ready']);
-
-/**
- * Routes whose response stays open for as long as a page is (server-sent events, docs/live.md):
- * once accepted, an idle stream is not a request waiting for the loop, so it is not counted in
- * flight (1,000 open streams would otherwise make every busy moment shed everything).
- */
-export const LONG_LIVED = new Set(['/api/live']);
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * How load shedding treats the route (unset: like any request):
+     *   'never': never shed (the health probes; docs/threat-model.md F6: they answer whatever the load);
+     *   'stream': the response stays open as long as a page does (server-sent events, docs/live.md):
+     *     once accepted, an idle stream is not a request waiting for the loop, so it is not counted
+     *     in flight (1,000 open streams would otherwise make every busy moment shed everything).
+     */
+    shedding?: 'never' | 'stream';
+  }
+}
 
 export interface LoadState {
   overloaded: boolean;
@@ -145,14 +148,14 @@ export default fp<Partial<LoadSheddingOptions>>(
       if (
         state.overloaded &&
         Math.max(state.inFlight, state.thisTurn - 1) >= options.minWaiting &&
-        !NEVER_SHED.has(request.routeOptions.url ?? '')
+        request.routeOptions.config?.shedding !== 'never'
       ) {
         state.shed++;
         throw new Overloaded('The server is over capacity; retry shortly', {
           retryAfterSeconds: options.retryAfterSeconds,
         });
       }
-      if (LONG_LIVED.has(request.routeOptions.url ?? '')) return;
+      if (request.routeOptions.config?.shedding === 'stream') return;
       state.inFlight++;
       reply.raw.once('close', done);
     });

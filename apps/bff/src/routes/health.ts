@@ -76,13 +76,16 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[];
 
   app.get(
     '/api/health/live',
-    { schema: { tags: ['health'], response: { 200: Type.Object({ status: Type.Literal('live') }) } } },
+    {
+      config: { shedding: 'never' },
+      schema: { tags: ['health'], response: { 200: Type.Object({ status: Type.Literal('live') }) } },
+    },
     async () => ({ status: 'live' as const }),
   );
 
   app.get(
     '/api/health/ready',
-    { schema: { tags: ['health'], response: { 200: Ready, 503: Ready } } },
+    { config: { shedding: 'never' }, schema: { tags: ['health'], response: { 200: Ready, 503: Ready } } },
     async (_request, reply) => {
       if (readiness.draining) {
         return reply.status(503).send({ status: 'unavailable', checks: [{ name: 'shutdown', status: 'down' }] });

@@ -41,6 +41,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/live',
     {
+      config: { shedding: 'stream' },
       schema: {
         tags: ['live'],
         summary: 'Server-sent events: new links, scores, labels, reviews, notes and presence for the watched customers',
