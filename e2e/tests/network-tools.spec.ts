@@ -2,11 +2,12 @@
 // ingestion client (the demo's service principal, /demo/login?as=ingest-bot) then sends an event
 // that gives the customer a new device; the open page draws it without a reload, and "Since last
 // review" counts that one link and draws it differently (the canvas changes); pressed again it
-// clears the marks. (Links read from the BFF are compared by their firstSeen: network-tools.spec.ts.)
+// clears the marks. The time slider set a day back draws the network without that link, and "now"
+// draws it again. (Links read from the BFF are compared by their firstSeen: network-tools.spec.ts.)
 import { expect, test } from '@playwright/test';
 import { signInAs } from './sign-in.ts';
 
-test('"since last review" marks the link that arrived after the customer\'s last review', async ({
+test('"since last review" marks the link that arrived after the last review; the time slider takes it away', async ({
   page,
   playwright,
   baseURL,
@@ -80,4 +81,26 @@ test('"since last review" marks the link that arrived after the customer\'s last
   await expect(page.getByTestId('since-text')).toHaveCount(0);
   // The marks are gone again.
   await expect.poll(async () => (await drawn()) === marked, { timeout: 10_000 }).toBe(false);
+  const now = await drawn();
+
+  // The time slider: the network as of a day ago is read from the BFF (asOf) and has no link first
+  // seen today, so the new device is not drawn; back at "now" it is again.
+  const asOf = (days: string) =>
+    page.waitForResponse(
+      (r) =>
+        r.url().includes('/network?') &&
+        (days === '0' ? !r.url().includes('asOf=') : r.url().includes('asOf=')) &&
+        r.status() === 200,
+    );
+  let read = asOf('1');
+  await page.getByTestId('network-as-of').fill('1');
+  await read;
+  await expect(page.getByTestId('network-as-of-text')).not.toHaveText('now');
+  await expect(page.getByTestId('network-row').filter({ hasText: device })).toHaveCount(0);
+  await expect.poll(async () => (await drawn()) === now, { timeout: 10_000 }).toBe(false);
+  read = asOf('0');
+  await page.getByTestId('network-as-of').fill('0');
+  await read;
+  await expect(page.getByTestId('network-as-of-text')).toHaveText('now');
+  await expect(page.getByTestId('network-row').filter({ hasText: device })).toHaveCount(1);
 });
