@@ -52,7 +52,7 @@ g.compact();
 let s: EngineState = stateOf(g);
 if (args.loaded) {
   const dir = mkdtempSync(join(tmpdir(), 'answer-variants-'));
-  g.save(join(dir, 'g.snap'));
+  await g.save(join(dir, 'g.snap'));
   s = loadState(join(dir, 'g.snap'), {});
   rmSync(dir, { recursive: true, force: true });
 }

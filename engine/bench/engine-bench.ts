@@ -3,16 +3,15 @@
 //     [--insert-batch 100] [--network-budget 500] [--engine-only] [--no-hints]
 //     [--profile-inserts file.cpuprofile]
 // Prints each figure and the ratios; the last line is one JSON object (see engine/bench/RESULTS.md).
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UndirectedGraph } from 'graphology';
 import { GraphEngine, writeNetworkJson } from '../src/index.ts';
 import { answerDifference, apiJson, graphologyJson, graphologyNetwork } from './graphology-answer.ts';
 import { KINDS, generate, mulberry32 } from './dataset.ts';
 import { percentile, timeEach } from './timing.ts';
+import { describeSnapshot, snapshotUnderLoad } from './snapshot-pause.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -106,7 +105,7 @@ function graphologyBfs(
 // every --insert-batch links; then a control run, compaction and a snapshot round trip. Run after
 // graphology is released, so its 2 GB heap does not charge every allocation here with a full
 // garbage collection.
-function liveAndSnapshot(sample: string[], baseline99: number): Record<string, number> {
+async function liveAndSnapshot(sample: string[], baseline99: number): Promise<Record<string, number>> {
   const insertRandom = mulberry32(SEED + 2);
   const now = Date.UTC(2026, 0, 1);
   // The links are made up front, as a host's parsed events would be: the timed loop measures link(),
@@ -182,23 +181,24 @@ function liveAndSnapshot(sample: string[], baseline99: number): Record<string, n
     `fold under load: done by ${foldWrites} writes, slowest write ${fmt(slowestWriteMs)} ms, depth-3 p99 ${fmt(foldQuery99)} ms (${fmt(foldQuery99 / baseline99, 2)}x the idle p99); a whole compact() pauses ${fmt(compactMs, 0)} ms`,
   );
 
-  // Snapshot.
-  const file = join(tmpdir(), `engine-bench-${process.pid}.snap`);
-  t = performance.now();
-  engine.save(file);
-  const saveMs = performance.now() - t;
-  t = performance.now();
-  const loaded = GraphEngine.load(file);
-  const loadMs = performance.now() - t;
-  rmSync(file, { force: true });
-  for (const id of sample.slice(0, 100)) {
-    const a = engine.traverse(id, { depth: 3 })!.nodes.slice();
-    const b = loaded.traverse(id, { depth: 3 })!.nodes;
-    if (a.length !== b.length || a.some((v, k) => v !== b[k])) throw new Error(`loaded snapshot differs for ${id}`);
-  }
-  log(`snapshot of ${loaded.stats().links} links: save ${fmt(saveMs, 0)} ms, load ${fmt(loadMs, 0)} ms`);
-
-  return { insertsPerSec, during99, control99, foldWrites, slowestWriteMs, foldQuery99, compactMs, saveMs, loadMs };
+  // Snapshot while links and queries go on, with the event loop's delay measured (snapshot-pause.ts).
+  const snapshot = await snapshotUnderLoad(engine, sample, data.values.slice(0, 4), SEED);
+  log(describeSnapshot(snapshot));
+  const { snapshotTotalMs: saveMs, loadMs, snapshotMaxLoopDelayMs, snapshotCaptureMs, snapshotWrites } = snapshot;
+  return {
+    insertsPerSec,
+    during99,
+    control99,
+    foldWrites,
+    slowestWriteMs,
+    foldQuery99,
+    compactMs,
+    saveMs,
+    loadMs,
+    snapshotMaxLoopDelayMs,
+    snapshotCaptureMs,
+    snapshotWrites,
+  };
 }
 
 /** INSERTS steps of `work`, with a timed depth-3 query after every INSERT_BATCH of them. */
@@ -317,7 +317,7 @@ if (args['engine-only']) {
   const paths = timePaths(sample);
   row(`path, random pairs (${paths.found} found)`, paths.times, undefined);
   const idle99 = percentile(idle, 0.99);
-  const live = liveAndSnapshot(sample, idle99);
+  const live = await liveAndSnapshot(sample, idle99);
   log(
     JSON.stringify({
       bench: 'engine-only',
@@ -337,7 +337,11 @@ if (args['engine-only']) {
       foldSlowestWriteMs: +live.slowestWriteMs.toFixed(3),
       depth3P99WhileFoldingMs: +live.foldQuery99.toFixed(4),
       compactMs: Math.round(live.compactMs),
+      saveMs: Math.round(live.saveMs),
       loadMs: Math.round(live.loadMs),
+      snapshotMaxLoopDelayMs: live.snapshotMaxLoopDelayMs,
+      snapshotCaptureMs: live.snapshotCaptureMs,
+      snapshotWrites: live.snapshotWrites,
     }),
   );
   process.exit(0);
@@ -522,8 +526,20 @@ log(
 graph.clear();
 customerKeys.length = 0;
 valueKeys.length = 0;
-const { insertsPerSec, during99, control99, foldWrites, slowestWriteMs, foldQuery99, compactMs, saveMs, loadMs } =
-  liveAndSnapshot(sample, percentile(d3E, 0.99));
+const {
+  insertsPerSec,
+  during99,
+  control99,
+  foldWrites,
+  slowestWriteMs,
+  foldQuery99,
+  compactMs,
+  saveMs,
+  loadMs,
+  snapshotMaxLoopDelayMs,
+  snapshotCaptureMs,
+  snapshotWrites,
+} = await liveAndSnapshot(sample, percentile(d3E, 0.99));
 
 const result = {
   bench: 'engine',
@@ -572,6 +588,9 @@ const result = {
   compactMs: Math.round(compactMs),
   saveMs: Math.round(saveMs),
   loadMs: Math.round(loadMs),
+  snapshotMaxLoopDelayMs,
+  snapshotCaptureMs,
+  snapshotWrites,
   identicalNodeSets: mismatches === 0,
   identicalAnswers: answerMismatches === 0 && jsonMismatches === 0 && pathMismatches === 0,
 };

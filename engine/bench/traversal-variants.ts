@@ -41,9 +41,10 @@ for (let c = 0; c < N; c++) {
     g.link(`cus_${c}`, KINDS[k], `${KINDS[k]}-${v}`, Date.UTC(2025, 0, 1) + c * 1000);
   }
 }
-// The state behind a GraphEngine is private: read it back from a snapshot.
+// The state behind a GraphEngine is private: read it back from a snapshot of the compacted graph.
+g.compact();
 const dir = mkdtempSync(join(tmpdir(), 'traversal-variants-'));
-g.save(join(dir, 'g.snap'));
+await g.save(join(dir, 'g.snap'));
 const s: EngineState = loadState(join(dir, 'g.snap'), {});
 rmSync(dir, { recursive: true, force: true });
 const n = s.ids.count;

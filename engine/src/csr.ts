@@ -295,25 +295,39 @@ export class Adjacency {
    * the write that finishes the fold a garbage collection).
    */
   #swapIn(fold: Fold): void {
-    const { dTarget, dEdge, dNext, head, hasDelta, deltaSize } = this;
+    const { dTarget, dEdge, deltaSize } = this;
     const kept = deltaSize - fold.deltaStart;
     dTarget.copyWithin(0, fold.deltaStart, deltaSize);
     dEdge.copyWithin(0, fold.deltaStart, deltaSize);
+    this.#relink(kept);
+    this.offsets = fold.offsets;
+    this.targets = fold.targets.subarray(0, fold.at);
+    this.slotEdges = fold.slotEdges.subarray(0, fold.at);
+    this.baseNodes = fold.nodes;
+    this.#fold = undefined;
+  }
+
+  /** The delta of a snapshot (entries in pairs, as addPair makes them) as this adjacency's delta. */
+  restoreDelta(dTarget: Int32Array, dEdge: Int32Array): void {
+    if (dTarget.length === 0) return;
+    this.dTarget = dTarget;
+    this.dEdge = dEdge;
+    this.dNext = column(Int32Array, dTarget.length);
+    this.#relink(dTarget.length);
+  }
+
+  /** Rebuilds the per-node lists over delta entries 0..size-1, which hold pairs (v -> w, w -> v) from an even index. */
+  #relink(size: number): void {
+    const { dTarget, dNext, head, hasDelta } = this;
     head.fill(-1);
     hasDelta.fill(0);
-    // Entries come in pairs (see addPair) from an even index, so the tail's pairs stay aligned.
-    for (let i = 0; i < kept; i++) {
+    for (let i = 0; i < size; i++) {
       const source = dTarget[i ^ 1];
       dNext[i] = head[source];
       head[source] = i;
       hasDelta[source >>> 5] |= 1 << (source & 31);
     }
-    this.offsets = fold.offsets;
-    this.targets = fold.targets.subarray(0, fold.at);
-    this.slotEdges = fold.slotEdges.subarray(0, fold.at);
-    this.baseNodes = fold.nodes;
-    this.deltaSize = kept;
-    this.#fold = undefined;
+    this.deltaSize = size;
   }
 
   byteSize(): number {

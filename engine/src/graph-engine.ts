@@ -4,7 +4,8 @@
 // renumber.ts (compact()) and codec.ts (snapshots). Queries reuse preallocated scratch arrays and
 // an epoch-stamped visited array: no per-query Set or Map on the traversal path.
 import { DEAD } from './csr.ts';
-import { loadState, saveState } from './codec.ts';
+import { capture, loadState, writeCapture } from './codec.ts';
+import type { Capture } from './codec.ts';
 import { CUSTOMER, normaliseKind, normaliseValue } from './ids.ts';
 import { DEFAULT_PATH_BUDGET, path } from './paths.ts';
 import { compact } from './renumber.ts';
@@ -39,6 +40,10 @@ export class GraphEngine {
   }
   /** Bumped whenever component keys may stop naming their components (unlink, compact). */
   #componentGeneration = 0;
+  /** The snapshot being written, if any: writes tell it what they change in place (codec.ts). */
+  #saving: Capture | undefined;
+  /** The last save() asked for, so that saves run one after another (settled, never rejecting). */
+  #saveQueue: Promise<void> | undefined;
 
   constructor(options: GraphEngineOptions = {}) {
     this.#s = new EngineState(options);
@@ -74,6 +79,7 @@ export class GraphEngine {
       s.liveLinks++;
       if (!s.ufStale) s.uf.union(c, i);
     } else {
+      this.#saving?.noteEdge(e);
       if (t < s.edgeFirst[e]) s.edgeFirst[e] = t;
       if (t > s.edgeLast[e]) s.edgeLast[e] = t;
       if (s.edgeCount[e] < 0xffff) s.edgeCount[e]++;
@@ -108,6 +114,7 @@ export class GraphEngine {
     if (c < 0 || i < 0) return false;
     const e = s.findEdge(c, i);
     if (e < 0) return false;
+    this.#saving?.noteEdge(e);
     s.edgeFirst[e] = DEAD;
     s.deadSlots += 2;
     s.liveLinks--;
@@ -124,6 +131,7 @@ export class GraphEngine {
     const s = this.#s;
     const id = checkCustomerId(customerId);
     const c = s.node(CUSTOMER, id);
+    this.#saving?.noteNode(c);
     const meta = s.meta[c];
     let label = meta & 15;
     let action = meta >>> 4;
@@ -150,6 +158,7 @@ export class GraphEngine {
    * hosts call this for bulk loads and quiet moments; save() calls it. Ids from traverse() change.
    */
   compact(): void {
+    this.#saving?.noteRenumber();
     compact(this.#s);
     this.#componentGeneration++;
   }
@@ -162,6 +171,9 @@ export class GraphEngine {
   fold(work = Infinity): boolean {
     const s = this.#s;
     const adj = s.adj;
+    // A fold's last step moves the delta in place (csr.ts swapIn), which a snapshot being written
+    // reads: folds wait for the save. Meanwhile new links only append to the delta.
+    if (this.#saving) return adj.folding;
     if (!adj.folding) {
       if (adj.deltaSize === 0 && s.deadSlots === 0) return false;
       s.deadAtFold = s.deadSlots;
@@ -175,6 +187,7 @@ export class GraphEngine {
   #maintain(): void {
     const s = this.#s;
     const adj = s.adj;
+    if (this.#saving) return; // see fold()
     if (adj.folding) {
       this.fold(s.foldWork);
       return;
@@ -344,13 +357,38 @@ export class GraphEngine {
 
   // ---- snapshots ----
 
-  /** Writes a snapshot (compacting first) to `file`, atomically (temporary file + rename). */
-  save(file: string): void {
-    const s = this.#s;
-    compact(s);
-    this.#componentGeneration++;
-    s.ensureUf();
-    saveState(s, file);
+  /**
+   * Writes a snapshot of the graph as it is now to `file`, atomically (temporary file + rename),
+   * without stopping the host for it: the state is captured synchronously (counts and references,
+   * no copies), then written a slice at a time while reads and writes go on; rows that writes
+   * change meanwhile are kept as they were (codec.ts). Writes made after the call are not in the
+   * file; every write before it is.
+   * Folds wait until the file is written. A save called while another is being written runs after
+   * it, and captures the state when it starts. Nothing is compacted: call compact() for that.
+   */
+  save(file: string): Promise<void> {
+    const run = async (): Promise<void> => {
+      const s = this.#s;
+      const taken = capture(s);
+      this.#saving = taken;
+      s.uf.watch = taken;
+      try {
+        await writeCapture(taken, file);
+      } finally {
+        this.#saving = undefined;
+        s.uf.watch = undefined;
+      }
+    };
+    const result = this.#saveQueue ? this.#saveQueue.then(run) : run();
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#saveQueue = settled;
+    void settled.then(() => {
+      if (this.#saveQueue === settled) this.#saveQueue = undefined;
+    });
+    return result;
   }
 
   /** Restores a snapshot written by save(). Throws an Error naming the problem for a damaged or foreign file. */

@@ -13,18 +13,27 @@
 //   ...           sections, each zero-padded to 8 bytes
 import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { writeFileAtomic } from './atomic-file.ts';
+import { writeAllAt, writeFileAtomicAsync } from './atomic-file.ts';
 
 export const SNAPSHOT_MAGIC = 'RDBTGRPH';
-export const SNAPSHOT_VERSION = 1;
+/** Version 2 added the live delta (deltaTarget, deltaEdge) and a union-find that may be left out (`ufStale`). */
+export const SNAPSHOT_VERSION = 2;
+/** Versions load() still reads: version 1 files are version 2 files without a delta. */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 const HEADER = 32;
 
-type SectionArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array;
+export type SectionArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array;
 type SectionType = 'u8' | 'u16' | 'u32' | 'i32' | 'f32';
 
 export interface SnapshotSection {
   name: string;
   array: SectionArray;
+  /**
+   * Rewrites a slice of `array` on its way to the file, in a private copy (`slice` holds elements
+   * start.. of the section): how a snapshot written while the engine keeps changing leaves out
+   * what changed after it began (codec.ts).
+   */
+  patch?: (slice: SectionArray, start: number) => void;
 }
 
 const constructors = {
@@ -46,41 +55,74 @@ function typeOf(array: SectionArray): SectionType {
 const pad8 = (n: number): number => (n + 7) & ~7;
 const ZEROS = new Uint8Array(8);
 
-function bytesOf(array: SectionArray): Uint8Array {
-  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-}
+/**
+ * Bytes copied, patched, checksummed and written per step, and at most SLICE_ELEMENTS elements
+ * (the patch loops cost per element). Each step is about a millisecond of the event loop's time
+ * (a copy, zlib's crc32, a patch); the write itself runs on the thread pool while the loop serves
+ * other work.
+ */
+export const SLICE_BYTES = 1 << 20;
+const SLICE_ELEMENTS = 1 << 16;
 
-/** Writes `meta` and `sections` to `file` through a temporary file and a rename, so a crash never leaves half a snapshot. */
-export function writeSnapshot(file: string, meta: Record<string, unknown>, sections: SnapshotSection[]): void {
+/**
+ * Writes `meta` and `sections` to `file` through a temporary file and a rename, so a crash never
+ * leaves half a snapshot. Slice by slice (SLICE_BYTES): each slice is copied into a private
+ * buffer before it is patched, checksummed and handed to the file system, so the arrays may change
+ * while the write is in flight without the file disagreeing with its checksum.
+ */
+export async function writeSnapshot(
+  file: string,
+  meta: Record<string, unknown>,
+  sections: SnapshotSection[],
+): Promise<void> {
   const metaBytes = Buffer.from(
     JSON.stringify({
       ...meta,
       sections: sections.map((s) => ({ name: s.name, type: typeOf(s.array), length: s.array.length })),
     }),
   );
-  const chunks: Uint8Array[] = [metaBytes, ZEROS.subarray(0, pad8(metaBytes.length) - metaBytes.length)];
-  for (const s of sections) {
-    const bytes = bytesOf(s.array);
-    chunks.push(bytes, ZEROS.subarray(0, pad8(bytes.length) - bytes.length));
-  }
-  let crc = 0;
-  let payload = 0;
-  for (const chunk of chunks) {
-    // zlib.crc32 returns 0 for an empty view of an empty buffer (Node 22): skip empty chunks.
-    if (chunk.length > 0) crc = crc32(chunk, crc);
-    payload += chunk.length;
-  }
-  const header = Buffer.alloc(HEADER);
-  header.write(SNAPSHOT_MAGIC, 0, 'latin1');
-  header.writeUInt32LE(SNAPSHOT_VERSION, 8);
-  header.writeUInt32LE(metaBytes.length, 12);
-  header.writeUInt32LE(crc >>> 0, 16);
-  header.writeUInt32LE(sections.length, 20);
-  header.writeDoubleLE(payload, 24);
-  writeFileAtomic(file, [header, ...chunks]);
+  let payload = pad8(metaBytes.length);
+  for (const s of sections) payload += pad8(s.array.byteLength);
+  const staging = new ArrayBuffer(SLICE_BYTES);
+  await writeFileAtomicAsync(file, async (handle) => {
+    let crc = 0;
+    let at = HEADER;
+    const put = async (bytes: Uint8Array): Promise<void> => {
+      // zlib.crc32 returns 0 for an empty view of an empty buffer (Node 22): skip empty chunks.
+      if (bytes.length === 0) return;
+      crc = crc32(bytes, crc);
+      await writeAllAt(handle, bytes, at);
+      at += bytes.length;
+    };
+    await put(metaBytes);
+    await put(ZEROS.subarray(0, pad8(metaBytes.length) - metaBytes.length));
+    for (const section of sections) {
+      const { length, byteLength } = section.array;
+      const Ctor = constructors[typeOf(section.array)];
+      const perSlice = Math.min(SLICE_ELEMENTS, SLICE_BYTES / Ctor.BYTES_PER_ELEMENT);
+      for (let start = 0; start < length; start += perSlice) {
+        const count = Math.min(perSlice, length - start);
+        const slice = new Ctor(staging, 0, count);
+        slice.set(section.array.subarray(start, start + count)); // read per slice: it may be swapped for a copy
+        section.patch?.(slice, start);
+        await put(new Uint8Array(staging, 0, count * Ctor.BYTES_PER_ELEMENT));
+      }
+      await put(ZEROS.subarray(0, pad8(byteLength) - byteLength));
+    }
+    if (at - HEADER !== payload) throw new Error(`snapshot writer: wrote ${at - HEADER} bytes, planned ${payload}`);
+    const header = Buffer.alloc(HEADER);
+    header.write(SNAPSHOT_MAGIC, 0, 'latin1');
+    header.writeUInt32LE(SNAPSHOT_VERSION, 8);
+    header.writeUInt32LE(metaBytes.length, 12);
+    header.writeUInt32LE(crc >>> 0, 16);
+    header.writeUInt32LE(sections.length, 20);
+    header.writeDoubleLE(payload, 24);
+    await writeAllAt(handle, header, 0);
+  });
 }
 
 export interface SnapshotContents {
+  version: number;
   meta: Record<string, unknown>;
   sections: Map<string, SectionArray>;
 }
@@ -95,8 +137,8 @@ export function readSnapshot(file: string): SnapshotContents {
   if (data.length < HEADER) fail(file, `truncated: ${data.length} bytes, the header alone needs ${HEADER}`);
   if (data.toString('latin1', 0, 8) !== SNAPSHOT_MAGIC) fail(file, 'not a Redoubt graph snapshot (bad magic bytes)');
   const version = data.readUInt32LE(8);
-  if (version !== SNAPSHOT_VERSION)
-    fail(file, `unsupported format version ${version} (this engine reads ${SNAPSHOT_VERSION})`);
+  if (!READABLE_VERSIONS.includes(version))
+    fail(file, `unsupported format version ${version} (this engine reads ${READABLE_VERSIONS.join(' and ')})`);
   const metaLength = data.readUInt32LE(12);
   const expectedCrc = data.readUInt32LE(16);
   const sectionCount = data.readUInt32LE(20);
@@ -133,7 +175,7 @@ export function readSnapshot(file: string): SnapshotContents {
     offset += pad8(bytes);
   }
   if (offset !== data.length) fail(file, 'sections do not fill the payload');
-  return { meta, sections };
+  return { version, meta, sections };
 }
 
 /** Names the sections a reader requires, failing with the first missing one. */

@@ -9,6 +9,14 @@ export interface UnionFindArrays {
   fraudsters: Map<number, number>;
 }
 
+/**
+ * Told before a write to parent[v] and customers[v] (v = -1: before a reset of them all), so a
+ * snapshot being written can keep the values it captured (codec.ts).
+ */
+export interface UnionFindWatch {
+  beforeWrite(v: number): void;
+}
+
 export class UnionFind {
   /** parent[v] >= 0 links to the parent; a root holds -(component size). */
   parent: Int32Array;
@@ -16,6 +24,7 @@ export class UnionFind {
   customers: Int32Array;
   /** Root -> fraudsters in the component, for the few components that have any (saves 4 bytes a node). */
   fraudsters: Map<number, number>;
+  watch: UnionFindWatch | undefined;
 
   constructor(capacity: number, arrays?: UnionFindArrays) {
     this.parent = arrays?.parent ?? column(Int32Array, capacity, -1);
@@ -31,6 +40,7 @@ export class UnionFind {
 
   /** Resets nodes 0..n-1 to singletons. */
   reset(n: number, isCustomer: (v: number) => boolean, isFraudster: (v: number) => boolean): void {
+    this.watch?.beforeWrite(-1);
     this.parent.fill(-1, 0, n);
     this.fraudsters.clear();
     for (let v = 0; v < n; v++) {
@@ -41,6 +51,7 @@ export class UnionFind {
 
   /** A new singleton node. */
   add(v: number, customer: boolean): void {
+    this.watch?.beforeWrite(v);
     this.parent[v] = -1;
     this.customers[v] = customer ? 1 : 0;
   }
@@ -52,6 +63,7 @@ export class UnionFind {
       if (p < 0) return v;
       const g = parent[p];
       if (g < 0) return p;
+      this.watch?.beforeWrite(v);
       parent[v] = g; // path halving
       v = g;
     }
@@ -66,6 +78,10 @@ export class UnionFind {
       const t = ra;
       ra = rb;
       rb = t;
+    }
+    if (this.watch) {
+      this.watch.beforeWrite(ra);
+      this.watch.beforeWrite(rb);
     }
     parent[ra] += parent[rb];
     parent[rb] = ra;

@@ -12,9 +12,9 @@ import { graphEngineSpec } from './spec.ts';
 const dir = mkdtempSync(join(tmpdir(), 'engine-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
-const roundTrip = (engine: GraphEngine): GraphEngine => {
+const roundTrip = async (engine: GraphEngine): Promise<GraphEngine> => {
   const file = join(dir, `spec-${files++}.snap`);
-  engine.save(file);
+  await engine.save(file);
   return GraphEngine.load(file);
 };
 const T = Date.UTC(2026, 0, 1);
@@ -183,36 +183,36 @@ describe('tenants', () => {
 });
 
 describe('snapshot files', () => {
-  const sample = (): string => {
+  const sample = async (): Promise<string> => {
     const g = new GraphEngine();
     for (let k = 0; k < 200; k++) g.link(`c${k}`, k % 2 ? 'email' : 'device', `v${k % 37}`, T + k * 1000);
     g.setCustomer('c3', { label: 'FRAUDSTER', score: 0.25 });
     const file = join(dir, `sample-${files++}.snap`);
-    g.save(file);
+    await g.save(file);
     return file;
   };
 
-  it('round-trips the graph, attributes and component figures, and saves atomically', () => {
-    const file = sample();
+  it('round-trips the graph, attributes and component figures, and saves atomically', async () => {
+    const file = await sample();
     const g = GraphEngine.load(file);
     assert.equal(g.stats().links, 200);
     assert.equal(g.network('c3')!.nodes[0].label, 'FRAUDSTER');
     assert.equal(g.component('c3')!.fraudsters, 1);
     assert.equal(readFileSync(file).toString('latin1', 0, 8), SNAPSHOT_MAGIC);
-    g.save(file); // overwrite in place through a temporary file
+    await g.save(file); // overwrite in place through a temporary file
     assert.equal(GraphEngine.load(file).stats().links, 200);
   });
 
-  it('rejects a flipped byte with a checksum error', () => {
-    const file = sample();
+  it('rejects a flipped byte with a checksum error', async () => {
+    const file = await sample();
     const bytes = readFileSync(file);
     bytes[bytes.length - 20] ^= 0xff;
     writeFileSync(file, bytes);
     assert.throws(() => GraphEngine.load(file), /checksum mismatch/);
   });
 
-  it('rejects truncated files, naming the expected size', () => {
-    const file = sample();
+  it('rejects truncated files, naming the expected size', async () => {
+    const file = await sample();
     const bytes = readFileSync(file);
     writeFileSync(file, bytes.subarray(0, bytes.length - 100));
     assert.throws(() => GraphEngine.load(file), /truncated: \d+ bytes, expected \d+/);
@@ -222,11 +222,11 @@ describe('snapshot files', () => {
     assert.throws(() => GraphEngine.load(file), /4 unexpected bytes after the end/);
   });
 
-  it('rejects foreign files and unknown versions', () => {
+  it('rejects foreign files and unknown versions', async () => {
     const file = join(dir, 'foreign.snap');
     writeFileSync(file, Buffer.alloc(64, 1));
     assert.throws(() => GraphEngine.load(file), /not a Redoubt graph snapshot/);
-    const good = readFileSync(sample());
+    const good = readFileSync(await sample());
     good.writeUInt32LE(99, 8);
     writeFileSync(file, good);
     assert.throws(() => GraphEngine.load(file), /unsupported format version 99/);

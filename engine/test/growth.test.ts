@@ -92,7 +92,7 @@ describe('an engine growing far past its initial capacity', () => {
     }
   }
 
-  it('answers like the reference through growth, auto-compactions and a snapshot, then grows again', () => {
+  it('answers like the reference through growth, auto-compactions and a snapshot, then grows again', async () => {
     const engine = new GraphEngine({ compactMin: 600, compactRatio: 0.25 });
     const reference = new ReferenceGraph();
     let n = 0;
@@ -112,7 +112,7 @@ describe('an engine growing far past its initial capacity', () => {
     check(engine, reference, 1200);
 
     const file = join(dir, 'grown.snap');
-    engine.save(file);
+    await engine.save(file);
     const loaded = GraphEngine.load(file);
     check(loaded, reference, 1200);
     // The loaded columns are views of the file's buffer: growing must copy them, not lose them.

@@ -185,31 +185,36 @@ describe('GraphEngine matches the reference implementation', () => {
     );
   });
 
-  it('save/load round trip answers every query the same, and keeps taking links', () => {
+  it('save/load round trip answers every query the same, and keeps taking links', async () => {
     let run = 0;
-    fc.assert(
-      fc.property(ops, ops, fc.array(queryArb, { minLength: 1, maxLength: 4 }), (before, afterLoad, queries) => {
-        const engine = new GraphEngine(SMALL_FOLDS);
-        const reference = new ReferenceGraph();
-        apply(before, engine, reference);
-        const file = join(dir, `round-trip-${run++}.snap`);
-        engine.save(file);
-        const loaded = GraphEngine.load(file, SMALL_FOLDS);
-        assert.deepEqual(loaded.stats().links, engine.stats().links);
-        apply(afterLoad, loaded, reference);
-        for (const q of queries) {
-          const options = optionsOf(q);
-          const theirs = reference.network(`u${q.c}`, options);
-          const mine = loaded.network(`u${q.c}`, options);
-          assert.deepEqual(mine?.nodes, theirs?.nodes);
-          assert.deepEqual(sortEdges(mine?.edges ?? []), sortEdges(theirs?.edges ?? []));
-          assert.deepEqual(mine?.component, theirs?.component);
-          assert.deepEqual(
-            loaded.component(`u${q.c}`, { maxNodes: q.maxNodes }),
-            reference.component(`u${q.c}`, q.maxNodes),
-          );
-        }
-      }),
+    await fc.assert(
+      fc.asyncProperty(
+        ops,
+        ops,
+        fc.array(queryArb, { minLength: 1, maxLength: 4 }),
+        async (before, afterLoad, queries) => {
+          const engine = new GraphEngine(SMALL_FOLDS);
+          const reference = new ReferenceGraph();
+          apply(before, engine, reference);
+          const file = join(dir, `round-trip-${run++}.snap`);
+          await engine.save(file);
+          const loaded = GraphEngine.load(file, SMALL_FOLDS);
+          assert.deepEqual(loaded.stats().links, engine.stats().links);
+          apply(afterLoad, loaded, reference);
+          for (const q of queries) {
+            const options = optionsOf(q);
+            const theirs = reference.network(`u${q.c}`, options);
+            const mine = loaded.network(`u${q.c}`, options);
+            assert.deepEqual(mine?.nodes, theirs?.nodes);
+            assert.deepEqual(sortEdges(mine?.edges ?? []), sortEdges(theirs?.edges ?? []));
+            assert.deepEqual(mine?.component, theirs?.component);
+            assert.deepEqual(
+              loaded.component(`u${q.c}`, { maxNodes: q.maxNodes }),
+              reference.component(`u${q.c}`, q.maxNodes),
+            );
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });

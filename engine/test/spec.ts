@@ -7,7 +7,7 @@ import type { GraphEngine } from '../src/index.ts';
 export interface EngineHarness {
   create: () => GraphEngine;
   /** Called after writes and before reads: identity, compact(), or a save/load round trip. */
-  settle: (engine: GraphEngine) => GraphEngine;
+  settle: (engine: GraphEngine) => GraphEngine | Promise<GraphEngine>;
 }
 
 const T = Date.UTC(2026, 0, 1);
@@ -16,13 +16,13 @@ const ids = (g: GraphEngine, customer: string, options = {}): string[] =>
 
 export function graphEngineSpec(name: string, { create, settle }: EngineHarness): void {
   describe(`GraphEngine spec: ${name}`, () => {
-    it('links customers through shared identifiers, with per-kind normalisation', () => {
+    it('links customers through shared identifiers, with per-kind normalisation', async () => {
       const g = create();
       assert.equal(g.link('a', 'email', ' Ann@Example.COM ', T), true);
       assert.equal(g.link('b', 'EMAIL', 'ann@example.com', T + 1000), true);
       assert.equal(g.link('b', 'phone', '+44 (0)20 7946-0000', T), true);
       assert.equal(g.link('c', 'phone', '+440207946 0000', T), true);
-      const s = settle(g);
+      const s = await settle(g);
       assert.deepEqual(ids(s, 'a', { depth: 4 }), [
         'c:a',
         'email:ann@example.com',
@@ -33,21 +33,21 @@ export function graphEngineSpec(name: string, { create, settle }: EngineHarness)
       assert.deepEqual(s.stats().identifiersByKind, { email: 1, phone: 1 });
     });
 
-    it('counts repeated links on one edge with first and last seen', () => {
+    it('counts repeated links on one edge with first and last seen', async () => {
       const g = create();
       assert.equal(g.link('a', 'device', 'd1', T + 5000), true);
       assert.equal(g.link('a', 'device', 'd1', T), false);
       assert.equal(g.link('a', 'device', 'd1', T + 9000), false);
-      const edge = settle(g).network('a')!.edges[0];
+      const edge = (await settle(g)).network('a')!.edges[0];
       assert.deepEqual(edge, { source: 'c:a', target: 'device:d1', firstSeen: T, lastSeen: T + 9000, count: 3 });
     });
 
-    it('network() returns the contract shape: depth, degree, attributes, truncated, component', () => {
+    it('network() returns the contract shape: depth, degree, attributes, truncated, component', async () => {
       const g = create();
       g.link('a', 'ip', '10.0.0.1', T);
       g.link('b', 'ip', '10.0.0.1', T);
       g.setCustomer('b', { label: 'FRAUDSTER', action: 'PREVENT', score: 0.91 });
-      const n = settle(g).network('a')!;
+      const n = (await settle(g)).network('a')!;
       assert.deepEqual(n.nodes, [
         { id: 'c:a', type: 'customer', key: 'a', depth: 0, degree: 1 },
         { id: 'ip:10.0.0.1', type: 'identifier', key: '10.0.0.1', kind: 'ip', depth: 1, degree: 2 },
@@ -66,13 +66,13 @@ export function graphEngineSpec(name: string, { create, settle }: EngineHarness)
       assert.deepEqual(n.component, { customers: 2, identifiers: 1, fraudsters: 1, share: 0.5 });
     });
 
-    it('depth counts hops in the customer–identifier graph', () => {
+    it('depth counts hops in the customer–identifier graph', async () => {
       const g = create();
       for (let k = 0; k < 5; k++) {
         g.link(`c${k}`, 'device', `d${k}`, T);
         g.link(`c${k + 1}`, 'device', `d${k}`, T);
       }
-      const s = settle(g);
+      const s = await settle(g);
       assert.deepEqual(ids(s, 'c0', { depth: 0 }), ['c:c0']);
       assert.deepEqual(ids(s, 'c0', { depth: 1 }), ['c:c0', 'device:d0']);
       assert.deepEqual(ids(s, 'c0', { depth: 3 }), ['c:c0', 'device:d0', 'c:c1', 'device:d1']);
@@ -82,10 +82,10 @@ export function graphEngineSpec(name: string, { create, settle }: EngineHarness)
       );
     });
 
-    it('maxNodes caps exactly, in deterministic breadth-first order, and says so', () => {
+    it('maxNodes caps exactly, in deterministic breadth-first order, and says so', async () => {
       const g = create();
       for (let k = 0; k < 50; k++) g.link(`m${k}`, 'ip', 'office', T + k * 1000);
-      const s = settle(g);
+      const s = await settle(g);
       const n = s.network('m0', { maxNodes: 10 })!;
       assert.equal(n.nodes.length, 10);
       assert.equal(n.truncated, true);
@@ -98,30 +98,30 @@ export function graphEngineSpec(name: string, { create, settle }: EngineHarness)
       assert.equal(s.network('m0', { maxNodes: 50 })!.truncated, true);
     });
 
-    it('excludeValues keeps a hub out; kinds restricts the identifiers followed', () => {
+    it('excludeValues keeps a hub out; kinds restricts the identifiers followed', async () => {
       const g = create();
       g.link('a', 'ip', 'hub', T);
       g.link('b', 'ip', 'hub', T);
       g.link('a', 'email', 'a@x', T);
       g.link('c', 'email', 'a@x', T);
-      const s = settle(g);
+      const s = await settle(g);
       assert.deepEqual(ids(s, 'a', { excludeValues: ['ip:HUB'] }), ['c:a', 'email:a@x', 'c:c']);
       assert.deepEqual(ids(s, 'a', { kinds: ['ip'] }), ['c:a', 'ip:hub', 'c:b']);
       assert.deepEqual(ids(s, 'a', { excludeValues: ['c:c'] }), ['c:a', 'ip:hub', 'email:a@x', 'c:b']);
     });
 
-    it('asOf leaves out links first seen after it', () => {
+    it('asOf leaves out links first seen after it', async () => {
       const g = create();
       g.link('a', 'card', '4111', T);
       g.link('b', 'card', '4111', T + 60_000);
       g.link('b', 'card', '4111', T + 120_000);
-      const s = settle(g);
+      const s = await settle(g);
       assert.deepEqual(ids(s, 'a', { asOf: T + 59_000 }), ['c:a', 'card:4111']);
       assert.deepEqual(ids(s, 'a', { asOf: new Date(T + 60_000) }), ['c:a', 'card:4111', 'c:b']);
       assert.equal(s.network('a', { asOf: T + 59_000 })!.edges.length, 1);
     });
 
-    it('unlink removes a link from traversals, degrees and component figures', () => {
+    it('unlink removes a link from traversals, degrees and component figures', async () => {
       const g = create();
       g.link('a', 'phone', '+1555', T);
       g.link('b', 'phone', '+1555', T);
@@ -129,7 +129,7 @@ export function graphEngineSpec(name: string, { create, settle }: EngineHarness)
       assert.equal(g.unlink('b', 'phone', '+1555'), true);
       assert.equal(g.unlink('b', 'phone', '+1555'), false);
       assert.equal(g.unlink('nobody', 'phone', '+1555'), false);
-      const s = settle(g);
+      const s = await settle(g);
       assert.deepEqual(ids(s, 'a'), ['c:a', 'phone:+1555']);
       assert.equal(s.network('a')!.nodes[1].degree, 1);
       assert.deepEqual(s.component('a'), { customers: 1, identifiers: 1, fraudsters: 0, share: 0, truncated: false });
@@ -140,12 +140,12 @@ export function graphEngineSpec(name: string, { create, settle }: EngineHarness)
       assert.equal(s.path('a', { nearestLabel: 'FRAUDSTER' }), null);
     });
 
-    it('component() is exact, and capped breadth-first when larger than maxNodes', () => {
+    it('component() is exact, and capped breadth-first when larger than maxNodes', async () => {
       const g = create();
       for (let k = 0; k < 10; k++) g.link(`r${k}`, 'device', 'ring', T);
       for (let k = 0; k < 4; k++) g.setCustomer(`r${k}`, { label: 'FRAUDSTER' });
       g.setCustomer('r0', { label: 'GENUINE' });
-      const s = settle(g);
+      const s = await settle(g);
       assert.deepEqual(s.component('r5'), {
         customers: 10,
         identifiers: 1,
@@ -165,7 +165,7 @@ export function graphEngineSpec(name: string, { create, settle }: EngineHarness)
       assert.equal(s.component('unknown'), null);
     });
 
-    it('path() finds the shortest chain or the nearest labelled customer', () => {
+    it('path() finds the shortest chain or the nearest labelled customer', async () => {
       const g = create();
       g.link('a', 'email', 'e1', T);
       g.link('b', 'email', 'e1', T);
@@ -175,7 +175,7 @@ export function graphEngineSpec(name: string, { create, settle }: EngineHarness)
       g.link('c', 'card', 'k1', T);
       g.link('z', 'ip', 'lonely', T);
       g.setCustomer('c', { label: 'FRAUDSTER' });
-      const s = settle(g);
+      const s = await settle(g);
       assert.deepEqual(
         s.path('a', 'c')!.nodes.map((n) => n.id),
         ['c:a', 'card:k1', 'c:c'],
@@ -188,9 +188,9 @@ export function graphEngineSpec(name: string, { create, settle }: EngineHarness)
       assert.equal(s.path('a', { nearestLabel: 'NOBODY' }), null);
     });
 
-    it('unknown customers answer null; bad input throws a RangeError naming the field', () => {
+    it('unknown customers answer null; bad input throws a RangeError naming the field', async () => {
       const g = create();
-      const s = settle(g);
+      const s = await settle(g);
       assert.equal(s.network('nobody'), null);
       assert.equal(s.traverse('nobody'), null);
       assert.equal(s.path('nobody', 'x'), null);
@@ -200,15 +200,16 @@ export function graphEngineSpec(name: string, { create, settle }: EngineHarness)
       assert.throws(() => g.link('a', 'email', 'x', Number.NaN), /at must be/);
       assert.throws(() => g.setCustomer('a', { score: Infinity }), /score/);
       g.link('a', 'email', 'x', T);
-      assert.throws(() => settle(g).network('a', { maxNodes: 0 }), /maxNodes/);
+      const settled = await settle(g);
+      assert.throws(() => settled.network('a', { maxNodes: 0 }), /maxNodes/);
     });
 
-    it('setCustomer() updates and clears attributes', () => {
+    it('setCustomer() updates and clears attributes', async () => {
       const g = create();
       g.setCustomer('a', { label: 'POTENTIALLY_FRAUDSTER', score: 12.5 });
       g.setCustomer('a', { action: 'REVIEW' });
       g.setCustomer('a', { label: null });
-      const node = settle(g).network('a')!.nodes[0];
+      const node = (await settle(g)).network('a')!.nodes[0];
       assert.deepEqual(node, {
         id: 'c:a',
         type: 'customer',
@@ -220,8 +221,8 @@ export function graphEngineSpec(name: string, { create, settle }: EngineHarness)
       });
     });
 
-    it('keeps answering after more links on a settled engine', () => {
-      const s = settle(
+    it('keeps answering after more links on a settled engine', async () => {
+      const s = await settle(
         (() => {
           const g = create();
           g.link('a', 'email', 'e', T);

@@ -130,8 +130,10 @@ export class GraphRegistry {
     const mark = Math.max(0, (await this.#profiles.mark()) - this.#markSlack);
     const tenants = this.tenants();
     // save() and writeFileAtomic() write through a temporary file and a rename (the engine's
-    // atomic-file.ts): the meta naming the snapshots lands last, after every graph file.
-    for (const tenant of tenants) this.#graphs.get(tenant)!.save(join(this.#dir, `${tenant}.graph`));
+    // atomic-file.ts): the meta naming the snapshots lands last, after every graph file. save()
+    // holds the graph as it was when called and writes it a slice at a time, so requests keep
+    // being served while it writes (engine/README.md); the mark above was taken before that.
+    for (const tenant of tenants) await this.#graphs.get(tenant)!.save(join(this.#dir, `${tenant}.graph`));
     const meta: SnapshotMeta = { mark, tenants, savedAt: new Date().toISOString() };
     writeFileAtomic(join(this.#dir, 'snapshot.json'), [Buffer.from(JSON.stringify(meta))]);
   }

@@ -1,0 +1,150 @@
+// The snapshot while the host keeps working: save() on a large graph while new links and queries
+// go on, one batch per turn of the event loop, with the event loop's delay measured all along.
+// bench:engine calls snapshotUnderLoad() for its snapshot figures; run alone it builds
+// bench:engine's graph (bulk load, one compaction, then --inserts live links left in the delta,
+// 4.5M links at 1M customers) and prints the same figures, last line one JSON object:
+//   node --max-old-space-size=12000 engine/bench/snapshot-pause.ts [--customers 1000000] [--seed 7] [--inserts 500000]
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { GraphEngine } from '../src/index.ts';
+import { KINDS, generate, mulberry32 } from './dataset.ts';
+import { percentile } from './timing.ts';
+
+export interface SnapshotFigures {
+  /** The longest event-loop delay from save() to the file written (perf_hooks histogram, 1 ms resolution). */
+  snapshotMaxLoopDelayMs: number;
+  snapshotLoopDelayP99Ms: number;
+  /** The synchronous part of save(): the capture (engine/src/codec.ts). */
+  snapshotCaptureMs: number;
+  /** From save() to the file written and renamed. */
+  snapshotTotalMs: number;
+  /** Links made and depth-3 queries answered while the snapshot was written. */
+  snapshotWrites: number;
+  snapshotQueryP99Ms: number;
+  snapshotLinks: number;
+  loadMs: number;
+}
+
+const BATCH = 100; // links per turn of the event loop, then one timed depth-3 query
+
+/**
+ * Saves `engine` while links (new customers on existing and new identifier values of `values`,
+ * per kind) and depth-3 queries of `sample` go on; then loads the file and checks that it holds
+ * the graph as it was when save() was called (link count, and the first 100 sample customers'
+ * depth-3 reach recorded just before).
+ */
+export async function snapshotUnderLoad(
+  engine: GraphEngine,
+  sample: string[],
+  values: readonly string[][],
+  seed: number,
+): Promise<SnapshotFigures> {
+  const random = mulberry32(seed + 3);
+  const file = join(tmpdir(), `snapshot-pause-${process.pid}.graph`);
+  const checked = sample.slice(0, 100);
+  const before = checked.map((id) => engine.traverse(id, { depth: 3 })!.nodes.slice());
+  const links = engine.stats().links;
+  const now = Date.UTC(2026, 1, 1);
+
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  await sleep(50); // the histogram's timer running before save(), so that it sees the capture
+  let t = performance.now();
+  const saving = engine.save(file);
+  const captureMs = performance.now() - t;
+  let done = false;
+  const finished = saving.then(() => {
+    done = true;
+  });
+  let writes = 0;
+  const queryMs: number[] = [];
+  while (!done) {
+    await nextTurn();
+    for (let k = 0; k < BATCH; k++, writes++) {
+      const kind = writes % values.length;
+      const pool = values[kind];
+      const value = random() < 0.5 ? pool[Math.floor(random() * pool.length)] : `snap-${writes}`;
+      engine.link(`snap_${writes >>> 2}`, KINDS[kind], value, now + writes);
+    }
+    const t0 = performance.now();
+    engine.traverse(sample[queryMs.length % sample.length], { depth: 3 });
+    queryMs.push(performance.now() - t0);
+  }
+  await finished;
+  const totalMs = performance.now() - t;
+  delay.disable();
+
+  t = performance.now();
+  const loaded = GraphEngine.load(file);
+  const loadMs = performance.now() - t;
+  rmSync(file, { force: true });
+  if (loaded.stats().links !== links)
+    throw new Error(`snapshot holds ${loaded.stats().links} links, ${links} expected`);
+  checked.forEach((id, k) => {
+    const nodes = loaded.traverse(id, { depth: 3 })!.nodes;
+    if (nodes.length !== before[k].length || nodes.some((v, j) => v !== before[k][j]))
+      throw new Error(`snapshot differs for ${id} from the graph when save() was called`);
+  });
+  queryMs.sort((a, b) => a - b);
+  return {
+    snapshotMaxLoopDelayMs: +(delay.max / 1e6).toFixed(1),
+    snapshotLoopDelayP99Ms: +(delay.percentile(99) / 1e6).toFixed(1),
+    snapshotCaptureMs: +captureMs.toFixed(1),
+    snapshotTotalMs: Math.round(totalMs),
+    snapshotWrites: writes,
+    snapshotQueryP99Ms: +percentile(queryMs, 0.99).toFixed(3),
+    snapshotLinks: links,
+    loadMs: Math.round(loadMs),
+  };
+}
+
+/** One line for the bench's log. */
+export function describeSnapshot(f: SnapshotFigures): string {
+  return (
+    `snapshot of ${f.snapshotLinks} links while ${f.snapshotWrites} links were made: capture ${f.snapshotCaptureMs} ms, ` +
+    `written in ${f.snapshotTotalMs} ms, longest event-loop delay ${f.snapshotMaxLoopDelayMs} ms (p99 ${f.snapshotLoopDelayP99Ms} ms), ` +
+    `depth-3 p99 meanwhile ${f.snapshotQueryP99Ms} ms; load ${f.loadMs} ms`
+  );
+}
+
+if (import.meta.main) {
+  const { values: args } = parseArgs({
+    options: {
+      customers: { type: 'string', default: '1000000' },
+      seed: { type: 'string', default: '7' },
+      inserts: { type: 'string', default: '500000' },
+    },
+  });
+  const customers = Number(args.customers);
+  const seed = Number(args.seed);
+  const data = generate(customers, seed);
+  const engine = new GraphEngine({ compactRatio: Infinity, capacity: customers * 3, linkCapacity: data.links });
+  for (let l = 0; l < data.links; l++) {
+    const kind = data.linkKind[l];
+    engine.link(
+      data.customerIds[data.linkCustomer[l]],
+      KINDS[kind],
+      data.values[kind][data.linkValue[l]],
+      data.linkAt[l],
+    );
+  }
+  for (const c of data.fraudsters) engine.setCustomer(data.customerIds[c], { label: 'FRAUDSTER' });
+  engine.compact();
+  // Live links after the compaction, as bench:engine's live phase makes them: they sit in the delta.
+  const random = mulberry32(seed + 2);
+  for (let k = 0; k < Number(args.inserts); k++) {
+    const kind = Math.floor(random() * 4);
+    const pool = data.values[kind];
+    const value = random() < 0.5 ? pool[Math.floor(random() * pool.length)] : `new-${k}`;
+    engine.link(`live_${k >>> 2}`, KINDS[kind], value, Date.UTC(2026, 0, 1) + k);
+  }
+  const pick = mulberry32(seed + 1);
+  const sample = Array.from({ length: 1000 }, () => data.customerIds[Math.floor(pick() * customers)]);
+  const figures = await snapshotUnderLoad(engine, sample, data.values.slice(0, 4), seed);
+  console.log(describeSnapshot(figures));
+  console.log(JSON.stringify({ bench: 'snapshot-pause', customers, ...figures }));
+}
