@@ -24,6 +24,7 @@ import { openDatabase } from '../../src/db/database.ts';
 import { testIdentities, TEST_AUDIENCE, TEST_ISSUER } from '../support/identities.ts';
 import type { TestIdentities } from '../support/identities.ts';
 import { freshPostgresDatabase, needs, postgresReachable } from '../support/backends.ts';
+import { ServerLog } from '../support/server-log.ts';
 
 const TENANT = 'acme-shop';
 const T = `/api/tenants/${TENANT}`;
@@ -45,27 +46,21 @@ const ndjson = (events: RedoubtEvent[]) => events.map((e) => JSON.stringify(e)).
 
 /** One server process: its URL (from its log), its log lines and its exit. */
 class BffProcess {
-  readonly log: string[] = [];
   readonly exited: Promise<{ code: number | null; signal: string | null }>;
   readonly child: ChildProcess;
-  url = '';
+  readonly #output: ServerLog;
   constructor(child: ChildProcess) {
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    let buffer = '';
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let end: number;
-      while ((end = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 1);
-        this.log.push(line);
-        const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
-        if (listening && !this.url) this.url = listening[1]!;
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    this.#output = new ServerLog(child);
+  }
+
+  get log(): string[] {
+    return this.#output.lines;
+  }
+
+  get url(): string {
+    return this.#output.url;
   }
 
   static async start(env: Record<string, string>): Promise<BffProcess> {

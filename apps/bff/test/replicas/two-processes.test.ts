@@ -34,6 +34,7 @@ import type { TestIdentities } from '../support/identities.ts';
 import { freshPostgresDatabase, needs, postgresReachable } from '../support/backends.ts';
 import { bigtableEmulatorAvailable, startBigtableEmulator } from '../support/bigtable-emulator.ts';
 import { pubsubEmulatorAvailable, startPubSubEmulator } from '../support/pubsub-emulator.ts';
+import { ServerLog } from '../support/server-log.ts';
 
 const TENANT = 'acme-shop';
 const T = `/api/tenants/${TENANT}`;
@@ -86,7 +87,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
 
 /** One `node apps/bff/src/server.ts` process: its base URL (from its log) and its metrics URL. */
 class Replica {
-  readonly log: string[] = [];
+  readonly #output: ServerLog;
   readonly exited: Promise<number | null>;
   readonly name: string;
   readonly child: ChildProcess;
@@ -94,10 +95,24 @@ class Replica {
     this.name = name;
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    this.#output = new ServerLog(child, {
+      keep: 200,
+      onLine: (line) => {
+        const metrics = /"msg":"metrics listening"/.test(line) ? /"url":"([^"]+)"/.exec(line) : null;
+        if (metrics) this.metricsUrl = metrics[1]!.replace(/\/metrics$/, '');
+      },
+    });
   }
 
-  url = '';
   metricsUrl = '';
+
+  get log(): string[] {
+    return this.#output.lines;
+  }
+
+  get url(): string {
+    return this.#output.url;
+  }
 
   /** Spawns the process (handed to `spawned` at once, so after() can end it) and waits until it listens. */
   static async start(name: string, env: Record<string, string>, spawned: (r: Replica) => void): Promise<Replica> {
@@ -108,23 +123,6 @@ class Replica {
     });
     const replica = new Replica(name, child);
     spawned(replica);
-    let buffer = '';
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let end: number;
-      while ((end = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 1);
-        replica.log.push(line);
-        if (replica.log.length > 200) replica.log.shift();
-        const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
-        if (listening && !replica.url) replica.url = listening[1]!;
-        const metrics = /"msg":"metrics listening"/.test(line) ? /"url":"([^"]+)"/.exec(line) : null;
-        if (metrics) replica.metricsUrl = metrics[1]!.replace(/\/metrics$/, '');
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
     let gone = false;
     void replica.exited.then(() => (gone = true));
     await until(
