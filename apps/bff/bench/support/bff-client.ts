@@ -32,6 +32,8 @@ export interface Bff {
   base: string;
   port: number;
   seedMs: number;
+  /** Resolves with the seed's milliseconds once it is in (at once unless seedWhileServing). */
+  seeded: Promise<number>;
   /** RSS, heap, event-loop delay and utilisation of the BFF since the previous call. */
   stats(): Promise<BffStats>;
   /** A full GC in the BFF (it runs with --expose-gc). */
@@ -48,15 +50,26 @@ export interface StartOptions {
   fresh?: boolean;
   /** Extra node flags for the BFF (e.g. --cpu-prof). */
   execArgv?: string[];
+  /**
+   * Listen first and seed afterwards into a fresh folder of its own, as the demo's first start
+   * does (bench:seeding); `seeded` resolves with the seed's milliseconds.
+   */
+  seedWhileServing?: boolean;
 }
 
 /** The seeded folder a later run reuses (the demo's marker file says the seed finished). */
 export const dataDirFor = (customers: number) => join(tmpdir(), `redoubt-bench-bff-${customers}`);
 
-export async function startBff({ customers, people, fresh = false, execArgv = [] }: StartOptions): Promise<Bff> {
+export async function startBff({
+  customers,
+  people,
+  fresh = false,
+  execArgv = [],
+  seedWhileServing = false,
+}: StartOptions): Promise<Bff> {
   const ids = await testIdentities();
-  const dataDir = dataDirFor(customers);
-  if (fresh) await rm(dataDir, { recursive: true, force: true });
+  const dataDir = seedWhileServing ? `${dataDirFor(customers)}-seeding` : dataDirFor(customers);
+  if (fresh || seedWhileServing) await rm(dataDir, { recursive: true, force: true });
   const child: ChildProcess = fork(fileURLToPath(new URL('./bff-process.ts', import.meta.url)), {
     execArgv: ['--disable-warning=ExperimentalWarning', '--expose-gc', ...execArgv],
     env: {
@@ -66,6 +79,7 @@ export async function startBff({ customers, people, fresh = false, execArgv = []
       BENCH_JWKS: JSON.stringify(ids.jwks()),
       BENCH_SECRET: ids.secret,
       BENCH_PEOPLE: JSON.stringify(people),
+      BENCH_SEED_WHILE_SERVING: seedWhileServing ? '1' : '0',
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -75,6 +89,13 @@ export async function startBff({ customers, people, fresh = false, execArgv = []
       if (m.ready) resolve(m);
     });
   });
+  const seeded = seedWhileServing
+    ? new Promise<number>((resolve) => {
+        child.on('message', (m: { seeded?: boolean; seedMs: number }) => {
+          if (m.seeded) resolve(m.seedMs);
+        });
+      })
+    : Promise.resolve(ready.seedMs);
   const ask = <T>(message: string, key: string) =>
     new Promise<T>((resolve) => {
       const on = (m: Record<string, unknown>) => {
@@ -90,6 +111,7 @@ export async function startBff({ customers, people, fresh = false, execArgv = []
     base: `http://127.0.0.1:${ready.port}`,
     port: ready.port,
     seedMs: ready.seedMs,
+    seeded,
     stats: () => ask<BffStats>('stats', 'stats'),
     gc: () => ask<boolean>('gc', 'gc').then(() => undefined),
     async headers(email) {

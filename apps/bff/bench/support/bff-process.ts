@@ -7,12 +7,15 @@
 //
 // Started with child_process.fork by bench/support/bff-client.ts; environment:
 //   BENCH_DATA_DIR, BENCH_CUSTOMERS, BENCH_JWKS (the public JWK set), BENCH_SECRET (REDOUBT_SECRET),
-//   BENCH_PEOPLE (JSON [{ email, tenant, role }]).
-// Messages: it sends { ready, port, seedMs } once listening; answers 'stats' with
+//   BENCH_PEOPLE (JSON [{ email, tenant, role }]), BENCH_SEED_WHILE_SERVING=1 (listen first, then
+//   seed, as the demo's first start does: demo/index.ts; bench:seeding).
+// Messages: it sends { ready, port, seedMs } once listening (seedMs 0 when seeding while serving,
+// then { seeded, seedMs } once the seed is in); answers 'stats' with
 // { stats: { rssMB, heapMB, eldP50Ms, eldP99Ms, eldMaxMs, elu } } (event-loop delay and
 // utilisation since the previous 'stats'), and 'stop' by closing the app and exiting.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createLocalJWKSet } from 'jose';
+import { DEMO_MERCHANTS } from '@redoubt/synthetic';
 import type { JSONWebKeySet } from 'jose';
 import { loadConfig } from '../../src/config.ts';
 import { buildApp } from '../../src/app.ts';
@@ -54,7 +57,7 @@ const app = await buildApp({
   },
 });
 
-const seedStarted = performance.now();
+const seedWhileServing = env.BENCH_SEED_WHILE_SERVING === '1';
 const demo = new Demo({
   dataDir,
   seedCustomers: customers,
@@ -66,11 +69,17 @@ const demo = new Demo({
   },
   log: { info: (o, m) => app.log.warn(o, m), error: (o, m) => app.log.error(o, m) },
 });
-demo.start(() => app.graphs.snapshot());
-await demo.settled();
-if (demo.status().state !== 'ready') throw new Error(`seeding failed: ${JSON.stringify(demo.status())}`);
-const seedMs = Math.round(performance.now() - seedStarted);
+async function seed(): Promise<number> {
+  const started = performance.now();
+  demo.start(() => app.graphs.snapshot());
+  await demo.settled();
+  if (demo.status().state !== 'ready') throw new Error(`seeding failed: ${JSON.stringify(demo.status())}`);
+  return Math.round(performance.now() - started);
+}
+const seedMs = seedWhileServing ? 0 : await seed();
 
+// The people are granted their tenant before the seed creates it (the demo's claim is idempotent).
+if (seedWhileServing) for (const m of DEMO_MERCHANTS) await app.reviews.ensureTenant(m.id, m.name);
 const actor = { sub: 'bench:provisioning', email: 'provisioning@bench.local' };
 for (const p of people) await app.users.grant(actor, p.email, p.tenant, p.role);
 
@@ -109,3 +118,4 @@ process.on('message', (message) => {
   }
 });
 process.send!({ ready: true, port, seedMs });
+if (seedWhileServing) process.send!({ seeded: true, seedMs: await seed() });

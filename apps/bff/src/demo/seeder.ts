@@ -14,7 +14,15 @@ import type { RedoubtEvent } from '@redoubt/contracts';
 import type { Ingest } from '../services/ingest.ts';
 
 export const DEMO_SEED = 20261127;
+/** Most events one ingest batch carries. */
 const BATCH = 2_000;
+/**
+ * How long one batch may hold the event loop: a batch is ingested without yielding (the embedded
+ * stores are synchronous), so a request arriving meanwhile waits up to this long. The next
+ * batch's size follows the last one's time per event (bench:seeding, docs/load.md).
+ */
+const BATCH_MS = 20;
+const MIN_BATCH = 50;
 /**
  * Pause after each batch, as a share of the time the batch took: keeps the event loop utilisation
  * near 0.9 so requests made while the demo loads still answer promptly.
@@ -124,11 +132,14 @@ export class Demo {
         if (!this.#owned.has(m.id)) continue;
         let batch: { line: number; value: RedoubtEvent }[] = [];
         let lastCustomer = '';
+        let size = MIN_BATCH;
         const flush = async () => {
           if (batch.length === 0) return;
           const began = performance.now();
           const report = await ingest.ingest(m.id, batch);
           this.#eventsLoaded += report.accepted + report.duplicates;
+          const msPerEvent = (performance.now() - began) / batch.length;
+          size = Math.max(MIN_BATCH, Math.min(BATCH, Math.floor(BATCH_MS / msPerEvent)));
           batch = [];
           await sleep(Math.max(2, (performance.now() - began) * PAUSE_SHARE)); // let requests in
         };
@@ -142,7 +153,7 @@ export class Demo {
           if (this.#stopped) return;
           if (event.customerId !== lastCustomer) {
             // Flush on a customer boundary so each batch holds whole customers.
-            if (batch.length >= BATCH) await flush();
+            if (batch.length >= size) await flush();
             lastCustomer = event.customerId;
             this.#customersLoaded++;
           }
