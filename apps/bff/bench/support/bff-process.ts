@@ -22,6 +22,7 @@ import { buildApp } from '../../src/app.ts';
 import { Demo } from '../../src/demo/seeder.ts';
 import type { Role } from '../../src/principal.ts';
 import { TEST_AUDIENCE, TEST_ISSUER } from '../../test/support/identities.ts';
+import { RAISED_LIMITS } from '../../test/support/route-app.ts';
 
 const env = process.env;
 const dataDir = env.BENCH_DATA_DIR!;
@@ -39,22 +40,11 @@ const config = {
   demo: { seedCustomers: 0, trickle: false },
 };
 
-// A benchmark drives thousands of requests a second through a few dozen people: the
-// per-principal limits (plugins/security.ts) still run on every request, with room to measure.
-const high = 10_000_000;
+// A benchmark drives thousands of requests a second through a few dozen people.
 const app = await buildApp({
   config,
   logger: { level: 'warn' },
-  auth: {
-    keys: createLocalJWKSet(jwks),
-    limits: {
-      writesPerMinute: high,
-      searchesPerMinute: high,
-      graphPerMinute: high,
-      readsPerMinute: high,
-      deniedPerMinute: high,
-    },
-  },
+  auth: { keys: createLocalJWKSet(jwks), limits: RAISED_LIMITS },
 });
 
 const seedWhileServing = env.BENCH_SEED_WHILE_SERVING === '1';

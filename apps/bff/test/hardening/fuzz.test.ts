@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import type { RedoubtEvent } from '@redoubt/contracts';
-import { onPgliteAndPostgres, routeApp } from '../support/route-app.ts';
+import { RAISED_LIMITS, onPgliteAndPostgres, routeApp } from '../support/route-app.ts';
 import type { RouteApp } from '../support/route-app.ts';
 import type { Who } from '../support/identities.ts';
 
@@ -536,18 +536,7 @@ await onPgliteAndPostgres((backend, open, skip) => {
     const auth: Record<string, Record<string, string>> = {};
 
     before(async () => {
-      const high = 10_000_000;
-      t = await routeApp({
-        prefix: 'redoubt-fuzz-',
-        open,
-        limits: {
-          writesPerMinute: high,
-          searchesPerMinute: high,
-          graphPerMinute: high,
-          readsPerMinute: high,
-          deniedPerMinute: high,
-        },
-      });
+      t = await routeApp({ prefix: 'redoubt-fuzz-', open, limits: RAISED_LIMITS });
       const lines = (events: RedoubtEvent[]) => events.map((value, i) => ({ line: i + 1, value }));
       await t.app.ingest.ingest('acme-shop', lines(ACME));
       await t.app.ingest.ingest('globex-travel', lines(GLOBEX));

@@ -22,6 +22,20 @@ import { freshPostgresDatabase, needs, postgresReachable } from './backends.ts';
 import { testIdentities } from './identities.ts';
 import type { TestIdentities, Who } from './identities.ts';
 
+/**
+ * Every per-principal rate limit (plugins/security.ts) raised out of the way: they still run on
+ * every request, with room for the thousands a fuzz suite or a benchmark sends through a few
+ * principals (hardening/fuzz.test.ts, bench/support/bff-process.ts).
+ */
+const HIGH = 10_000_000;
+export const RAISED_LIMITS: Required<NonNullable<AuthOptions['limits']>> = {
+  writesPerMinute: HIGH,
+  searchesPerMinute: HIGH,
+  graphPerMinute: HIGH,
+  readsPerMinute: HIGH,
+  deniedPerMinute: HIGH,
+};
+
 const DEFAULT_TENANTS = { 'acme-shop': 'Acme Shop', 'globex-travel': 'Globex Travel' };
 
 export interface RouteApp {
