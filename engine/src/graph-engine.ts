@@ -155,7 +155,7 @@ export class GraphEngine {
   /**
    * Folds live links into the CSR base and renumbers nodes for locality, all at once: O(nodes +
    * links), 1–2 s at 4M links. Writes do the folding on their own in small steps (see foldWork), so
-   * hosts call this for bulk loads and quiet moments; save() calls it. Ids from traverse() change.
+   * hosts call this for bulk loads and quiet moments (save() does not). Ids from traverse() change.
    */
   compact(): void {
     this.#saving?.noteRenumber();

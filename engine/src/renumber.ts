@@ -1,6 +1,6 @@
 // compact(): the whole fold of the live delta into the CSR base, then breadth-first renumbering of
 // the nodes for cache locality. Writes fold in small steps on their own (csr.ts foldStep); this is
-// the all-at-once path for bulk loads, quiet moments and save().
+// the all-at-once path for bulk loads and quiet moments.
 import { column, plainOf } from './growable.ts';
 import { headroom } from './state.ts';
 import type { EngineState } from './state.ts';

@@ -115,6 +115,10 @@ export class GraphRegistry {
       this.apply(tenant, events);
       replayedEvents += events.length;
     });
+    // Before the server listens: fold everything in and number the nodes breadth-first for
+    // locality (engine/README.md). Snapshots no longer do it (save() does not stop the host), so
+    // this is where a long-running graph gets its layout back, once per start.
+    for (const graph of this.#graphs.values()) graph.compact();
     this.#restored = { snapshotTenants, replayedEvents, ms: Math.round(performance.now() - started), discarded };
     return this.#restored;
   }
