@@ -2,15 +2,16 @@
 // go on, one batch per turn of the event loop, with the event loop's delay measured all along.
 // bench:engine calls snapshotUnderLoad() for its snapshot figures; run alone it builds
 // bench:engine's graph (bulk load, one compaction, then --inserts live links left in the delta,
-// 4.5M links at 1M customers) and prints the same figures, last line one JSON object:
+// 4.5M links at 1M customers) and prints the same figures, then the pause of the former save()
+// on the same graph (a compact() and a synchronous write of the file); last line one JSON object:
 //   node --max-old-space-size=12000 engine/bench/snapshot-pause.ts [--customers 1000000] [--seed 7] [--inserts 500000]
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { GraphEngine } from '../src/index.ts';
+import { GraphEngine, writeFileAtomic } from '../src/index.ts';
 import { KINDS, generate, mulberry32 } from './dataset.ts';
 import { percentile } from './timing.ts';
 
@@ -158,5 +159,21 @@ if (import.meta.main) {
   const sample = Array.from({ length: 1000 }, () => data.customerIds[Math.floor(pick() * customers)]);
   const figures = await snapshotUnderLoad(engine, sample, data.values.slice(0, 4), seed);
   console.log(describeSnapshot(figures));
-  console.log(JSON.stringify({ bench: 'snapshot-pause', customers, ...figures }));
+  // Before, in the same process: the former save() held the loop for a whole compact() and then
+  // wrote the file synchronously. Timed here as those two steps on this graph and its file's bytes.
+  const file = join(tmpdir(), `snapshot-pause-${process.pid}-before.graph`);
+  let t = performance.now();
+  engine.compact();
+  const compactMs = performance.now() - t;
+  await engine.save(file);
+  const bytes = readFileSync(file);
+  t = performance.now();
+  writeFileAtomic(file, [bytes]);
+  const syncWriteMs = performance.now() - t;
+  rmSync(file, { force: true });
+  const beforePauseMs = Math.round(compactMs + syncWriteMs);
+  console.log(
+    `before: compact() ${Math.round(compactMs)} ms + synchronous write of ${bytes.length} bytes ${Math.round(syncWriteMs)} ms = a ${beforePauseMs} ms pause`,
+  );
+  console.log(JSON.stringify({ bench: 'snapshot-pause', customers, ...figures, beforePauseMs }));
 }
