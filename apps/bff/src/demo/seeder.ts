@@ -21,7 +21,7 @@ const BATCH = 2_000;
  * stores are synchronous), so a request arriving meanwhile waits up to this long. The next
  * batch's size follows the last one's time per event (bench:seeding, docs/load.md).
  */
-const BATCH_MS = 20;
+const BATCH_MS = 10;
 const MIN_BATCH = 50;
 /**
  * Pause after each batch, as a share of the time the batch took: keeps the event loop utilisation
