@@ -85,7 +85,7 @@ function chainOf(s: EngineState, arrays: PathArrays, k: number, j: number): Path
  * node the other side reached before its frontier has had all its links read, so a node of this
  * level next to one of them would have been met already, and the search would have ended one
  * level earlier. Every meeting in a level is therefore the same length, and the rest of the level
- * (most of the work of a long search) need not be read.
+ * (much of the work of a long search) need not be read.
  */
 function bidirectional(
   s: EngineState,
