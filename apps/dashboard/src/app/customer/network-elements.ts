@@ -103,23 +103,29 @@ export function ringsOf(nodes: readonly Pick<NetworkNode, 'id' | 'depth'>[]): Ma
 
 /**
  * Nodes the canvas draws smoothly (bench:live measures a 2,000-node network in Chromium, docs/live.md):
- * past this, identifiers of one kind collapse into group nodes ("37 IPs") that expand on a tap.
+ * past this, identifiers only one drawn customer uses fold into that customer ("+3"), and
+ * identifiers of one kind shared by customers collapse into group nodes ("37 IPs").
  */
 export const SMOOTH_NODES = 800;
 
-/** A group node: identifiers of one kind at one depth, leaves (one drawn customer) or shared. */
+/**
+ * Identifiers of one kind at one depth. Leaves (linked to one drawn customer) fold into their
+ * customer: they link nobody, and a group node of them would draw a star of edges that suggests a
+ * link the customers do not have. Shared ones collapse into one group node.
+ */
 interface Group {
   id: string;
   kind: string;
   depth: number;
+  leaf: boolean;
   members: NetworkNode[];
 }
 
 /**
- * Which identifiers to collapse so that at most `limit` nodes are drawn: units are the identifiers
- * of one kind at one depth, split into leaves (linked to one drawn customer: they link nobody) and
- * shared ones. Leaves go first, then the outermost depth, then the biggest unit, until the count
- * fits; customers never collapse. Returns identifier id -> its group.
+ * Which identifiers to fold or collapse so that at most `limit` nodes are drawn: units are the
+ * identifiers of one kind at one depth, split into leaves (exactly one drawn link) and shared ones.
+ * Leaves go first, then the outermost depth, then the biggest unit, until the count fits; customers
+ * never collapse. Returns identifier id -> its unit.
  */
 export function groupsOf(
   nodes: readonly NetworkNode[],
@@ -133,10 +139,10 @@ export function groupsOf(
     drawnLinks.set(e.source, (drawnLinks.get(e.source) ?? 0) + 1);
     drawnLinks.set(e.target, (drawnLinks.get(e.target) ?? 0) + 1);
   }
-  const units = new Map<string, Group & { leaf: boolean }>();
+  const units = new Map<string, Group>();
   for (const n of nodes) {
     if (n.type !== 'identifier') continue;
-    const leaf = (drawnLinks.get(n.id) ?? 0) <= 1;
+    const leaf = drawnLinks.get(n.id) === 1;
     const kind = n.kind ?? n.id.slice(0, n.id.indexOf(':'));
     const id = `group:${kind}:${n.depth}:${leaf ? 'leaf' : 'shared'}`;
     let unit = units.get(id);
@@ -154,7 +160,8 @@ export function groupsOf(
   for (const unit of order) {
     if (count <= limit) break;
     if (unit.members.length < 2) continue;
-    count -= unit.members.length - 1;
+    // Folded leaves leave no node behind; a group is one node for all its members.
+    count -= unit.leaf ? unit.members.length : unit.members.length - 1;
     for (const m of unit.members) grouped.set(m.id, unit);
   }
   return grouped;
@@ -186,11 +193,23 @@ function edgeElement(e: Pick<NetworkEdge, 'source' | 'target' | 'count' | 'first
   };
 }
 
+/** What a folded customer says: "ann +3", and in its title how to draw them. */
+function foldedData(data: ElementDefinition['data'], leaves: number): ElementDefinition['data'] {
+  return {
+    ...data,
+    plainCaption: data['caption'],
+    plainTitle: data['title'],
+    caption: `${String(data['caption'])} +${leaves}`,
+    title: `${String(data['title'])} · ${leaves} identifiers of its own folded in (Expand draws them)`,
+  };
+}
+
 /**
  * Elements in a stable order (depth, then id), so the concentric layout puts every node in the
  * same place on every load: screenshots and colleagues see the same picture. Past `limit` nodes,
- * identifiers collapse into group nodes (groupsOf); a group node carries its members' elements
- * (`members`, `memberEdges`) so expandGroup() can draw them without asking the BFF again.
+ * identifiers fold into their customer or collapse into group nodes (groupsOf); a folded customer
+ * and a group node carry their members' elements (`members`, `memberEdges`) so expandGroup() can
+ * draw them without asking the BFF again.
  */
 export function toElements(network: Network, rootId: string, limit = Infinity): ElementDefinition[] {
   const nodes = [...network.nodes].sort(
@@ -200,20 +219,45 @@ export function toElements(network: Network, rootId: string, limit = Infinity): 
   // A truncated network may name nodes it did not send; cytoscape refuses dangling edges.
   const edges = network.edges.filter((e) => known.has(e.source) && known.has(e.target));
   const groups = groupsOf(nodes, edges, limit);
-  // What is drawn: each group once, where its first member was in the order.
+  // Folded leaves, by the customer they fold into (a leaf has exactly one drawn link).
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const folded = new Map<string, { members: NetworkNode[]; edges: NetworkEdge[] }>();
+  for (const e of edges) {
+    const leaf = groups.get(e.target)?.leaf ? e.target : groups.get(e.source)?.leaf ? e.source : undefined;
+    if (leaf === undefined) continue;
+    const customer = leaf === e.target ? e.source : e.target;
+    let fold = folded.get(customer);
+    if (!fold) folded.set(customer, (fold = { members: [], edges: [] }));
+    fold.members.push(byId.get(leaf)!);
+    fold.edges.push(e);
+  }
+  // What is drawn: each group once, where its first member was in the order; folded leaves not at all.
   const drawn: (NetworkNode | Group)[] = [];
   const placed = new Set<string>();
   for (const n of nodes) {
     const group = groups.get(n.id);
     if (!group) drawn.push(n);
-    else if (!placed.has(group.id)) {
+    else if (!group.leaf && !placed.has(group.id)) {
       placed.add(group.id);
       drawn.push(group);
     }
   }
   const rings = ringsOf(drawn);
   const nodeElements = drawn.map((d): ElementDefinition => {
-    if (!('members' in d)) return nodeElement(d, rootId, rings.get(d.id));
+    if (!('members' in d)) {
+      const element = nodeElement(d, rootId, rings.get(d.id));
+      const fold = folded.get(d.id);
+      if (!fold) return element;
+      return {
+        ...element,
+        data: {
+          ...foldedData(element.data, fold.members.length),
+          members: fold.members.map((m) => nodeElement(m, rootId, undefined)),
+          memberEdges: fold.edges.map(edgeElement),
+        },
+        classes: `${element.classes} folded`,
+      };
+    }
     const style = kindStyle(d.kind);
     const ids = new Set(d.members.map((m) => m.id));
     return {
@@ -234,9 +278,11 @@ export function toElements(network: Network, rootId: string, limit = Infinity): 
       classes: 'group',
     };
   });
-  // A customer's links into one group become one edge, counting them.
+  // A customer's links into one group become one edge, counting them; links to folded leaves are
+  // not drawn.
   const edgeElements = new Map<string, ElementDefinition>();
   for (const e of edges) {
+    if (groups.get(e.source)?.leaf || groups.get(e.target)?.leaf) continue;
     const source = groups.get(e.source)?.id ?? e.source;
     const target = groups.get(e.target)?.id ?? e.target;
     const element = edgeElement({ ...e, source, target });
@@ -299,6 +345,8 @@ export function networkStyle(c: ThemeColours): StylesheetJson {
         'font-weight': 'bold',
       },
     },
+    // A customer with identifiers of its own folded in ("ann +3").
+    { selector: 'node.folded', style: { 'border-width': 3, 'border-style': 'double', 'border-color': c.mutedText } },
     { selector: 'node.root', style: { width: 40, height: 40, 'border-width': 4, 'border-color': c.primary } },
     {
       selector: 'edge',

@@ -102,6 +102,8 @@ export class NetworkGraph {
   protected readonly lastReview = signal<{ at: string; by: string } | null | undefined>(undefined);
   /** Group nodes drawn (past SMOOTH_NODES identifiers of one kind are one node). */
   protected readonly groups = signal(0);
+  /** Identifiers folded into their one customer (past SMOOTH_NODES, before any group). */
+  protected readonly folded = signal(0);
   protected readonly smoothNodes = SMOOTH_NODES;
   /** How many drawn links are newer than that review. */
   protected readonly sinceCount = signal(0);
@@ -243,12 +245,15 @@ export class NetworkGraph {
   protected expand(nodeId: string): void {
     const cy = this.cy;
     if (!cy) return;
-    if (cy.getElementById(nodeId).data('type') === 'group') {
+    const node = cy.getElementById(nodeId);
+    if (node.data('type') === 'group' || node.hasClass('folded')) {
       const added = expandGroup(cy, nodeId);
-      this.groups.set(cy.nodes('.group').length);
+      this.countGroups(cy);
       this.focused.set(undefined);
       this.refreshRows();
-      this.toolText.set(`Expanded the group: ${added.filter((id) => !id.includes('|')).length} identifiers drawn`);
+      this.toolText.set(
+        `Expanded ${node.data('type') === 'group' ? 'the group' : nodeId}: ${added.filter((id) => !id.includes('|')).length} identifiers drawn`,
+      );
       return;
     }
     const customer = customerToExpand(cy, nodeId);
@@ -310,6 +315,13 @@ export class NetworkGraph {
   protected focus(row: NodeRow): void {
     this.focused.set(row);
     this.markingReason.set(undefined);
+  }
+
+  private countGroups(cy: Core | undefined): void {
+    this.groups.set(cy ? cy.nodes('.group').length : 0);
+    this.folded.set(
+      cy ? cy.nodes('.folded').reduce((sum, n) => sum + ((n.data('members') ?? []) as unknown[]).length, 0) : 0,
+    );
   }
 
   private refreshRows(): void {
@@ -392,7 +404,7 @@ export class NetworkGraph {
       cy = undefined;
       this.cy = undefined;
       if (!network || network.nodes.length === 0) {
-        this.groups.set(0);
+        this.countGroups(undefined);
         this.selected.set([]);
         this.rows.set([]);
         return;
@@ -429,7 +441,7 @@ export class NetworkGraph {
       cy.on('dbltap', 'node', (event) => this.expand(String(event.target.id())));
       this.focused.set(undefined);
       this.rows.set(nodeRows(cy));
-      this.groups.set(cy.nodes('.group').length);
+      this.countGroups(cy);
       this.applySince();
     });
   }

@@ -47,16 +47,21 @@ function spiral(centre: Position, n: number): Position {
 }
 
 /**
- * Replaces a group node ("37 IPs", network-elements.ts groupsOf) by its members, placed on a spiral
- * where it was, with their links; nothing else moves. Returns the ids added.
+ * Draws what a group node ("37 IPs") or a folded customer ("ann +3") stands for (network-elements.ts
+ * groupsOf): the members on a spiral where the node is, with their links; a group node is replaced
+ * by them, a customer stays. Nothing else moves. Returns the ids added.
  */
-export function expandGroup(cy: Core, groupId: string): string[] {
-  const group = cy.getElementById(groupId);
-  if (group.empty() || group.data('type') !== 'group') return [];
-  const centre = { ...group.position() };
-  const members = (group.data('members') ?? []) as ElementDefinition[];
-  const memberEdges = (group.data('memberEdges') ?? []) as ElementDefinition[];
-  group.remove();
+export function expandGroup(cy: Core, nodeId: string): string[] {
+  const node = cy.getElementById(nodeId);
+  const folded = node.hasClass('folded');
+  if (node.empty() || (node.data('type') !== 'group' && !folded)) return [];
+  const centre = { ...node.position() };
+  const members = (node.data('members') ?? []) as ElementDefinition[];
+  const memberEdges = (node.data('memberEdges') ?? []) as ElementDefinition[];
+  if (folded) {
+    node.removeClass('folded');
+    node.data({ caption: node.data('plainCaption'), title: node.data('plainTitle'), members: [], memberEdges: [] });
+  } else node.remove();
   // A member that arrived live meanwhile is drawn already.
   const fresh = members
     .filter((m) => cy.getElementById(String(m.data.id)).empty())
