@@ -24,6 +24,7 @@ import { baseConfig } from '../auth/fake-services.ts';
 import { testIdentities } from '../support/identities.ts';
 import type { TestIdentities } from '../support/identities.ts';
 import { freshPostgresDatabase, needs, postgresReachable } from '../support/backends.ts';
+import { RAISED_LIMITS } from '../support/route-app.ts';
 import { bigtableEmulatorAvailable, startBigtableEmulator } from '../support/bigtable-emulator.ts';
 import { pubsubEmulatorAvailable, startPubSubEmulator } from '../support/pubsub-emulator.ts';
 
@@ -123,7 +124,9 @@ describe('two BFF replicas on PostgreSQL, Bigtable and Pub/Sub', { skip }, () =>
     const app = await buildApp({
       config,
       services: { users: ids.directory, searchIndex: search },
-      auth: ids.auth,
+      // A sends batches as fast as they are answered while B closes and restarts (closing waits for
+      // the live stream's socket, up to ~10 s): the per-principal write limit is not what this tests.
+      auth: { ...ids.auth, limits: RAISED_LIMITS },
       logger: false,
     });
     await app.listen({ host: '127.0.0.1', port: 0 });

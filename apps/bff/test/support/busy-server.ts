@@ -23,7 +23,8 @@ app.get('/work', async () => {
   }
   return { ok: true };
 });
-app.get('/api/health/live', async () => ({ status: 'live' }));
+// Marked as the real probes are (routes/health.ts): never shed.
+app.get('/api/health/live', { config: { shedding: 'never' } }, async () => ({ status: 'live' }));
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 parentPort!.postMessage({ port: typeof address === 'object' && address ? address.port : 0 });
